@@ -1,0 +1,82 @@
+"""The csx command line: parse arguments, run one command, map errors to
+one line on stderr and to the exit code (0 all done, 1 some jobs failed,
+2 nothing could run)."""
+
+import argparse
+import logging
+import sys
+
+from . import __version__
+from .errors import CsxError
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING_RAN = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="csx",
+        description="Extract validated facts (resolution, maps, masks, particles) from CryoSPARC jobs.",
+    )
+    parser.add_argument("--version", action="version", version=f"csx {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks with errors")
+    common.add_argument("-v", "--verbose", action="store_true", help="also say which jobs were skipped and why")
+    common.add_argument("--specs", action="append", default=[], metavar="DIR",
+                        help="your own spec folder (its specs win over the shipped ones; may repeat)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    extract = commands.add_parser("extract", parents=[common], help="records for jobs",
+                                  description="Records for CryoSPARC jobs, as JSON lines on stdout or files in -o DIR.")
+    extract.add_argument("jobs", nargs="*", metavar="JOB",
+                         help="job directories; with --project-dir, job uids (J180 ...)")
+    extract.add_argument("--project-dir", metavar="DIR", help="a CryoSPARC project directory")
+    extract.add_argument("--all", action="store_true", help="every job of the project (completed ones unless --status)")
+    extract.add_argument("--type", action="append", metavar="T", help="only jobs of this type (may repeat)")
+    extract.add_argument("--status", action="append", metavar="S",
+                         help="only jobs with this status (may repeat; --all defaults to completed)")
+    extract.add_argument("--spec", metavar="KIND|FILE", help="record kind to extract, or one spec file to use")
+    extract.add_argument("-o", "--output", metavar="DIR", help="write P30-J180.json per job into DIR")
+    extract.add_argument("--format", choices=["jsonl"], default="jsonl", help="output format (default jsonl)")
+    extract.add_argument("--no-validate", action="store_true", help="do not check records against their schema")
+
+    query = commands.add_parser("query", parents=[common], help="evaluate one expression against a job",
+                                description="Evaluate one JMESPath expression over a job's context "
+                                            "(job, project, datasets.<output>, source).")
+    query.add_argument("expression")
+    query.add_argument("job_dir", metavar="JOB_DIR")
+
+    lint = commands.add_parser("lint", parents=[common], help="check spec files",
+                               description="Check spec files; every problem as file:line:col: message.")
+    lint.add_argument("paths", nargs="*", metavar="SPEC", help="spec files or folders (default: the shipped specs)")
+
+    validate = commands.add_parser("validate", parents=[common], help="check records against their schemas")
+    validate.add_argument("records", nargs="+", metavar="RECORD.json")
+    validate.add_argument("--kind", help="record kind, for records without a \"kind\" key")
+
+    commands.add_parser("specs", parents=[common], help="list specs and what they match")
+    return parser
+
+
+def _log(verbose: bool) -> logging.Logger:
+    log = logging.getLogger("csx")
+    log.handlers[:] = [logging.StreamHandler(sys.stderr)]
+    log.handlers[0].setFormatter(logging.Formatter("%(message)s"))
+    log.setLevel(logging.INFO if verbose else logging.WARNING)
+    log.propagate = False
+    return log
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    log = _log(args.verbose)
+    from importlib import import_module
+
+    command = import_module(f".commands.{args.command}", __package__)
+    try:
+        return command.run(args, log)
+    except CsxError as exc:
+        log.error(f"csx: {exc}", exc_info=args.debug)
+        return EXIT_NOTHING_RAN
+    except KeyboardInterrupt:
+        log.error("csx: interrupted")
+        return 130

@@ -1,0 +1,1 @@
+"""One module per csx command; cli.py parses arguments and dispatches here."""

@@ -1,0 +1,64 @@
+"""csx lint: check spec files, reporting every problem as file:line:col: message."""
+
+from pathlib import Path
+
+from ..errors import SpecError
+from ..layouts import load_layout
+from ..registry import Registry
+from ..resources import specs_dir
+from ..specfile import check_spec
+
+
+def _files(paths) -> tuple:
+    """(spec files, layout files) named by the arguments; a directory means its specs and layouts."""
+    specs, layouts = [], []
+    for path in map(Path, paths or [specs_dir()]):
+        if path.is_dir():
+            specs += sorted(path.glob("*.yaml"))
+            layouts += sorted((path / "layouts").glob("*.yaml"))
+        elif path.parent.name == "layouts":
+            layouts.append(path)
+        else:
+            specs.append(path)
+    return specs, layouts
+
+
+def lint(paths, user_dirs=()) -> list:
+    """Every problem found, as SpecErrors."""
+    spec_files, layout_files = _files(paths)
+    problems = []
+    for file in layout_files:
+        try:
+            load_layout(file)
+        except SpecError as exc:
+            problems.append(exc)
+    try:
+        registry = Registry(user_dirs, load_specs=False)
+    except SpecError as exc:
+        return problems + [exc]
+    loaded = []
+    for file in spec_files:
+        spec, found = check_spec(file)
+        problems += found
+        if spec is None:
+            continue
+        try:
+            loaded.append(registry.load_checked(file))
+        except SpecError as exc:
+            problems.append(exc)
+    problems += registry.ambiguities(loaded)
+    return problems
+
+
+def run(args, log) -> int:
+    problems = lint(args.paths, args.specs)
+    for problem in problems:
+        print(problem)
+        if problem.detail:
+            print(problem.detail)
+    if problems:
+        log.warning(f"csx lint: {len(problems)} problem(s)")
+        return 1
+    spec_files, layout_files = _files(args.paths)
+    log.info(f"csx lint: {len(spec_files)} spec(s) and {len(layout_files)} layout(s) are fine")
+    return 0

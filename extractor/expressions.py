@@ -1,0 +1,134 @@
+"""JMESPath expressions as csx uses them: compiled once, checked for unknown
+functions and arity up front, and analysed for the dataset columns they read.
+"""
+
+from dataclasses import dataclass, field
+
+import jmespath
+from jmespath import exceptions as jp_errors
+from jmespath.visitor import Options
+
+from .functions import CsxFunctions
+
+ALL_FIELDS = None  # an alias used whole (e.g. `keys(datasets.volume)`): load every column
+
+
+class ExpressionSyntaxError(Exception):
+    """An expression that does not compile; `offset` is where in it the problem is."""
+
+    def __init__(self, text, offset, message):
+        self.text, self.offset, self.message = text, offset, message
+        super().__init__(message)
+
+    def caret(self) -> str:
+        return f"    {self.text}\n    {' ' * self.offset}^"
+
+
+@dataclass
+class Expression:
+    text: str
+    parsed: object
+    # alias -> set of column names, or ALL_FIELDS when the alias is read whole
+    dataset_fields: dict = field(default_factory=dict)
+
+    def search(self, context: dict, functions: CsxFunctions):
+        return self.parsed.search(context, options=Options(custom_functions=functions))
+
+
+def compile_expression(text: str) -> Expression:
+    if not isinstance(text, str) or not text.strip():
+        raise ExpressionSyntaxError(str(text), 0, "empty expression")
+    try:
+        parsed = jmespath.compile(text)
+    except jp_errors.LexerError as exc:
+        raise ExpressionSyntaxError(text, exc.lexer_position, f"bad expression: {exc.message}") from exc
+    except jp_errors.ArityError as exc:
+        raise ExpressionSyntaxError(text, 0, f"bad expression: {exc}") from exc
+    except jp_errors.ParseError as exc:
+        found = "end of expression" if exc.token_value is None else repr(exc.token_value)
+        raise ExpressionSyntaxError(text, exc.lex_position, f"bad expression: {exc.msg} at {found}") from exc
+    _check_functions(text, parsed.parsed)
+    return Expression(text, parsed, _dataset_fields(parsed.parsed))
+
+
+def _walk(node):
+    yield node
+    for child in node.get("children", ()):
+        if isinstance(child, dict):
+            yield from _walk(child)
+
+
+def _check_functions(text, ast):
+    table = CsxFunctions.FUNCTION_TABLE
+    for node in _walk(ast):
+        if node["type"] != "function_expression":
+            continue
+        name, argc = node["value"], len(node["children"])
+        offset = max(text.find(name + "("), 0)
+        if name not in table:
+            known = ", ".join(sorted(table))
+            raise ExpressionSyntaxError(text, offset, f"unknown function {name}(); known: {known}")
+        signature = table[name]["signature"]
+        variadic = bool(signature) and signature[-1].get("variadic")
+        if argc < len(signature) if variadic else argc != len(signature):
+            wanted = f"at least {len(signature)}" if variadic else str(len(signature))
+            raise ExpressionSyntaxError(text, offset, f"{name}() takes {wanted} argument(s), got {argc}")
+
+
+def _path_starts(node, parent_type=None):
+    """Nodes that begin a path: not the parts of a `a.b.c` chain, which its subexpression stands for."""
+    if parent_type != "subexpression":
+        yield node
+    for child in node.get("children", ()):
+        if isinstance(child, dict):
+            yield from _path_starts(child, node["type"])
+
+
+def _leading_path(node) -> list:
+    """The names a node reads from the value it is applied to, as far as they are plain fields."""
+    kind = node["type"]
+    if kind == "field":
+        return [node["value"]]
+    if kind == "subexpression":
+        path = []
+        for child in node["children"]:
+            path += _leading_path(child)
+            if child["type"] != "field":
+                break
+        return path
+    if kind in ("index_expression", "projection", "value_projection", "filter_projection", "flatten", "pipe"):
+        return _leading_path(node["children"][0])
+    return []
+
+
+def _dataset_fields(ast) -> dict:
+    """Which columns of which dataset alias an expression reads.
+
+    Over-approximates on purpose: any path anywhere that starts with
+    `datasets` counts, so a column is never missing, at worst loaded unused.
+    """
+    used = {}
+    for node in _path_starts(ast):
+        path = _leading_path(node)
+        if not path or path[0] != "datasets":
+            continue
+        if len(path) == 1:
+            return {"*": ALL_FIELDS}
+        alias = path[1]
+        if len(path) == 2:
+            used[alias] = ALL_FIELDS
+        elif used.get(alias, set()) is not ALL_FIELDS:
+            used.setdefault(alias, set()).add(path[2])
+    return used
+
+
+def merge_dataset_fields(usages) -> dict:
+    """Union of several expressions' dataset_fields."""
+    merged = {}
+    for usage in usages:
+        for alias, columns in usage.items():
+            if columns is ALL_FIELDS or merged.get(alias, set()) is ALL_FIELDS:
+                merged[alias] = ALL_FIELDS
+            else:
+                merged.setdefault(alias, set()).update(columns)
+    return merged

@@ -1,0 +1,114 @@
+"""Document layouts: where a generation of CryoSPARC keeps a job's identity,
+outputs and parameters.
+
+The engine names no document key; a layout file (specs/layouts/*.yaml) does,
+as JMESPath over `{job: <document>}`. Templates take `{output}` or `{name}`,
+replaced by the JSON-quoted name, which reads as a quoted identifier
+(`job.spec.outputs.{output}`) or, between backticks, as a literal
+(`[?group_name==`{output}`]`).
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jmespath
+
+from .errors import JobError
+from .schemacheck import describe, first_error, shipped_schema
+from .yamllines import load_located
+
+IDENTITY_KEYS = ("uid", "project_uid", "type", "version", "status")
+
+
+@dataclass
+class Layout:
+    name: str
+    file: Path
+    description: str
+    detect: object
+    identity: dict
+    outputs: object
+    output_results: str
+    params: list
+    _compiled: dict = field(default_factory=dict, repr=False)
+
+    def _template(self, template: str, placeholder: str, name: str):
+        key = (template, name)
+        if key not in self._compiled:
+            self._compiled[key] = jmespath.compile(template.replace(placeholder, json.dumps(name)))
+        return self._compiled[key]
+
+    def detects(self, doc) -> bool:
+        return self.detect.search({"job": doc}) is not None
+
+    def identify(self, doc) -> dict:
+        scope = {"job": doc}
+        return {key: expr.search(scope) for key, expr in self.identity.items()}
+
+    def output_names(self, doc) -> list:
+        return self.outputs.search({"job": doc}) or []
+
+    def results_of(self, doc, output: str) -> list:
+        """[{name, metafiles, passthrough}] of one output, [] when the job has no such output."""
+        return self._template(self.output_results, "{output}", output).search({"job": doc}) or []
+
+    def param(self, doc, name: str):
+        scope = {"job": doc}
+        for template in self.params:
+            value = self._template(template, "{name}", name).search(scope)
+            if value is not None:
+                return value
+        return None
+
+
+def load_layout(file: Path) -> Layout:
+    located = load_located(file)
+    problem = first_error(shipped_schema("layout.schema.json"), located.data)
+    if problem is not None:
+        raise located.error(problem.absolute_path, f"layout schema: {describe(problem)}")
+    data = located.data
+
+    def compiled(path, text, sample=None):
+        try:
+            return jmespath.compile(text.replace(sample, json.dumps("x")) if sample else text)
+        except jmespath.exceptions.JMESPathError as exc:
+            raise located.error(path, f"bad expression {text!r}: {exc}") from exc
+
+    identity = {key: compiled(("identity", key), data["identity"][key]) for key in IDENTITY_KEYS}
+    compiled(("output_results",), data["output_results"], "{output}")
+    for index, template in enumerate(data["params"]):
+        compiled(("params", index), template, "{name}")
+    return Layout(
+        name=data["layout"],
+        file=Path(file),
+        description=data.get("description", ""),
+        detect=compiled(("detect",), data["detect"]),
+        identity=identity,
+        outputs=compiled(("outputs",), data["outputs"]),
+        output_results=data["output_results"],
+        params=list(data["params"]),
+    )
+
+
+def load_layouts(dirs) -> dict:
+    """Layouts from each dir's layouts/ folder; a later dir's layout replaces an earlier one of the same name."""
+    layouts = {}
+    for spec_dir in dirs:
+        for file in sorted((Path(spec_dir) / "layouts").glob("*.yaml")):
+            layout = load_layout(file)
+            layouts[layout.name] = layout
+    return layouts
+
+
+def detect_layout(layouts: dict, doc, where: str) -> Layout:
+    if not isinstance(doc, dict):
+        raise JobError(f"{where}: not a job document (a JSON object was expected)")
+    found = [layout for layout in layouts.values() if layout.detects(doc)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        known = "; ".join(f"{layout.name} has {layout.detect.expression}" for layout in layouts.values())
+        raise JobError(f"{where}: not a CryoSPARC job document of any known layout ({known})")
+    names = ", ".join(layout.name for layout in found)
+    raise JobError(f"{where}: the document fits several layouts ({names}); make their `detect` expressions exclusive")

@@ -1,0 +1,153 @@
+"""The spec registry: every spec and layout csx knows, and the choice of the
+one spec for a job (by layout, job type and CryoSPARC version)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from .errors import NoSpecError, SpecError
+from .layouts import load_layouts
+from .resources import schemas_dir, specs_dir
+from .specfile import Spec, load_spec
+
+
+def parse_version(text) -> Version | None:
+    """CryoSPARC writes versions as "v4.7.1"; anything unparseable counts as unknown."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return Version(text.removeprefix("v"))
+    except InvalidVersion:
+        return None
+
+
+@dataclass
+class JobKey:
+    """What a spec is chosen by."""
+
+    layout: str
+    type: str | None
+    version_text: str | None
+
+    @property
+    def version(self) -> Version | None:
+        return parse_version(self.version_text)
+
+    def __str__(self):
+        return f"type {self.type or '(none)'}, version {self.version_text or '(none)'}, layout {self.layout}"
+
+
+class Registry:
+    """Shipped specs, with the user's own (--specs DIR) winning over them.
+
+    Two specs of one tier (shipped, or the user's) that could both match one
+    job are an error when the registry is loaded, not when the job is met.
+    """
+
+    def __init__(self, user_dirs=(), load_specs=True):
+        self.user_dirs = [Path(d) for d in user_dirs]
+        for directory in self.user_dirs:
+            if not directory.is_dir():
+                raise SpecError(directory, 1, 1, "--specs: not a directory")
+        self.layouts = load_layouts([specs_dir(), *self.user_dirs])
+        self.tiers = []
+        if load_specs:
+            user_files = [f for d in self.user_dirs for f in sorted(d.glob("*.yaml"))]
+            self.tiers = [
+                [self.load_checked(f) for f in user_files],
+                [self.load_checked(f) for f in sorted(specs_dir().glob("*.yaml"))],
+            ]
+        for tier in self.tiers:
+            for problem in self.ambiguities(tier):
+                raise problem
+
+    def load_checked(self, file: Path) -> Spec:
+        """A spec file, checked against this registry's layouts and record schemas."""
+        spec = load_spec(file)
+        if spec.layout not in self.layouts:
+            raise spec.error(("match", "layout"), f"match.layout: no layout named {spec.layout!r} "
+                                                  f"(known: {', '.join(sorted(self.layouts))})")
+        if self.record_schema(spec.kind) is None:
+            raise spec.error(("kind",), f"kind: no record schema {spec.kind}.schema.json in "
+                                        f"{', '.join(str(d) for d in self._schema_dirs())}")
+        return spec
+
+    @property
+    def specs(self) -> list:
+        return [spec for tier in self.tiers for spec in tier]
+
+    def _schema_dirs(self) -> list:
+        return [d / "schemas" for d in self.user_dirs] + [schemas_dir()]
+
+    def record_schema(self, kind: str) -> Path | None:
+        for directory in self._schema_dirs():
+            candidate = directory / f"{kind}.schema.json"
+            if candidate.exists():
+                return candidate
+        return None
+
+    @staticmethod
+    def ambiguities(specs: list) -> list:
+        """A SpecError for each pair of specs that could both match one job."""
+        problems = []
+        for i, a in enumerate(specs):
+            for b in specs[i + 1:]:
+                if _overlap(a, b):
+                    shared = ", ".join(sorted(set(a.job_types) & set(b.job_types)))
+                    problems.append(b.error(("match",), f"matches the same jobs as {a.file} ({shared}, layout "
+                                                        f"{a.layout}, overlapping cryosparc ranges); narrow "
+                                                        "match.cryosparc or match.job_types"))
+        return problems
+
+    def choose(self, key: JobKey, kind: str | None = None) -> Spec:
+        """The spec for a job; `kind` restricts the choice to one record kind."""
+        for tier in self.tiers:
+            found = [s for s in tier if mismatch(s, key, kind) is None]
+            if len(found) == 1:
+                return found[0]
+            if found:
+                names = ", ".join(str(s.file) for s in found)
+                raise NoSpecError(f"{key}: several specs match equally ({names}); pick one with --spec FILE")
+        wanted = f" of kind {kind}" if kind else ""
+        available = "; ".join(s.describe_match() for s in self.specs if s.layout == key.layout) or "none"
+        raise NoSpecError(f"no spec{wanted} for job {key}; specs for layout {key.layout}: {available}")
+
+    def explain(self, key: JobKey, kind: str | None = None) -> list:
+        """[(spec, None if it matches else why not)] for every spec."""
+        return [(spec, mismatch(spec, key, kind)) for spec in self.specs]
+
+
+def mismatch(spec: Spec, key: JobKey, kind) -> str | None:
+    if kind is not None and spec.kind != kind:
+        return f"kind is {spec.kind}, not {kind}"
+    if spec.layout != key.layout:
+        return f"written for layout {spec.layout}, the job's document is {key.layout}"
+    if key.type not in spec.job_types:
+        return f"job type {key.type} is not among {', '.join(spec.job_types)}"
+    if not spec.admits_version(key.version):
+        return f"version {key.version_text} is outside {spec.cryosparc}"
+    return None
+
+
+def _probe_versions(*ranges) -> list:
+    """Versions at and just past every bound of the ranges: two ranges of
+    plain bounds overlap exactly when both contain one of these."""
+    probes = [Version("0")]
+    for version_range in ranges:
+        for specifier in version_range or ():
+            bound = specifier.version.removesuffix(".*")
+            try:
+                version = Version(bound)
+            except InvalidVersion:
+                continue
+            probes += [version, Version(".".join(map(str, version.release + (0, 0, 0, 1))))]
+    return probes
+
+
+def _overlap(a: Spec, b: Spec) -> bool:
+    if a.layout != b.layout or not set(a.job_types) & set(b.job_types):
+        return False
+    return any(a.admits_version(v) and b.admits_version(v) for v in _probe_versions(a.cryosparc, b.cryosparc))
+
+

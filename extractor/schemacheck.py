@@ -1,0 +1,36 @@
+"""Checking data against csx's JSON Schemas (spec, layout and record kinds)."""
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from .resources import schemas_dir
+
+
+@lru_cache(maxsize=None)
+def validator(schema_file: Path) -> Draft202012Validator:
+    schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def shipped_schema(name: str) -> Path:
+    return schemas_dir() / name
+
+
+def errors(schema_file: Path, data) -> list:
+    """Every violation, most useful first within each place, in document order of path."""
+    return sorted(validator(Path(schema_file)).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+
+
+def first_error(schema_file: Path, data):
+    return best_match(validator(Path(schema_file)).iter_errors(data))
+
+
+def describe(error) -> str:
+    """One line: where in the data, and what is wrong."""
+    where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+    return f"{where}: {error.message}"

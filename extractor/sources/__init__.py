@@ -1,0 +1,42 @@
+"""Sources turn a job somewhere (a job directory, a project directory, a
+running instance) into a JobDocument. They know file formats and clients,
+never specs."""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+EXTENDED_JSON_KEYS = {"$date", "$oid", "$numberLong", "$numberInt", "$numberDouble"}
+
+
+def plain_json_object(obj: dict):
+    """json object_hook: MongoDB extended JSON ({"$date": ...}) to plain values, as the live client gives them."""
+    if len(obj) == 1:
+        (key, value), = obj.items()
+        if key in ("$date", "$oid"):
+            return value
+        if key in ("$numberLong", "$numberInt"):
+            return int(value)
+        if key == "$numberDouble":
+            return float(value)
+    return obj
+
+
+@dataclass
+class JobDocument:
+    """A job's document and everything the engine needs around it."""
+
+    doc: dict
+    project_dir: str
+    project: dict  # uid and title where known
+    origin: str  # names the job in messages, e.g. "P30/J180 (/data/P30/J180)"
+    source: dict  # what `source` means in expressions: where the record came from
+    # (project-relative .cs path, fields or None, prefixes or None) -> cryosparc Dataset
+    load_dataset: Callable = field(repr=False, default=None)
+
+
+@dataclass
+class JobHandle:
+    """A job to extract, read on demand so one unreadable job never stops a batch."""
+
+    label: str  # "P30/J180" or the job directory
+    load: Callable  # () -> JobDocument, raises CsxError

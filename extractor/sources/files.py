@@ -1,0 +1,101 @@
+"""Offline sources: CryoSPARC job and project directories on disk."""
+
+import json
+import re
+from pathlib import Path
+
+from ..errors import DatasetError, JobError, UsageError
+from . import JobDocument, JobHandle, plain_json_object
+
+JOB_UID = re.compile(r"^J\d+$")
+
+
+def read_json(path: Path, what: str):
+    try:
+        with open(path, "rb") as handle:
+            return json.load(handle, object_hook=plain_json_object)
+    except FileNotFoundError as exc:
+        raise JobError(f"{path}: no {what} there") from exc
+    except OSError as exc:
+        raise JobError(f"{path}: cannot read {what}: {exc.strerror}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise JobError(f"{path}: {what} is not valid JSON ({exc}); is it truncated? re-export the job "
+                       "from CryoSPARC") from exc
+
+
+def _read_project(project_dir: Path) -> dict:
+    """uid and title from project.json, when the project directory has one."""
+    path = project_dir / "project.json"
+    if not path.exists():
+        return {"uid": None, "title": None}
+    info = read_json(path, "project.json")
+    info = info if isinstance(info, dict) else {}
+    return {"uid": info.get("uid"), "title": info.get("title")}
+
+
+def _dataset_loader(project_dir: Path, origin: str):
+    def load(relative: str, fields=None, prefixes=None):
+        # numpy and the dataset code are imported only when a .cs is needed
+        from cryosparc.dataset import Dataset
+        from cryosparc.errors import DatasetLoadError
+
+        path = project_dir / relative
+        if not path.exists():
+            raise DatasetError(f"{origin}: dataset {relative} is missing from {project_dir}")
+        try:
+            return Dataset.load(path, fields=fields, prefixes=prefixes)
+        except DatasetLoadError as exc:
+            raise DatasetError(f"{origin}: cannot read dataset {relative}: {exc.__cause__ or exc}") from exc
+
+    return load
+
+
+def job_dir_document(job_dir: Path, project: dict | None = None) -> JobDocument:
+    job_dir = Path(job_dir).absolute()
+    if not job_dir.is_dir():
+        raise JobError(f"{job_dir}: not a directory (give a CryoSPARC job directory such as P30/J180)")
+    doc = read_json(job_dir / "job.json", "job.json")
+    project_dir = job_dir.parent
+    if project is None:
+        project = _read_project(project_dir)
+    origin = f"{project.get('uid') or project_dir.name}/{job_dir.name} ({job_dir})"
+    return JobDocument(
+        doc=doc,
+        project_dir=str(project_dir),
+        project={"uid": project.get("uid"), "title": project.get("title"), "dir": str(project_dir)},
+        origin=origin,
+        source={"type": "job_dir", "path": str(job_dir)},
+        load_dataset=_dataset_loader(project_dir, origin),
+    )
+
+
+def job_dir_handles(job_dirs) -> list:
+    return [JobHandle(str(d), lambda d=d: job_dir_document(d)) for d in job_dirs]
+
+
+def _uid_number(uid: str) -> int:
+    return int(uid[1:])
+
+
+def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> list:
+    project_dir = Path(project_dir).absolute()
+    if not project_dir.is_dir():
+        raise UsageError(f"--project-dir {project_dir}: not a directory")
+    project = _read_project(project_dir)
+    label = project["uid"] or project_dir.name
+    if all_jobs:
+        uids = sorted((p.parent.name for p in project_dir.glob("J*/job.json") if JOB_UID.match(p.parent.name)),
+                      key=_uid_number)
+    else:
+        uids = list(job_uids)
+        if not uids:
+            raise UsageError("--project-dir: name the jobs (J180 J181 ...) or give --all")
+
+    def load(uid):
+        if not JOB_UID.match(uid):
+            raise JobError(f"{label}: {uid!r} is not a job uid (J followed by digits)")
+        if not (project_dir / uid).is_dir():
+            raise JobError(f"{label}: no job {uid} in {project_dir}")
+        return job_dir_document(project_dir / uid, project)
+
+    return [JobHandle(f"{label}/{uid}", lambda uid=uid: load(uid)) for uid in uids]

@@ -1,0 +1,173 @@
+"""Loading one spec file: YAML with line numbers, checked against
+schemas/spec.schema.json, every expression compiled once."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from .errors import SpecError
+from .expressions import ExpressionSyntaxError, Expression, compile_expression, merge_dataset_fields
+from .schemacheck import describe, errors, shipped_schema
+from .yamllines import Located, load_located
+
+SPEC_SCHEMA = "spec.schema.json"
+
+
+@dataclass
+class FieldSpec:
+    """One output field: where it goes in the record and how it is computed."""
+
+    record_path: tuple
+    expression: Expression
+    required: bool
+    type: str | None
+    default: object
+    line: int
+
+    @property
+    def name(self) -> str:
+        return ".".join(self.record_path)
+
+
+@dataclass
+class Spec:
+    file: Path
+    kind: str
+    description: str
+    layout: str
+    job_types: tuple
+    cryosparc: SpecifierSet | None
+    datasets: dict  # alias -> output name
+    fields: list
+    dataset_fields: dict  # alias -> columns (or ALL_FIELDS) over all expressions
+    located: Located = field(repr=False, default=None)
+
+    def error(self, yaml_path, message) -> SpecError:
+        return self.located.error(yaml_path, message)
+
+    @property
+    def name(self) -> str:
+        return self.file.stem
+
+    def where(self, spec_field: FieldSpec) -> str:
+        return f"{self.file}:{spec_field.line}"
+
+    def field_for(self, record_path) -> FieldSpec | None:
+        """The field that produced a record path (or the group containing it)."""
+        record_path = tuple(str(p) for p in record_path)
+        best = None
+        for spec_field in self.fields:
+            n = len(spec_field.record_path)
+            if record_path[:n] == spec_field.record_path and (best is None or n > len(best.record_path)):
+                best = spec_field
+        return best
+
+    def admits_version(self, version) -> bool:
+        return self.cryosparc is None or version is None or self.cryosparc.contains(version, prereleases=True)
+
+    def describe_match(self) -> str:
+        versions = f" cryosparc {self.cryosparc}" if self.cryosparc else ""
+        return f"{self.name} ({self.kind}; layout {self.layout}{versions}; {', '.join(self.job_types)})"
+
+
+def load_spec(file: Path) -> Spec:
+    """The spec in `file`; raises SpecError on its first problem (see check_spec for all of them)."""
+    spec, problems = _load(Path(file), stop_at_first=True)
+    if problems:
+        raise problems[0]
+    return spec
+
+
+def check_spec(file: Path):
+    """(spec or None, [SpecError, ...]) with every problem found in the file."""
+    return _load(Path(file), stop_at_first=False)
+
+
+def _load(file: Path, stop_at_first: bool):
+    try:
+        located = load_located(file)
+    except SpecError as exc:
+        return None, [exc]
+    schema_errors = errors(shipped_schema(SPEC_SCHEMA), located.data)
+    if schema_errors:
+        problems = [located.error(e.absolute_path, f"spec schema: {describe(e)}") for e in schema_errors]
+        return None, problems[:1] if stop_at_first else problems
+    data = located.data
+    problems = []
+    version_range = None
+    if "cryosparc" in data["match"]:
+        try:
+            version_range = SpecifierSet(data["match"]["cryosparc"])
+        except InvalidSpecifier:
+            problems.append(located.error(("match", "cryosparc"),
+                                          f"match.cryosparc: {data['match']['cryosparc']!r} is not a PEP 440 "
+                                          "version range (write e.g. \">=4.0,<5\")"))
+    fields = []
+    _collect_fields(located, data["fields"], ("fields",), fields, problems)
+    datasets = {alias: decl["output"] for alias, decl in (data.get("datasets") or {}).items()}
+    for spec_field in fields:
+        for alias in spec_field.expression.dataset_fields:
+            if alias not in datasets:
+                declared = ", ".join(datasets) or "none"
+                problems.append(SpecError(file, spec_field.line, 1,
+                                          f"field {spec_field.name}: datasets.{alias} is not declared under datasets: "
+                                          f"(declared: {declared})"))
+    if problems:
+        return None, problems[:1] if stop_at_first else problems
+    spec = Spec(
+        file=file,
+        kind=data["kind"],
+        description=data.get("description", ""),
+        layout=data["match"]["layout"],
+        job_types=tuple(data["match"]["job_types"]),
+        cryosparc=version_range,
+        datasets=datasets,
+        fields=fields,
+        dataset_fields=merge_dataset_fields(f.expression.dataset_fields for f in fields),
+        located=located,
+    )
+    return spec, []
+
+
+def _collect_fields(located: Located, group: dict, yaml_path: tuple, out: list, problems: list):
+    for key, value in group.items():
+        path = yaml_path + (key,)
+        if isinstance(value, dict) and "expr" not in value:
+            _collect_fields(located, value, path, out, problems)
+            continue
+        definition = value if isinstance(value, dict) else {"expr": value}
+        expr_path = path + ("expr",) if isinstance(value, dict) else path
+        line, _ = located.position(path)
+        try:
+            expression = compile_expression(definition["expr"])
+        except ExpressionSyntaxError as exc:
+            problems.append(_expression_error(located, expr_path, path, exc))
+            continue
+        out.append(FieldSpec(
+            record_path=path[1:],
+            expression=expression,
+            required=definition.get("required", False),
+            type=definition.get("type"),
+            default=definition.get("default"),
+            line=line,
+        ))
+
+
+def _expression_error(located: Located, expr_path, field_path, exc: ExpressionSyntaxError):
+    line, col = located.value_position(expr_path)
+    raw_line = _source_line(located.file, line)
+    # Point at the broken spot when the expression is written plainly on its line.
+    start = raw_line.find(exc.text, col - 1) if raw_line else -1
+    if start >= 0:
+        col = start + 1 + exc.offset
+    name = ".".join(str(p) for p in field_path[1:])
+    return SpecError(located.file, line, col, f"field {name}: {exc.message}", detail=exc.caret())
+
+
+def _source_line(file, line: int) -> str:
+    try:
+        lines = Path(file).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ""
+    return lines[line - 1] if 0 < line <= len(lines) else ""
