@@ -30,6 +30,17 @@ def first_error(schema_file: Path, data):
     return best_match(validator(Path(schema_file)).iter_errors(data))
 
 
+def error_path(error) -> tuple:
+    """Where in the data an error is; for an unexpected key, the key itself."""
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = [key for key in error.instance if key not in allowed]
+        if extra:
+            return path + (extra[0],)
+    return path
+
+
 def describe(error) -> str:
     """One line: where in the data, and what is wrong."""
     where = "/".join(str(p) for p in error.absolute_path) or "(top level)"

@@ -8,7 +8,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from .errors import SpecError
 from .expressions import ExpressionSyntaxError, Expression, compile_expression, merge_dataset_fields
-from .schemacheck import describe, errors, shipped_schema
+from .schemacheck import describe, error_path, errors, shipped_schema
 from .yamllines import Located, load_located
 
 SPEC_SCHEMA = "spec.schema.json"
@@ -91,7 +91,7 @@ def _load(file: Path, stop_at_first: bool):
         return None, [exc]
     schema_errors = errors(shipped_schema(SPEC_SCHEMA), located.data)
     if schema_errors:
-        problems = [located.error(e.absolute_path, f"spec schema: {describe(e)}") for e in schema_errors]
+        problems = [located.error(error_path(e), f"spec schema: {describe(e)}") for e in schema_errors]
         return None, problems[:1] if stop_at_first else problems
     data = located.data
     problems = []
