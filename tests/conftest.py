@@ -1,0 +1,34 @@
+"""Shared fixtures: the reference CryoSPARC projects, generated once per session."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+# `from tests.fixturegen import ...` whatever the import mode or working directory.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.fixturegen import make_reference_projects  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def reference_projects(tmp_path_factory) -> dict[str, Path]:
+    """puid -> directory of each reference project (P30: v4.7.1, P446: v5.0.3). Read-only: use project_copy to
+    change files."""
+    return make_reference_projects(tmp_path_factory.mktemp("reference"))
+
+
+@pytest.fixture
+def project_copy(reference_projects, tmp_path):
+    """Call with a puid to get a private copy of that reference project, free to corrupt."""
+
+    def copy(puid: str) -> Path:
+        source = reference_projects[puid]
+        return Path(shutil.copytree(source, tmp_path / source.name))
+
+    return copy

@@ -1,0 +1,108 @@
+"""The .cs files of a fixture job, written with cryosparc-tools' own Dataset.
+
+Each final metafile (see outputs.py) holds a `uid` column and the fields of
+every result that points at it. A volume metafile has one row, whose uid is
+the same in all of them; particle metafiles have at most PARTICLE_ROWS rows
+(the document's `num_items` is the real count) and share the particles' uids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from cryosparc.dataset import Dataset
+
+from .outputs import Result, job_outputs
+
+if TYPE_CHECKING:
+    from .projects import JobFixture
+
+PARTICLE_ROWS = 120
+MOVIE_SHAPE = (40, 5760, 4092)  # frames, y, x
+
+# Field values that are the same in every row, by field name.
+CONSTANTS = {
+    "type": "spline", "format": "TIFF", "accel_kv": 300.0, "cs_mm": 2.7, "amp_contrast": 0.1, "scale": 1.0,
+    "scale_const": 0.0, "sign": -1.0, "total_dose_e_per_A2": 60.0, "frame_start": 0, "frame_end": 40,
+    "zero_shift_frame": 0, "is_gain_corrected": 0, "has_defect_file": 0, "exp_group_id": 1,
+}
+
+
+def _seed(*parts: str) -> int:
+    return int.from_bytes(hashlib.sha256("/".join(parts).encode()).digest()[:8], "little")
+
+
+def _numpy_field(prefix: str, name: str, spec: str) -> tuple:
+    """("map/shape", "<u4", (3,)) from min_fields notation ("shape", "3u4")."""
+    count, base = re.fullmatch(r"(\d*)(\w\d*)", spec).groups()
+    dtype = "O" if base == "O" else f"<{base}"
+    return (f"{prefix}/{name}", dtype, (int(count),)) if count else (f"{prefix}/{name}", dtype)
+
+
+class _Writer:
+    def __init__(self, job: JobFixture, puid: str):
+        self.job = job
+        self.puid = puid
+        self.volume_uid = job.volume_uid if job.volume_uid is not None else _seed(puid, job.uid, "volume") >> 1
+        rng = np.random.default_rng(_seed(puid, job.uid, "items"))
+        self.item_uids = rng.integers(1, 2**63, PARTICLE_ROWS, dtype=np.uint64)
+        self.source = job.parents[0][1] if job.parents else job.uid  # job that made the images
+
+    def text(self, result: Result, field: str, i: int) -> str:
+        if result.type == "volume.blob":
+            return result.final_metafile.removesuffix(".cs") + ".mrc"
+        stem = f"{int(self.item_uids[i]) % 10**21:021d}_FoilHole_{31467 + i}_Data_{31800 + i}"
+        if field == "micrograph_path":
+            return f"{self.source}/motioncorrected/{stem}_patch_aligned_doseweighted.mrc"
+        if result.type == "particle.blob":
+            return f"{self.source}/extract/{stem}_particles.mrc"
+        if result.name == "gain_ref_blob":
+            return f"{self.job.uid}/imported/gain_ref.mrc"
+        if result.name == "movie_blob":
+            return f"{self.job.uid}/imported/{stem}_fractions.tiff"
+        return f"{self.source}/{result.name}/{stem}_{field}.{'npy' if result.name == 'motion' else 'mrc'}"
+
+    def fill(self, ds: Dataset, result: Result, rng: np.random.Generator) -> None:
+        for name, spec in result.fields:
+            column = ds[f"{result.name}/{name}"]
+            if name in CONSTANTS:
+                column[:] = CONSTANTS[name]
+            elif spec == "O":
+                column[:] = [self.text(result, name, i) for i in range(len(ds))]
+            elif name in ("psize_A", "micrograph_psize_A"):
+                column[:] = self.job.psize_A
+            elif name == "shape":
+                column[:] = MOVIE_SHAPE[-column.shape[1]:] if result.type.startswith("exposure") else self.job.box
+            elif spec.endswith(("u4", "u8")):
+                column[:] = rng.integers(0, 2 if name == "split" else 4096, size=column.shape)
+            else:
+                column[:] = rng.random(size=column.shape)
+
+    def write(self, project_dir: Path, metafile: str, results: list[Result], rows: int) -> Path:
+        ds = Dataset.allocate(rows, [_numpy_field(r.name, f, spec) for r in results for f, spec in r.fields])
+        ds["uid"][:] = [self.volume_uid] if results[0].type == "volume.blob" else self.item_uids[:rows]
+        rng = np.random.default_rng(_seed(self.puid, metafile))
+        for result in results:
+            self.fill(ds, result, rng)
+        path = project_dir / metafile
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ds.save(path)
+        return path
+
+
+def write_datasets(job: JobFixture, puid: str, project_dir: Path) -> list[Path]:
+    """Write the final metafile of every result of the job; returns the files written."""
+    results: dict[str, dict[str, Result]] = {}  # metafile -> result name -> result
+    rows: dict[str, int] = {}
+    for group in job_outputs(job):
+        for result in group.results:
+            if result.final_metafile is not None:
+                results.setdefault(result.final_metafile, {})[result.name] = result
+                rows[result.final_metafile] = 1 if result.type == "volume.blob" else min(group.num_items,
+                                                                                         PARTICLE_ROWS)
+    writer = _Writer(job, puid)
+    return [writer.write(project_dir, m, list(by_name.values()), rows[m]) for m, by_name in results.items()]

@@ -1,0 +1,88 @@
+"""FSC statistics as CryoSPARC stores them in a volume output's summary stats.
+
+Each curve is a list of N/2+1 floats that falls sigmoidally from 1 to about 0
+and crosses 0.143 at its mask's resolution; the scalar `radwn_<curve>_A`
+holds that resolution. The last curve of a layout is the noise-substituted
+(corrected) one and its scalar equals `radwn_final_A`, the GSFSC. v4
+documents also hold `fsc_noisesub_raw` and `fsc_noisesub_true`, the curves the
+correction is computed from (no scalar of their own).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+# Curve names by document layout, coarsest mask first, corrected curve last.
+CURVES = {
+    "v4": ("nomask", "sphericalmask", "loosemask", "tightmask", "noisesub"),
+    "v5": ("nomask", "sphericalmask", "loosemask", "resmask", "autotight_noisesub"),
+}
+# Resolution of each curve relative to the GSFSC (same order as CURVES).
+MASK_FACTORS = (1.35, 1.2, 1.1, 1.02, 1.0)
+# `fsc_info` describes the last iteration, which here is a hair worse than the
+# best one (`fsc_info_best`), so reading the wrong key gives a different number.
+LAST_ITERATION_FACTOR = 1.006
+THRESHOLD = 0.143
+# v4 also stores the two curves the noise-substituted one is computed from;
+# the phase-randomized maps decorrelate at this multiple of the GSFSC.
+RANDOMIZATION_FACTOR = 2.2
+
+
+def expected_mask_resolutions(gsfsc_A: float, layout: str) -> dict[str, float]:
+    """`radwn_<curve>_A` of `fsc_info_best`, by curve name (e.g. "nomask")."""
+    names = CURVES[layout]
+    values = [round(gsfsc_A * f, 4) for f in MASK_FACTORS[:-1]] + [gsfsc_A]
+    return dict(zip(names, values))
+
+
+def fsc_curve(box: int, psize_A: float, resolution_A: float) -> list[float]:
+    crossing = box * psize_A / resolution_A  # shell index of the 0.143 crossing
+    width = max(1.5, crossing / 12)
+    centre = crossing - width * math.log(1 / THRESHOLD - 1)
+    noise = random.Random(f"{box}/{psize_A}/{resolution_A}")
+    curve = [1.0]
+    for k in range(1, box // 2 + 1):
+        value = 1 / (1 + math.exp((k - centre) / width))
+        # past the crossing an FSC wanders around zero rather than vanishing
+        curve.append(value + noise.gauss(0, 0.012) if value < 0.05 else value)
+    return curve
+
+
+def fsc_info(box: int, psize_A: float, gsfsc_A: float, layout: str) -> dict[str, Any]:
+    """One `fsc_info` dict: N, psize, the curves, radwns and the scalars."""
+    info: dict[str, Any] = {"N": box, "psize": psize_A}
+    for name, res in expected_mask_resolutions(gsfsc_A, layout).items():
+        if name == "noisesub":
+            info["fsc_noisesub_raw"] = fsc_curve(box, psize_A, gsfsc_A * RANDOMIZATION_FACTOR)
+            info["fsc_noisesub_true"] = info["fsc_tightmask"]
+        info[f"fsc_{name}"] = fsc_curve(box, psize_A, res)
+        if name == "nomask":
+            info["radwns"] = list(range(box // 2 + 1))
+        info[f"radwn_{name}_A"] = res
+    info["radwn_final_A"] = gsfsc_A
+    return info
+
+
+def volume_summary_stats(
+    box: int,
+    psize_A: float,
+    gsfsc_A: float,
+    layout: str,
+    version: str,
+    cfar: float | None = None,
+    guinier_bfactor: float | None = None,
+) -> dict[str, Any]:
+    """`latest_summary_stats` of a refinement's volume output."""
+    stats: dict[str, Any] = {}
+    if cfar is not None:
+        stats["cfar"] = cfar
+    stats["extent"] = round(0.62 * box * psize_A, 2)
+    stats["fsc_info"] = fsc_info(box, psize_A, round(gsfsc_A * LAST_ITERATION_FACTOR, 4), layout)
+    stats["fsc_info_best"] = fsc_info(box, psize_A, gsfsc_A, layout)
+    if guinier_bfactor is not None:
+        stats["guinier_bfactor"] = guinier_bfactor
+    stats["processed_fraction"] = 1.0
+    stats["version"] = version
+    return stats

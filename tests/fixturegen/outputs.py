@@ -1,0 +1,183 @@
+"""The outputs of a fixture job, independent of the document layout.
+
+documents.py renders them as v4 `output_result_groups`/`output_results` or v5
+`spec.outputs`; datasets.py writes the final metafile of each result.
+
+Metafile naming (paths relative to the project directory):
+- refinements, iteration k: `J180/J180_009_particles.cs` holds the particles'
+  alignments3D; `J180/J180_passthrough_particles.cs` holds the passthrough
+  results (ctf, blob, motion, location, pick_stats). Each volume result has
+  its own metafile named like its map, `J180/J180_009_volume_map.cs`,
+  `J180/J180_009_volume_map_sharp.cs`, ...; the `mask` output's mask_refine
+  points at the volume's `J180/J180_009_volume_mask_refine.cs`.
+- homo_reconstruct has no iteration: `J182/J182_particles.cs`,
+  `J182/J182_volume_map.cs`, ... and no mask_refine.
+Every iteration 0..k is listed in `versions`/`metafiles`; only the final
+metafile of each result exists on disk, as after clearing intermediate results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .projects import JobFixture
+
+# Dataset fields of each result type, in CryoSPARC's `min_fields` notation.
+FIELDS: dict[str, list[tuple[str, str]]] = {
+    "particle.alignments3D": [
+        ("split", "u4"), ("shift", "2f4"), ("pose", "3f4"), ("psize_A", "f4"), ("error", "f4"),
+        ("error_min", "f4"), ("resid_pow", "f4"), ("slice_pow", "f4"), ("image_pow", "f4"),
+        ("cross_cor", "f4"), ("alpha", "f4"), ("alpha_min", "f4"), ("weight", "f4"), ("pose_ess", "f4"),
+        ("shift_ess", "f4"), ("class_posterior", "f4"), ("class", "u4"), ("class_ess", "f4"),
+    ],
+    "particle.ctf": [
+        ("type", "O"), ("exp_group_id", "u4"), ("accel_kv", "f4"), ("cs_mm", "f4"), ("amp_contrast", "f4"),
+        ("df1_A", "f4"), ("df2_A", "f4"), ("df_angle_rad", "f4"), ("phase_shift_rad", "f4"), ("scale", "f4"),
+        ("scale_const", "f4"), ("shift_A", "2f4"), ("tilt_A", "2f4"), ("trefoil_A", "2f4"),
+        ("tetra_A", "4f4"), ("anisomag", "4f4"), ("bfactor", "f4"),
+    ],
+    "particle.blob": [
+        ("path", "O"), ("idx", "u4"), ("shape", "2u4"), ("psize_A", "f4"), ("sign", "f4"), ("import_sig", "u8"),
+    ],
+    "particle.motion": [
+        ("type", "O"), ("path", "O"), ("psize_A", "f4"), ("frame_start", "u4"), ("frame_end", "u4"),
+        ("zero_shift_frame", "u4"),
+    ],
+    "particle.location": [
+        ("micrograph_uid", "u8"), ("exp_group_id", "u4"), ("micrograph_path", "O"),
+        ("micrograph_shape", "2u4"), ("micrograph_psize_A", "f4"), ("center_x_frac", "f4"),
+        ("center_y_frac", "f4"),
+    ],
+    "particle.pick_stats": [("ncc_score", "f4"), ("power", "f4"), ("template_idx", "u4"), ("angle_rad", "f4")],
+    "volume.blob": [("path", "O"), ("shape", "3u4"), ("psize_A", "f4")],
+    "exposure.movie_blob": [
+        ("path", "O"), ("shape", "3u4"), ("psize_A", "f4"), ("is_gain_corrected", "u4"), ("format", "O"),
+        ("has_defect_file", "u4"), ("import_sig", "u8"),
+    ],
+    "exposure.mscope_params": [
+        ("accel_kv", "f4"), ("cs_mm", "f4"), ("total_dose_e_per_A2", "f4"), ("phase_plate", "u4"),
+        ("neg_stain", "u4"), ("exp_group_id", "u4"),
+    ],
+    "exposure.gain_ref_blob": [("path", "O"), ("shape", "2u4"), ("flip_x", "u4"), ("flip_y", "u4"),
+                               ("rotate_num", "u4")],
+    "exposure.ctf": [
+        ("type", "O"), ("exp_group_id", "u4"), ("accel_kv", "f4"), ("cs_mm", "f4"), ("amp_contrast", "f4"),
+        ("df1_A", "f4"), ("df2_A", "f4"), ("df_angle_rad", "f4"), ("phase_shift_rad", "f4"), ("scale", "f4"),
+        ("scale_const", "f4"), ("bfactor", "f4"), ("fit_data_path", "O"), ("ctf_fit_to_A", "f4"),
+    ],
+    "exposure.ctf_stats": [
+        ("cross_corr_ctffind4", "f4"), ("ctf_fit_to_A", "f4"), ("df_range", "2f4"), ("diag_image_path", "O"),
+        ("ice_thickness_rel", "f4"),
+    ],
+}
+
+TITLES = {
+    "alignments3D": "3D alignments",
+    "ctf": "CTF parameters",
+    "ctf_stats": "CTF fit statistics",
+    "map": "Volume data",
+    "map_sharp": "Sharpened volume data",
+    "map_half_A": "Half map A",
+    "map_half_B": "Half map B",
+    "mask_refine": "Refinement mask",
+    "mask_fsc": "FSC mask",
+    "mask_fsc_auto": "Auto-tightened FSC mask",
+    "precision": "Alignment precision map",
+    "movie_blob": "Movie data",
+    "mscope_params": "Microscope parameters",
+    "gain_ref_blob": "Gain reference",
+}
+
+PARTICLE_PASSTHROUGH = ("ctf", "blob", "motion", "location", "pick_stats")
+VOLUME_RESULTS = ("map", "map_sharp", "map_half_A", "map_half_B", "mask_refine", "mask_fsc", "mask_fsc_auto",
+                  "precision")
+REFINEMENT_TYPES = ("homo_refine_new", "nonuniform_refine_new", "new_local_refine", "homo_reconstruct")
+
+
+@dataclass
+class Result:
+    name: str
+    type: str  # v4 result type, e.g. "particle.alignments3D"; the v5 dtype is the part after the dot
+    passthrough: bool
+    versions: list[int]
+    metafiles: list[str]
+    num_items: list[int]
+    passthrough_from: str | None = None  # input group a passthrough result comes from
+
+    @property
+    def dtype(self) -> str:
+        return self.type.split(".", 1)[1]
+
+    @property
+    def title(self) -> str:
+        return f"Passthrough {self.name}" if self.passthrough else TITLES[self.name]
+
+    @property
+    def fields(self) -> list[tuple[str, str]]:
+        return FIELDS[self.type]
+
+    @property
+    def final_metafile(self) -> str | None:
+        if not self.metafiles:
+            return None
+        return self.metafiles[0] if self.passthrough else self.metafiles[-1]
+
+
+@dataclass
+class Group:
+    name: str
+    type: str
+    title: str
+    num_items: int
+    results: list[Result]
+    passthrough_input: str | None = None
+
+
+def _iterated(job: JobFixture, name: str, type_: str, stem: str, count: int) -> Result:
+    """A result written once per iteration; a failed job wrote none."""
+    if job.status != "completed":
+        return Result(name, type_, False, [], [], [])
+    if job.iteration is None:
+        versions, metafiles = [0], [f"{job.uid}/{job.uid}_{stem}.cs"]
+    else:
+        versions = list(range(job.iteration + 1))
+        metafiles = [f"{job.uid}/{job.uid}_{v:03d}_{stem}.cs" for v in versions]
+    return Result(name, type_, False, versions, metafiles, [count] * len(versions))
+
+
+def _passthrough(job: JobFixture, name: str, type_: str, group: str, count: int) -> Result:
+    return Result(name, type_, True, [0], [f"{job.uid}/{job.uid}_passthrough_{group}.cs"], [count], group)
+
+
+def refinement_outputs(job: JobFixture) -> list[Group]:
+    n = job.particle_count
+    particles = [_iterated(job, "alignments3D", "particle.alignments3D", "particles", n)]
+    particles += [_passthrough(job, r, f"particle.{r}", "particles", n) for r in PARTICLE_PASSTHROUGH]
+    names = [r for r in VOLUME_RESULTS if not (job.job_type == "homo_reconstruct" and r == "mask_refine")]
+    volume = [_iterated(job, r, "volume.blob", f"volume_{r}", 1) for r in names]
+    groups = [
+        Group("particles", "particle", "All particles", n, particles, passthrough_input="particles"),
+        Group("volume", "volume", "Volume", 1 if job.status == "completed" else 0, volume),
+    ]
+    if "mask_refine" in names:
+        mask = next(r for r in volume if r.name == "mask_refine")
+        groups.append(Group("mask", "mask", "Mask", mask.num_items[-1] if mask.num_items else 0, [mask]))
+    return groups
+
+
+def exposure_outputs(job: JobFixture) -> list[Group]:
+    n = job.exposure_count
+    if job.job_type == "import_movies":
+        metafile = [f"{job.uid}/{job.uid}_imported_movies.cs"]
+        results = [Result(r, f"exposure.{r}", False, [0], metafile, [n])
+                   for r in ("movie_blob", "mscope_params", "gain_ref_blob")]
+        return [Group("imported_movies", "exposure", "Imported movies", n, results)]
+    own = [_iterated(job, r, f"exposure.{r}", "exposures", n) for r in ("ctf", "ctf_stats")]
+    passed = [_passthrough(job, r, f"exposure.{r}", "exposures", n) for r in ("movie_blob", "mscope_params")]
+    return [Group("exposures", "exposure", "Micrographs processed", n, own + passed, passthrough_input="exposures")]
+
+
+def job_outputs(job: JobFixture) -> list[Group]:
+    return refinement_outputs(job) if job.job_type in REFINEMENT_TYPES else exposure_outputs(job)
