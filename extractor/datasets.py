@@ -8,26 +8,31 @@ from .errors import DatasetError
 from .expressions import ALL_FIELDS
 
 
-def _metafile(result: dict, origin: str) -> str:
+def _metafile(result: dict) -> str | None:
+    """The file holding a result's final data; None when the job never wrote one (a failed job)."""
     metafiles = result.get("metafiles") or []
     if not metafiles:
-        raise DatasetError(f"{origin}: result {result.get('name')!r} has no metafile written; "
-                           "did the job finish?")
+        return None
     return metafiles[0] if result.get("passthrough") else metafiles[-1]
 
 
 def load_columns(context, output: str, columns) -> dict:
-    """{column name: list of values} of `output`, for `columns` (or ALL_FIELDS)."""
-    results = {r["name"]: r for r in context.results_of(output)}
+    """{column name: list of values} of `output`, for `columns` (or ALL_FIELDS).
+
+    Columns of results the job never wrote are absent, so expressions over
+    them give null (and a required field says so, with the job's status).
+    """
+    metafiles = {r["name"]: _metafile(r) for r in context.results_of(output)}
     per_file = defaultdict(lambda: {"fields": set(), "prefixes": set()})
     if columns is ALL_FIELDS:
-        for name, result in results.items():
-            per_file[_metafile(result, context.origin)]["prefixes"].add(name)
+        for name, metafile in metafiles.items():
+            if metafile:
+                per_file[metafile]["prefixes"].add(name)
     else:
         for column in columns:
-            name = column.split("/", 1)[0]
-            if name in results:
-                per_file[_metafile(results[name], context.origin)]["fields"].add(column)
+            metafile = metafiles.get(column.split("/", 1)[0])
+            if metafile:
+                per_file[metafile]["fields"].add(column)
     if not per_file:
         return {}
     loaded = []

@@ -15,7 +15,7 @@ from pathlib import Path
 import jmespath
 
 from .errors import JobError
-from .schemacheck import describe, error_path, first_error, shipped_schema
+from .schemacheck import first_error, located_error, shipped_schema
 from .yamllines import load_located
 
 IDENTITY_KEYS = ("uid", "project_uid", "type", "version", "status")
@@ -66,7 +66,7 @@ def load_layout(file: Path) -> Layout:
     located = load_located(file)
     problem = first_error(shipped_schema("layout.schema.json"), located.data)
     if problem is not None:
-        raise located.error(error_path(problem), f"layout schema: {describe(problem)}")
+        raise located_error(located, problem, "layout schema")
     data = located.data
 
     def compiled(path, text, sample=None):

@@ -7,6 +7,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from .errors import SpecError
 from .resources import schemas_dir
 
 
@@ -30,7 +31,7 @@ def first_error(schema_file: Path, data):
     return best_match(validator(Path(schema_file)).iter_errors(data))
 
 
-def error_path(error) -> tuple:
+def _error_path(error) -> tuple:
     """Where in the data an error is; for an unexpected key, the key itself."""
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -39,6 +40,17 @@ def error_path(error) -> tuple:
         if extra:
             return path + (extra[0],)
     return path
+
+
+def located_error(located, error, what: str):
+    """A SpecError at the spot of a schema violation in a YAML file: the key for
+    objects and unexpected keys, the value itself for a bad scalar."""
+    path = _error_path(error)
+    message = f"{what}: {describe(error)}"
+    if isinstance(error.instance, (dict, list)) or path != tuple(error.absolute_path):
+        return located.error(path, message)
+    line, col = located.value_position(path)
+    return SpecError(located.file, line, col, message)
 
 
 def describe(error) -> str:

@@ -8,7 +8,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from .errors import SpecError
 from .expressions import ExpressionSyntaxError, Expression, compile_expression, merge_dataset_fields
-from .schemacheck import describe, error_path, errors, shipped_schema
+from .schemacheck import errors, located_error, shipped_schema
 from .yamllines import Located, load_located
 
 SPEC_SCHEMA = "spec.schema.json"
@@ -38,6 +38,7 @@ class Spec:
     layout: str
     job_types: tuple
     cryosparc: SpecifierSet | None
+    cryosparc_text: str | None  # the range as written, for messages
     datasets: dict  # alias -> output name
     fields: list
     dataset_fields: dict  # alias -> columns (or ALL_FIELDS) over all expressions
@@ -67,7 +68,7 @@ class Spec:
         return self.cryosparc is None or version is None or self.cryosparc.contains(version, prereleases=True)
 
     def describe_match(self) -> str:
-        versions = f" cryosparc {self.cryosparc}" if self.cryosparc else ""
+        versions = f" cryosparc {self.cryosparc_text}" if self.cryosparc else ""
         return f"{self.name} ({self.kind}; layout {self.layout}{versions}; {', '.join(self.job_types)})"
 
 
@@ -91,7 +92,7 @@ def _load(file: Path, stop_at_first: bool):
         return None, [exc]
     schema_errors = errors(shipped_schema(SPEC_SCHEMA), located.data)
     if schema_errors:
-        problems = [located.error(error_path(e), f"spec schema: {describe(e)}") for e in schema_errors]
+        problems = [located_error(located, e, "spec schema") for e in schema_errors]
         return None, problems[:1] if stop_at_first else problems
     data = located.data
     problems = []
@@ -122,6 +123,7 @@ def _load(file: Path, stop_at_first: bool):
         layout=data["match"]["layout"],
         job_types=tuple(data["match"]["job_types"]),
         cryosparc=version_range,
+        cryosparc_text=data["match"].get("cryosparc"),
         datasets=datasets,
         fields=fields,
         dataset_fields=merge_dataset_fields(f.expression.dataset_fields for f in fields),

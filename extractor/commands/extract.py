@@ -56,14 +56,16 @@ def run(args, log) -> int:
     statuses = set(args.status or (["completed"] if batch else []))
     summary = Summary()
     for handle in handles:
+        label = handle.label
         try:
             context = open_job(handle, registry.layouts)
+            label = f"{context.project['uid']}/{context.identity['uid']}"
             job_type, status = context.identity["type"], context.identity["status"]
             if types and job_type not in types:
-                summary.skipped.append((handle.label, f"type {job_type} not asked for"))
+                summary.skipped.append((label, f"type {job_type} not asked for"))
                 continue
             if statuses and status not in statuses:
-                summary.skipped.append((handle.label, f"status {status}"))
+                summary.skipped.append((label, f"status {status}"))
                 continue
             if forced is not None:
                 reason = mismatch(forced, context.key, None)
@@ -75,7 +77,7 @@ def run(args, log) -> int:
                     spec = registry.choose(context.key, kind)
                 except NoSpecError as exc:
                     if batch:  # --all meets many job types csx has no spec for: not a failure
-                        summary.skipped.append((handle.label, f"no spec for type {job_type}"))
+                        summary.skipped.append((label, f"no spec for type {job_type}"))
                         continue
                     raise NoSpecError(f"{context.origin}: {exc}") from exc
             record = evaluate(context, spec)
@@ -84,7 +86,7 @@ def run(args, log) -> int:
             sink.write(context.label, record)
             summary.done += 1
         except CsxError as exc:
-            summary.failed.append((handle.label, str(exc)))
+            summary.failed.append((label, str(exc)))
             log.error(str(exc), exc_info=args.debug)
     sink.close()
     for label, reason in summary.skipped:

@@ -17,7 +17,12 @@ V4_SERVICES = {"command_core": 2, "command_vis": 3, "command_rtp": 5}  # port of
 
 
 class LookalikeServer:
-    """A running look-alike: `instance_info` is what `CryoSPARC(**info)` takes."""
+    """A running look-alike: `instance_info` is what `CryoSPARC(**info)` takes.
+
+    `port` is base_port (v4) or the API port (v5); `ports` maps each service
+    to its port; `base_url` is the API's URL (v5) or command_core's (v4);
+    `requests` is the `RequestLog` of every call the clients made.
+    """
 
     def __init__(self, generation: str, services: dict[str, HTTPService], instance_info: dict[str, Any],
                  requests: RequestLog, base_url: str):
@@ -65,7 +70,7 @@ def start_server(
         }
         base_port, services = _start_v4(apps, delay_s)
         info = {"license": license, "host": HOST, "base_port": base_port, "email": email, "password": password}
-        return LookalikeServer("4", services, info, log, f"http://{HOST}:{base_port}")
+        return LookalikeServer("4", services, info, log, f"http://{HOST}:{services['command_core'].port}")
     if generation == "5":
         service = HTTPService(HOST, 0, v5.APIServer(store, email, password, version, log), delay_s)
         base_url = f"http://{HOST}:{service.port}"

@@ -124,7 +124,9 @@ class CommandCore:
             raise ServerError(f"Job {job_uid} does not exist in project {project_uid}") from None
 
 
-def jsonrpc_app(service: str, procedures: dict[str, Callable[..., Any]], log: RequestLog, files: ProjectStore | None = None):
+def jsonrpc_app(
+    service: str, procedures: dict[str, Callable[..., Any]], log: RequestLog, files: ProjectStore | None = None
+) -> Callable[[Request], Response]:
     """The HTTP app of one command server; `files` adds command_vis's file download."""
     describe = {"sdversion": "1.0", "name": service, "procs": [{"name": name} for name in procedures]}
 
@@ -133,7 +135,7 @@ def jsonrpc_app(service: str, procedures: dict[str, Callable[..., Any]], log: Re
             return Response(200, f"Hello World from cryosparc {service}.".encode(), "text/plain")
         if request.method == "POST" and request.path == "/api":
             return _call(request.json())
-        if files and request.method == "POST" and request.path == "/get_project_file":
+        if files is not None and request.method == "POST" and request.path == "/get_project_file":
             return _project_file(request.json())
         return Response(404, b"Not Found", "text/plain")
 
@@ -148,10 +150,10 @@ def jsonrpc_app(service: str, procedures: dict[str, Callable[..., Any]], log: Re
             return json_response({**reply, "error": error})
         try:
             result = procedures[method](**params) if isinstance(params, dict) else procedures[method](*params)
-        except (ServerError, TypeError) as error:
+        except (ServerError, TypeError) as raised:
             # CryoSPARC answers HTTP 200 with the error in the body; the
             # client shows it as "(url, code 400) Encountered ServerError ..."
-            error = {"name": "ServerError", "code": 400, "message": f"ServerError: {error}", "data": None}
+            error = {"name": "ServerError", "code": 400, "message": f"ServerError: {raised}", "data": None}
             return json_response({**reply, "error": error})
         return json_response({**reply, "result": result})
 

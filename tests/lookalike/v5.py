@@ -60,12 +60,13 @@ class Endpoint:
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        return re.compile(re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.path) + "$")
+        return re.compile(re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.path))
 
     def operation(self) -> dict[str, Any]:
         path_params = re.findall(r"\{(\w+)\}", self.path)
         parameters = [{"name": name, "in": "path", "required": True, "schema": STRING} for name in path_params]
-        parameters += [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in self.query]
+        parameters += [{"name": name, "in": "query", "required": False, "schema": schema}
+                       for name, schema in self.query]
         operation = {
             "summary": self.summary,
             "operationId": self.summary.replace(".", "_"),
@@ -82,7 +83,8 @@ class Endpoint:
 
 ENDPOINTS = (
     Endpoint("health", "get", "/health", returns(STRING), public=True),
-    Endpoint("login", "post", "/login", returns(ref("Token")), form=("grant_type", "username", "password"), public=True),
+    Endpoint("login", "post", "/login", returns(ref("Token")),
+             form=("grant_type", "username", "password"), public=True),
     Endpoint("users.me", "get", "/users/me", returns(ref("User"))),
     Endpoint("config.get_version", "get", "/config/version", returns(STRING)),
     Endpoint("projects.find_one", "get", "/projects/{project_uid}", returns(ref("Project"))),
@@ -119,9 +121,6 @@ class HTTPError(Exception):
         self.status, self.detail, self.headers = status, detail, headers or {}
 
 
-NOT_AUTHENTICATED = HTTPError(401, "Not authenticated", {"WWW-Authenticate": "Bearer"})
-
-
 class APIServer:
     """The HTTP app: routes `<API_PREFIX><endpoint path>` to the method named by the summary."""
 
@@ -140,21 +139,23 @@ class APIServer:
         if request.method == "GET" and path == "/openapi.json":
             return json_response(openapi(self.version))
         for endpoint, pattern, handler in self.routes:
-            match = pattern.match(path)
+            match = pattern.fullmatch(path)
             if match and request.method == endpoint.method.upper():
                 return self._serve(endpoint, handler, match.groupdict(), request)
         return json_response({"detail": "Not Found"}, 404)
 
-    def _serve(self, endpoint: Endpoint, handler: Callable[..., Any], path_params: dict[str, str], request: Request):
+    def _serve(self, endpoint: Endpoint, handler: Callable[..., Any], path_params: dict[str, str],
+               request: Request) -> Response:
         try:
-            query = {name: _parse(request.query[name], schema) for name, schema in endpoint.query if name in request.query}
+            query = {name: _parse(request.query[name], schema)
+                     for name, schema in endpoint.query if name in request.query}
         except (ValueError, KeyError) as error:
             return json_response({"detail": f"invalid query parameter: {error}"}, 422)
         form = {name: value for name, value in request.form().items() if name != "password"} if endpoint.form else {}
         self.log.add(endpoint.summary, {**path_params, **query, **form})
         try:
             if not endpoint.public and self._token(request) not in self.tokens:
-                raise NOT_AUTHENTICATED
+                raise HTTPError(401, "Not authenticated", {"WWW-Authenticate": "Bearer"})
             result = handler(request, **path_params, **query)
         except HTTPError as error:
             return json_response({"detail": error.detail}, error.status, error.headers)
@@ -187,8 +188,9 @@ class APIServer:
     def projects_find_one(self, request: Request, project_uid: str) -> dict[str, Any]:
         doc = self._project_doc(project_uid)
         # CryoSPARC keeps where the project is attached, whatever the dumped project.json says
-        return {"uid_num": int(project_uid[1:]), "owner_user_id": USER_ID, "size_last_updated": doc.get("updated_at"),
-                **doc, "project_dir": str(self.store.project_dir(project_uid))}
+        required = {"uid_num": int(project_uid[1:]), "owner_user_id": USER_ID,
+                    "size_last_updated": doc.get("updated_at", "1970-01-01T00:00:00Z")}
+        return {**required, **doc, "project_dir": str(self.store.project_dir(project_uid))}
 
     def projects_get_directory(self, request: Request, project_uid: str) -> str:
         self._project_doc(project_uid)
