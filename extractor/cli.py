@@ -5,9 +5,12 @@ one line on stderr and to the exit code (0 all done, 1 some jobs failed,
 import argparse
 import logging
 import sys
+import warnings
+from importlib import import_module
 
 from . import __version__
 from .errors import CsxError
+from .redaction import RedactingFormatter
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING_RAN = 0, 1, 2
 
@@ -30,6 +33,14 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("jobs", nargs="*", metavar="JOB",
                          help="job directories; with --project-dir, job uids (J180 ...)")
     extract.add_argument("--project-dir", metavar="DIR", help="a CryoSPARC project directory")
+    extract.add_argument("--instance", metavar="FILE", nargs="?", const="",
+                         help="a running CryoSPARC: the JSON of CryoSPARC(**info) arguments (without FILE: the "
+                              "CRYOSPARC_* environment variables)")
+    extract.add_argument("--project", metavar="P", help="project uid on the instance, e.g. P30")
+    extract.add_argument("--workers", type=int, metavar="N",
+                         help="jobs worked on at once (default 8 with --instance, else 1)")
+    extract.add_argument("--timeout", type=float, default=30, metavar="S",
+                         help="seconds to wait for the instance per request (default 30)")
     extract.add_argument("--all", action="store_true", help="every job of the project (completed ones unless --status)")
     extract.add_argument("--type", action="append", metavar="T", help="only jobs of this type (may repeat)")
     extract.add_argument("--status", action="append", metavar="S",
@@ -60,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
 def _log(verbose: bool) -> logging.Logger:
     log = logging.getLogger("csx")
     log.handlers[:] = [logging.StreamHandler(sys.stderr)]
-    log.handlers[0].setFormatter(logging.Formatter("%(message)s"))
+    log.handlers[0].setFormatter(RedactingFormatter("%(message)s"))
     log.setLevel(logging.INFO if verbose else logging.WARNING)
     log.propagate = False
     return log
@@ -69,11 +80,13 @@ def _log(verbose: bool) -> logging.Logger:
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     log = _log(args.verbose)
-    from importlib import import_module
-
     command = import_module(f".commands.{args.command}", __package__)
     try:
-        return command.run(args, log)
+        with warnings.catch_warnings():
+            if not args.debug:
+                # the clients warn about each retry; errors reach the user as csx's own lines
+                warnings.simplefilter("ignore")
+            return command.run(args, log)
     except CsxError as exc:
         log.error(f"csx: {exc}", exc_info=args.debug)
         return EXIT_NOTHING_RAN

@@ -1,6 +1,7 @@
 """csx extract: records for jobs, written to a sink; a bad job never stops the batch."""
 
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +12,18 @@ from ..records import check_record
 from ..registry import Registry, mismatch
 from ..sinks import DirectorySink, JsonLinesSink
 from ..sources.files import job_dir_handles, project_handles
+
+DEFAULT_STATUSES = ["completed"]
+
+
+@dataclass
+class Outcome:
+    """What became of one job: a record, a reason to skip it, or an error."""
+
+    label: str
+    record: dict | None = None
+    skipped: str | None = None
+    error: CsxError | None = None
 
 
 @dataclass
@@ -27,67 +40,111 @@ class Summary:
 
 
 def handles_from_args(args) -> list:
+    if args.instance is not None or args.project:
+        return _instance_handles(args)
     if args.project_dir:
         return project_handles(Path(args.project_dir), args.jobs, args.all)
     if args.all:
-        raise UsageError("--all needs --project-dir DIR")
+        raise UsageError("--all needs --project-dir DIR, or --instance FILE with --project P")
     if not args.jobs:
-        raise UsageError("extract: give job directories, or --project-dir DIR with job uids or --all")
+        raise UsageError("extract: give job directories, --project-dir DIR with job uids or --all, "
+                         "or --instance FILE --project P")
     return job_dir_handles(Path(j) for j in args.jobs)
 
 
-def _forced_spec(registry: Registry, choice: str | None):
-    """--spec FILE forces one spec; --spec KIND only narrows the choice."""
-    if choice and (choice.endswith((".yaml", ".yml")) or Path(choice).is_file()):
-        return registry.load_checked(Path(choice)), None
-    return None, choice
+def _instance_handles(args) -> list:
+    from ..sources.instance import Instance, client_generation, instance_info, instance_handles
+
+    if not args.project:
+        raise UsageError("--instance needs --project P (the project uid, e.g. P30)")
+    generation, tools_version = client_generation()
+    info = instance_info(args.instance or None, generation)
+    instance = Instance(info, generation, tools_version, args.timeout)
+    return instance_handles(instance, args.project, args.jobs, args.all, args.type or (),
+                            args.status or DEFAULT_STATUSES)
+
+
+class Extraction:
+    """Turns one job handle into an Outcome, under the command's choices."""
+
+    def __init__(self, args, registry: Registry):
+        self.registry = registry
+        self.batch = bool(args.all)
+        self.types = set(args.type or ())
+        self.statuses = set(args.status or DEFAULT_STATUSES)
+        self.validate = not args.no_validate
+        self.forced, self.kind = None, args.spec
+        if args.spec and (args.spec.endswith((".yaml", ".yml")) or Path(args.spec).is_file()):
+            self.forced, self.kind = registry.load_checked(Path(args.spec)), None
+        elif args.spec and not any(s.kind == args.spec for s in registry.specs):
+            kinds = ", ".join(sorted({s.kind for s in registry.specs}))
+            raise UsageError(f"--spec {args.spec}: no such record kind or spec file (kinds: {kinds})")
+
+    def __call__(self, handle) -> Outcome:
+        outcome = Outcome(handle.label)
+        try:
+            context = open_job(handle, self.registry.layouts)
+            outcome.label = f"{context.project['uid']}/{context.identity['uid']}"
+            job_type, status = context.identity["type"], context.identity["status"]
+            if self.types and job_type not in self.types:
+                outcome.skipped = f"type {job_type} not asked for"
+                return outcome
+            if status not in self.statuses:
+                if self.batch:
+                    outcome.skipped = f"status {status}"
+                    return outcome
+                raise NoSpecError(f"{context.origin}: the job is {status}, not {' or '.join(sorted(self.statuses))}; "
+                                  f"add --status {status} to extract it anyway")
+            spec = self._spec(context)
+            if spec is None:
+                outcome.skipped = f"no spec for type {job_type}"
+                return outcome
+            record = evaluate(context, spec)
+            if self.validate:
+                check_record(record, self.registry.record_schema(spec.kind), spec, context.origin)
+            outcome.record = record
+        except CsxError as exc:
+            outcome.error = exc
+        return outcome
+
+    def _spec(self, context):
+        if self.forced is not None:
+            reason = mismatch(self.forced, context.key, None)
+            if reason:
+                raise NoSpecError(f"{context.origin}: spec {self.forced.file} does not fit: {reason}")
+            return self.forced
+        try:
+            return self.registry.choose(context.key, self.kind)
+        except NoSpecError as exc:
+            if self.batch:  # --all meets many job types csx has no spec for: not a failure
+                return None
+            raise NoSpecError(f"{context.origin}: {exc}") from exc
+
+
+def _label_file(outcome: Outcome) -> str:
+    """P30-J180, the notebook's file name for a job's record."""
+    return outcome.label.replace("/", "-")
 
 
 def run(args, log) -> int:
     registry = Registry(args.specs)
-    forced, kind = _forced_spec(registry, args.spec)
-    if kind and not any(s.kind == kind for s in registry.specs):
-        kinds = ", ".join(sorted({s.kind for s in registry.specs}))
-        raise UsageError(f"--spec {kind}: no such record kind or spec file (kinds: {kinds})")
+    extraction = Extraction(args, registry)
     handles = handles_from_args(args)
     sink = DirectorySink(Path(args.output)) if args.output else JsonLinesSink(sys.stdout)
-    batch = bool(args.all)
-    types = set(args.type or ())
-    statuses = set(args.status or (["completed"] if batch else []))
+    workers = args.workers or (8 if args.instance is not None or args.project else 1)
     summary = Summary()
-    for handle in handles:
-        label = handle.label
-        try:
-            context = open_job(handle, registry.layouts)
-            label = f"{context.project['uid']}/{context.identity['uid']}"
-            job_type, status = context.identity["type"], context.identity["status"]
-            if types and job_type not in types:
-                summary.skipped.append((label, f"type {job_type} not asked for"))
-                continue
-            if statuses and status not in statuses:
-                summary.skipped.append((label, f"status {status}"))
-                continue
-            if forced is not None:
-                reason = mismatch(forced, context.key, None)
-                if reason:
-                    raise NoSpecError(f"{context.origin}: spec {forced.file} does not fit: {reason}")
-                spec = forced
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        # map() keeps the jobs' order in the output while they are worked on concurrently
+        for outcome in pool.map(extraction, handles):
+            if outcome.record is not None:
+                sink.write(_label_file(outcome), outcome.record)
+                summary.done += 1
+            elif outcome.skipped:
+                summary.skipped.append((outcome.label, outcome.skipped))
             else:
-                try:
-                    spec = registry.choose(context.key, kind)
-                except NoSpecError as exc:
-                    if batch:  # --all meets many job types csx has no spec for: not a failure
-                        summary.skipped.append((label, f"no spec for type {job_type}"))
-                        continue
-                    raise NoSpecError(f"{context.origin}: {exc}") from exc
-            record = evaluate(context, spec)
-            if not args.no_validate:
-                check_record(record, registry.record_schema(spec.kind), spec, context.origin)
-            sink.write(context.label, record)
-            summary.done += 1
-        except CsxError as exc:
-            summary.failed.append((label, str(exc)))
-            log.error(str(exc), exc_info=args.debug)
+                summary.failed.append((outcome.label, str(outcome.error)))
+                log.error(str(outcome.error), exc_info=(type(outcome.error), outcome.error,
+                                                        outcome.error.__traceback__) if args.debug else None)
     sink.close()
     for label, reason in summary.skipped:
         log.info(f"csx: skipped {label}: {reason}")

@@ -1,0 +1,217 @@
+"""The live source: jobs of a running CryoSPARC instance, through whichever
+cryosparc-tools client is installed (4.x: JSON-RPC, job.doc; 5.x: REST,
+job.model). The document reaches the engine as the offline source gives it,
+and datasets are the job's own metafiles, downloaded and read with Dataset,
+so one spec and one join serve both sources."""
+
+import io
+import json
+import os
+import re
+import warnings
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from ..errors import DatasetError, JobError, UsageError
+from ..redaction import register_secret
+from . import JobDocument, JobHandle
+
+ENVIRONMENT = {
+    "4": {"license": "CRYOSPARC_LICENSE_ID", "host": "CRYOSPARC_MASTER_HOSTNAME", "base_port": "CRYOSPARC_BASE_PORT",
+          "email": "CRYOSPARC_EMAIL", "password": "CRYOSPARC_PASSWORD"},
+    "5": {"base_url": "CRYOSPARC_BASE_URL", "host": "CRYOSPARC_MASTER_HOSTNAME", "base_port": "CRYOSPARC_BASE_PORT",
+          "email": "CRYOSPARC_EMAIL", "password": "CRYOSPARC_PASSWORD"},
+}
+REQUIRED = {"4": ("license", "host", "base_port", "email", "password"), "5": ("email", "password")}
+MATCHING_TOOLS = {"4": "cryosparc-tools~=4.7.0", "5": "cryosparc-tools~=5.0.0"}
+# Flask (CryoSPARC v4's command_core) sends datetimes as RFC 1123 text
+RFC1123 = re.compile(r"^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$")
+
+
+class InstanceError(UsageError):
+    """The instance cannot be used at all: nothing can run (exit 2)."""
+
+
+def client_generation() -> tuple:
+    try:
+        import cryosparc
+    except ImportError as exc:
+        raise InstanceError("cryosparc-tools is not installed; pip install the one matching your instance "
+                            f"({MATCHING_TOOLS['4']} for CryoSPARC v4.7, {MATCHING_TOOLS['5']} for v5.0)") from exc
+    return cryosparc.__version__.split(".")[0], cryosparc.__version__
+
+
+def instance_info(path: str | None, generation: str) -> dict:
+    """The CryoSPARC(**info) arguments: from the JSON file, else from CRYOSPARC_* variables."""
+    if path:
+        try:
+            info = json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InstanceError(f"--instance {path}: cannot read: {exc.strerror}") from exc
+        except json.JSONDecodeError as exc:
+            raise InstanceError(f"--instance {path}: not JSON ({exc.msg}, line {exc.lineno})") from exc
+        if not isinstance(info, dict):
+            raise InstanceError(f"--instance {path}: a JSON object of CryoSPARC(**info) arguments was expected")
+        where = f"--instance {path}"
+    else:
+        names = ENVIRONMENT[generation]
+        info = {key: os.environ[var] for key, var in names.items() if os.environ.get(var)}
+        where = "the CRYOSPARC_* environment (" + ", ".join(sorted(set(names.values()))) + ")"
+    register_secret(info.get("password"))
+    missing = [key for key in REQUIRED[generation] if not info.get(key)]
+    if generation == "5" and not (info.get("base_url") or info.get("host")):
+        missing.append("base_url")
+    if missing:
+        raise InstanceError(f"{where}: missing {', '.join(missing)} for cryosparc-tools {generation}.x"
+                            + _generation_hint(info, generation))
+    if "base_port" in info:
+        info["base_port"] = int(info["base_port"])
+    return info
+
+
+def _generation_hint(info: dict, generation: str) -> str:
+    looks_like = "5" if "base_url" in info else "4" if "license" in info else generation
+    if looks_like == generation:
+        return ""
+    return (f"; these are arguments for a CryoSPARC v{looks_like} instance: "
+            f"pip install '{MATCHING_TOOLS[looks_like]}'")
+
+
+def _address(info: dict) -> str:
+    return info.get("base_url") or f"{info.get('host', 'localhost')}:{info.get('base_port', 39000)}"
+
+
+def _plain(value):
+    """The document as the offline source gives it: RFC 1123 dates as ISO 8601 UTC."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, str) and RFC1123.match(value):
+        return parsedate_to_datetime(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value
+
+
+def _first_line(exc: BaseException) -> str:
+    """The gist of a client error: its first line, without the 4.x client's "*** " prefix."""
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0].lstrip("* ").strip()
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    return exc
+
+
+class Instance:
+    """A connected CryoSPARC instance, as the jobs' source."""
+
+    def __init__(self, info: dict, generation: str, tools_version: str, timeout: float):
+        self.generation, self.tools_version = generation, tools_version
+        self.address = _address(info)
+        if generation == "4":
+            # fail fast: two attempts 2 s apart rather than 3 attempts 30 s apart (the client
+            # counts RETRIES as attempts + 1, and reads both when cryosparc.command is imported)
+            os.environ.setdefault("CRYOSPARC_COMMAND_RETRIES", "3")
+            os.environ.setdefault("CRYOSPARC_COMMAND_RETRY_SECONDS", "2")
+        from cryosparc.tools import CryoSPARC
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                self.client = CryoSPARC(**info, timeout=timeout)
+            except TypeError as exc:
+                raise InstanceError(f"{self.address}: {exc} for cryosparc-tools {tools_version}"
+                                    + _generation_hint(info, generation)) from exc
+            except Exception as exc:  # each client generation raises its own error and transport types
+                raise InstanceError(self._connect_error(exc, info)) from exc
+        for warning in caught:
+            found = re.search(r"with version (v\S+)", str(warning.message))
+            if found and "may not be compatible" in str(warning.message):
+                running = found.group(1)
+                major_minor = ".".join(running.lstrip("v").split(".")[:2])
+                raise InstanceError(f"{self.address} runs CryoSPARC {running}, but cryosparc-tools {tools_version} "
+                                    f"is installed; pip install 'cryosparc-tools~={major_minor}.0'")
+        self._projects = {}
+
+    def _connect_error(self, exc: BaseException, info: dict) -> str:
+        cause = _root_cause(exc)
+        code = getattr(cause, "code", None) or getattr(getattr(cause, "response", None), "status_code", None)
+        # 5.x: HTTP 401; 4.x: a RuntimeError about authentication over a JSON-RPC error (code 400)
+        if code == 401 or (code == 400 and "authentication" in str(exc).lower()):
+            return f"{self.address}: CryoSPARC refused the credentials of {info.get('email')} ({_first_line(cause)})"
+        return (f"cannot connect to CryoSPARC at {self.address}: {_first_line(cause)}"
+                + _generation_hint(info, self.generation))
+
+    def project(self, puid: str) -> dict:
+        """uid, title and directory of a project (asked once)."""
+        if puid not in self._projects:
+            try:
+                project = self.client.find_project(puid)
+                directory = project.dir() if self.generation == "4" else project.dir
+                title = project.doc.get("title") if self.generation == "4" else project.model.title
+            except Exception as exc:  # the clients raise CommandError / APIError, with the server's reason
+                raise JobError(f"{puid}: no such project on {self.address} ({_first_line(exc)})") from exc
+            self._projects[puid] = {"uid": puid, "title": title, "dir": str(directory)}
+        return self._projects[puid]
+
+    def job_uids(self, puid: str, types=(), statuses=()) -> list:
+        """Uids of the project's jobs, filtered by type and status on the instance."""
+        try:
+            if self.generation == "4":
+                if types:
+                    docs = self.client.cli.get_jobs_by_type(project_uid=puid, types=list(types))
+                else:
+                    docs = [d for s in statuses for d in self.client.cli.get_jobs_by_status(status=s)
+                            if d.get("project_uid") == puid]
+                uids = [d["uid"] for d in docs if not statuses or d.get("status") in statuses]
+            else:
+                search = {"type": list(types)} if types else {}
+                if statuses:
+                    search["status"] = list(statuses)
+                uids = [job.uid for job in self.client.find_project(puid).find_jobs(**search)]
+        except Exception as exc:  # CommandError / APIError
+            raise JobError(f"{puid}: cannot list the jobs on {self.address} ({_first_line(exc)})") from exc
+        return sorted(set(uids), key=lambda uid: int(uid[1:]))
+
+    def document(self, puid: str, juid: str) -> JobDocument:
+        project = self.project(puid)
+        origin = f"{puid}/{juid} ({self.address})"
+        try:
+            job = self.client.find_job(puid, juid)
+            doc = _plain(job.doc) if self.generation == "4" else job.model.model_dump(mode="json", by_alias=True)
+        except Exception as exc:  # CommandError / APIError
+            raise JobError(f"{origin}: no such job, or it cannot be read ({_first_line(exc)})") from exc
+        return JobDocument(
+            doc=doc,
+            project_dir=project["dir"],
+            project=project,
+            origin=origin,
+            source={"type": "instance", "instance": self.address, "cryosparc_tools": self.tools_version},
+            load_dataset=lambda relative, fields=None, prefixes=None: self._dataset(puid, origin, relative,
+                                                                                     fields, prefixes),
+        )
+
+    def _dataset(self, puid, origin, relative, fields, prefixes):
+        from cryosparc.dataset import Dataset
+        from cryosparc.errors import DatasetLoadError
+
+        try:
+            with self.client.download(puid, relative) as response:
+                data = response.read()
+        except Exception as exc:  # CommandError / APIError / httpx errors
+            raise DatasetError(f"{origin}: cannot download dataset {relative} ({_first_line(exc)})") from exc
+        try:
+            return Dataset.load(io.BytesIO(data), fields=fields, prefixes=prefixes)
+        except DatasetLoadError as exc:
+            raise DatasetError(f"{origin}: cannot read dataset {relative}: {exc.__cause__ or exc}") from exc
+
+
+def instance_handles(instance: Instance, puid: str, job_uids=(), all_jobs=False, types=(), statuses=()) -> list:
+    instance.project(puid)  # an unknown project stops everything, before any job
+    if all_jobs:
+        job_uids = instance.job_uids(puid, types, statuses)
+    elif not job_uids:
+        raise UsageError("--instance: name the jobs (J180 J181 ...) or give --all")
+    return [JobHandle(f"{puid}/{uid}", lambda uid=uid: instance.document(puid, uid)) for uid in job_uids]
