@@ -12,7 +12,7 @@ from . import __version__
 from .errors import CsxError
 from .redaction import RedactingFormatter
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING_RAN = 0, 1, 2
+EXIT_NOTHING_RAN = 2  # commands themselves return 0 (all done) or 1 (some jobs failed)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("records", nargs="+", metavar="RECORD.json")
     validate.add_argument("--kind", help="record kind, for records without a \"kind\" key")
 
-    commands.add_parser("specs", parents=[common], help="list specs and what they match")
+    specs = commands.add_parser("specs", parents=[common], help="list specs and what they match")
+    specs.add_argument("--explain", metavar="JOB_DIR", help="say which spec matches this job, and why the others do not")
     return parser
 
 

@@ -32,11 +32,6 @@ class JobContext:
     def key(self) -> JobKey:
         return JobKey(self.layout.name, self.identity["type"], self.identity["version"])
 
-    @property
-    def label(self) -> str:
-        """P30-J180, the notebook's name for a job's record."""
-        return f"{self.project['uid']}-{self.identity['uid']}"
-
     def param(self, name: str):
         return self.layout.param(self.doc, name)
 

@@ -28,14 +28,13 @@ def _typed(value, wanted: str, where: str):
     raise FieldError(f"{where}: expected {wanted}, got {type(value).__name__} {value!r}")
 
 
-def evaluate(context: JobContext, spec: Spec, fields=None) -> dict:
-    """The record of `context` under `spec` (all its fields, or just `fields`)."""
-    fields = spec.fields if fields is None else fields
+def evaluate(context: JobContext, spec: Spec) -> dict:
+    """The record of `context` under `spec`."""
     datasets = load_datasets(context, spec.datasets, spec.dataset_fields)
     scope = context.scope(datasets)
     functions = CsxFunctions(context)
     record = {"kind": spec.kind}
-    for spec_field in fields:
+    for spec_field in spec.fields:
         _put(record, spec_field.record_path, _value(context, spec, spec_field, scope, functions))
     return record
 

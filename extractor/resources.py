@@ -1,20 +1,20 @@
 """Where the shipped specs and schemas are.
 
 In a source checkout they are the repository's top-level specs/ and schemas/;
-an installed csx carries them as the extractor.specs / extractor.schemas
-package data (see pyproject.toml).
+an installed csx carries them inside the package, as extractor/specs and
+extractor/schemas (see the package-dir mapping in pyproject.toml).
 """
 
-from importlib import resources
 from pathlib import Path
 
-_CHECKOUT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
 
 
 def _shipped(name: str) -> Path:
-    if (_CHECKOUT / "pyproject.toml").exists():
+    if (_CHECKOUT / "pyproject.toml").exists() and (_CHECKOUT / name).is_dir():
         return _CHECKOUT / name
-    return Path(str(resources.files(f"extractor.{name}")))
+    return _PACKAGE / name
 
 
 def specs_dir() -> Path:

@@ -60,5 +60,5 @@ def run(args, log) -> int:
         log.warning(f"csx lint: {len(problems)} problem(s)")
         return 1
     spec_files, layout_files = _files(args.paths)
-    log.info(f"csx lint: {len(spec_files)} spec(s) and {len(layout_files)} layout(s) are fine")
+    print(f"csx lint: {len(spec_files)} spec(s) and {len(layout_files)} layout(s) are fine")
     return 0

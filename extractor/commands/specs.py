@@ -1,15 +1,39 @@
-"""csx specs: every spec, its record kind, layout, version range and job types."""
+"""csx specs: every spec, its record kind, layout, version range and job types;
+with --explain JOB_DIR, which spec a job gets and why each other one does not."""
 
+from pathlib import Path
+
+from ..jobs import open_job
 from ..registry import Registry
+from ..sources.files import job_dir_handles
+
+
+def _table(rows):
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+
+
+def _explain(registry: Registry, job_dir: str):
+    (handle,) = job_dir_handles([Path(job_dir)])
+    context = open_job(handle, registry.layouts)
+    print(f"{context.origin}: {context.key}")
+    verdicts = registry.explain(context.key)
+    for spec, reason in verdicts:
+        verdict = "matches" if reason is None else f"does not match: {reason}"
+        print(f"  {spec.name} ({spec.file}) {verdict}")
+    if not any(reason is None for _, reason in verdicts):
+        print("  no spec matches this job")
 
 
 def run(args, log) -> int:
     registry = Registry(args.specs)
+    if args.explain:
+        _explain(registry, args.explain)
+        return 0
     rows = [("SPEC", "KIND", "LAYOUT", "CRYOSPARC", "JOB TYPES", "FILE")]
     for spec in registry.specs:
         rows.append((spec.name, spec.kind, spec.layout, spec.cryosparc_text or "any",
                      ", ".join(spec.job_types), str(spec.file)))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
+    _table(rows)
     return 0

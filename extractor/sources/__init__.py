@@ -5,9 +5,6 @@ never specs."""
 from dataclasses import dataclass, field
 from typing import Callable
 
-EXTENDED_JSON_KEYS = {"$date", "$oid", "$numberLong", "$numberInt", "$numberDouble"}
-
-
 def plain_json_object(obj: dict):
     """json object_hook: MongoDB extended JSON ({"$date": ...}) to plain values, as the live client gives them."""
     if len(obj) == 1:
