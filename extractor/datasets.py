@@ -4,6 +4,7 @@ reading only the columns that expressions use, as plain JSON columns."""
 
 from collections import defaultdict
 
+from .columns import Column
 from .errors import DatasetError
 from .expressions import ALL_FIELDS
 
@@ -17,7 +18,7 @@ def _metafile(result: dict) -> str | None:
 
 
 def load_columns(context, output: str, columns) -> dict:
-    """{column name: list of values} of `output`, for `columns` (or ALL_FIELDS).
+    """{column name: Column} of `output`, for `columns` (or ALL_FIELDS).
 
     Columns of results the job never wrote are absent, so expressions over
     them give null (and a required field says so, with the job's status).
@@ -45,7 +46,7 @@ def load_columns(context, output: str, columns) -> dict:
     if len(loaded) > 1 and len(dataset) == 0 and any(len(d) for d in loaded):
         raise DatasetError(f"{context.origin}: the results of output {output!r} share no uid; "
                            "its metafiles do not belong together")
-    return {name: dataset[name].tolist() for name in dataset.fields()}
+    return {name: Column(dataset[name]) for name in dataset.fields()}
 
 
 def load_datasets(context, declared: dict, usage: dict) -> dict:

@@ -3,6 +3,7 @@ giving the record. It knows no job type, version or document key."""
 
 from jmespath.exceptions import JMESPathError
 
+from .columns import plain
 from .context import JobContext
 from .datasets import load_datasets
 from .errors import FieldError
@@ -32,7 +33,7 @@ def evaluate(context: JobContext, spec: Spec) -> dict:
     """The record of `context` under `spec`."""
     datasets = load_datasets(context, spec.datasets, spec.dataset_fields)
     scope = context.scope(datasets)
-    functions = CsxFunctions(context)
+    functions = CsxFunctions(context, scope)
     record = {"kind": spec.kind}
     for spec_field in spec.fields:
         _put(record, spec_field.record_path, _value(context, spec, spec_field, scope, functions))
@@ -42,7 +43,7 @@ def evaluate(context: JobContext, spec: Spec) -> dict:
 def _value(context, spec: Spec, spec_field: FieldSpec, scope, functions):
     where = f"{context.origin}: field {spec_field.name} ({spec.where(spec_field)})"
     try:
-        value = spec_field.expression.search(scope, functions)
+        value = plain(spec_field.expression.search(scope, functions))
     except JMESPathError as exc:
         raise FieldError(f"{where}: {exc}") from exc
     if value is None:

@@ -1,22 +1,62 @@
 """The custom JMESPath functions of csx, registered the way jmespath.py does
 it: `_func_<name>` methods with a `@signature` on a `Functions` subclass.
 
-Each one says something plain JMESPath cannot:
+Each says something plain JMESPath cannot, or says it fast:
 - param(name): the value in force of a job parameter, whatever the document
   layout (the layout file says where parameters live);
 - abspath(rel): a project-relative path made absolute, as the notebook does
-  with project.dir() / path.
+  with project.dir() / path;
+- length, min, max, sum, avg (JMESPath's own, but straight on the numpy array
+  of a dataset column) and median(col);
+- mean_of(a, b), abs_diff(a, b): a column from two, row by row, e.g. the mean
+  defocus or the astigmatism of every exposure;
+- items(obj): [[key, value], ...], to walk an object whose keys are names
+  (v5 `spec.outputs`); get(obj, key): a key chosen by an expression;
+- root(): the whole context, to reach `job` from inside a projection.
+
+numpy is imported only when a function meets a column.
 """
 
 import posixpath
 
-from jmespath import functions
+from jmespath import exceptions, functions
+
+from .columns import Column
+
+NUMBER_TYPES = ("int", "float")
+
+
+def _numbers(values, function_name):
+    """A numpy array of the values, or a type error naming the function."""
+    import numpy
+
+    if isinstance(values, Column):
+        if not values.is_numeric:
+            raise exceptions.JMESPathTypeError(function_name, values, "array", ["array-number"])
+        return values.array
+    if any(type(v).__name__ not in NUMBER_TYPES for v in values):
+        raise exceptions.JMESPathTypeError(function_name, values, "array", ["array-number"])
+    return numpy.asarray(values, dtype=float)
+
+
+def _scalar(value):
+    return value.item() if hasattr(value, "item") else value
 
 
 class CsxFunctions(functions.Functions):
-    def __init__(self, job=None):
-        # `job` is the JobContext being evaluated; None when only compiling.
+    def __init__(self, job=None, scope=None):
+        # `job` is the JobContext being evaluated and `scope` the context object; None when only compiling
         self._job = job
+        self._scope = scope
+
+    def _type_check_single(self, current, types, function_name):
+        # a Column is a list of numbers or of strings: check its dtype, not each of its rows
+        if isinstance(current, Column):
+            kind = "array-number" if current.is_numeric else "array-string" if current.is_text else "array"
+            if "array" in types or kind in types:
+                return
+            raise exceptions.JMESPathTypeError(function_name, current, "array", types)
+        super()._type_check_single(current, types, function_name)
 
     @functions.signature({"types": ["string"]})
     def _func_param(self, name):
@@ -27,3 +67,65 @@ class CsxFunctions(functions.Functions):
         if relative is None:
             return None
         return posixpath.join(self._job.project_dir, relative)
+
+    @functions.signature({"types": ["array", "string", "object"]})
+    def _func_length(self, value):
+        return len(value)
+
+    @functions.signature({"types": ["array-number", "array-string"]})
+    def _func_min(self, values):
+        if not values:
+            return None
+        if isinstance(values, Column) and values.is_numeric:
+            return _scalar(values.array.min())
+        return min(values)
+
+    @functions.signature({"types": ["array-number", "array-string"]})
+    def _func_max(self, values):
+        if not values:
+            return None
+        if isinstance(values, Column) and values.is_numeric:
+            return _scalar(values.array.max())
+        return max(values)
+
+    @functions.signature({"types": ["array-number"]})
+    def _func_sum(self, values):
+        if isinstance(values, Column):
+            return _scalar(values.array.sum())
+        return sum(values)
+
+    @functions.signature({"types": ["array-number"]})
+    def _func_avg(self, values):
+        if not values:
+            return None
+        return _scalar(_numbers(values, "avg").mean())
+
+    @functions.signature({"types": ["array-number"]})
+    def _func_median(self, values):
+        import numpy
+
+        if not values:
+            return None
+        return _scalar(numpy.median(_numbers(values, "median")))
+
+    @functions.signature({"types": ["array-number"]}, {"types": ["array-number"]})
+    def _func_mean_of(self, first, second):
+        return Column((_numbers(first, "mean_of") + _numbers(second, "mean_of")) / 2)
+
+    @functions.signature({"types": ["array-number"]}, {"types": ["array-number"]})
+    def _func_abs_diff(self, first, second):
+        import numpy
+
+        return Column(numpy.abs(_numbers(first, "abs_diff") - _numbers(second, "abs_diff")))
+
+    @functions.signature({"types": ["object"]})
+    def _func_items(self, obj):
+        return [[key, value] for key, value in obj.items()]
+
+    @functions.signature({"types": ["object", "null"]}, {"types": ["string"]})
+    def _func_get(self, obj, key):
+        return None if obj is None else obj.get(key)
+
+    @functions.signature()
+    def _func_root(self):
+        return self._scope

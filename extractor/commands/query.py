@@ -5,6 +5,7 @@ from pathlib import Path
 
 from jmespath.exceptions import JMESPathError
 
+from ..columns import plain
 from ..context import JobContext
 from ..datasets import load_datasets
 from ..errors import FieldError, NoSpecError, UsageError
@@ -39,8 +40,9 @@ def run(args, log) -> int:
         raise UsageError(f"query: datasets.{unknown[0]}: the job has no such output "
                          f"(available: {', '.join(declared) or 'none'})")
     datasets = load_datasets(context, declared, expression.dataset_fields)
+    scope = context.scope(datasets)
     try:
-        value = expression.search(context.scope(datasets), CsxFunctions(context))
+        value = plain(expression.search(scope, CsxFunctions(context, scope)))
     except JMESPathError as exc:
         raise FieldError(f"{context.origin}: {args.expression}: {exc}") from exc
     print(json.dumps(value, indent=2))

@@ -1,0 +1,74 @@
+"""csx's JMESPath functions, each on plain lists and on numpy-backed columns."""
+
+import numpy
+import pytest
+from jmespath.exceptions import JMESPathTypeError
+
+from extractor.columns import Column, plain
+from extractor.expressions import compile_expression
+from extractor.functions import CsxFunctions
+
+
+def search(expression, scope):
+    return compile_expression(expression).search(scope, CsxFunctions(None, scope))
+
+
+@pytest.fixture
+def scope():
+    df1 = numpy.array([12000.0, 15000.0, 21000.0, 9000.0], dtype="f4")
+    df2 = numpy.array([12500.0, 14000.0, 21800.0, 9100.0], dtype="f4")
+    return {
+        "datasets": {"x": {"ctf/df1_A": Column(df1), "ctf/df2_A": Column(df2),
+                           "blob/path": Column(numpy.array(["a.mrc", "b.mrc"], dtype=object))}},
+        "plain": [3, 1, 2],
+        "job": {"spec": {"outputs": {"volume": {"num_items": 1}, "particles": {"num_items": 440847}}}},
+    }
+
+
+def test_aggregates_on_a_column(scope):
+    assert search('length(datasets.x."ctf/df1_A")', scope) == 4
+    assert search('min(datasets.x."ctf/df1_A")', scope) == 9000.0
+    assert search('max(datasets.x."ctf/df1_A")', scope) == 21000.0
+    assert search('sum(datasets.x."ctf/df1_A")', scope) == 57000.0
+    assert search('avg(datasets.x."ctf/df1_A")', scope) == 14250.0
+    assert search('median(datasets.x."ctf/df1_A")', scope) == 13500.0
+
+
+def test_aggregates_on_plain_lists_keep_jmespath_meaning(scope):
+    assert search("min(plain)", scope) == 1 and search("max(plain)", scope) == 3
+    assert search("median(plain)", scope) == 2.0 and search("avg(plain)", scope) == 2.0
+    assert search("median(`[]`)", scope) is None and search("max(`[]`)", scope) is None
+    assert search("min(`[\"b\", \"a\"]`)", scope) == "a"
+
+
+def test_row_by_row_columns(scope):
+    means = search('mean_of(datasets.x."ctf/df1_A", datasets.x."ctf/df2_A")', scope)
+    assert plain(means) == [12250.0, 14500.0, 21400.0, 9050.0]
+    assert search('median(abs_diff(datasets.x."ctf/df1_A", datasets.x."ctf/df2_A"))', scope) == 650.0
+
+
+def test_a_column_still_indexes_and_projects_like_a_list(scope):
+    assert search('datasets.x."ctf/df1_A"[1]', scope) == 15000.0
+    assert search('datasets.x."ctf/df1_A"[-1:]', scope) == [9000.0]
+    assert search('datasets.x."blob/path"[?contains(@, `"b"`)]', scope) == ["b.mrc"]
+
+
+def test_type_errors_are_short_even_for_big_columns(scope):
+    with pytest.raises(JMESPathTypeError) as caught:
+        search('sum(datasets.x."blob/path")', scope)
+    assert "<column of 2 object>" in str(caught.value)
+
+
+def test_items_get_and_root(scope):
+    assert search("items(job.spec.outputs)[*][0]", scope) == ["volume", "particles"]
+    assert search("get(job.spec.outputs, 'particles').num_items", scope) == 440847
+    assert search("get(`null`, 'x')", scope) is None
+    assert search("items(job.spec.outputs)[*].get(root().job.spec.outputs, [0]).num_items", scope) == [1, 440847]
+
+
+def test_a_million_rows_summarised_without_python_lists():
+    rows = numpy.random.default_rng(7).normal(15000, 3000, 1_000_000).astype("f4")
+    column = Column(rows)
+    scope = {"datasets": {"x": {"ctf/df1_A": column}}}
+    assert search('median(datasets.x."ctf/df1_A")', scope) == float(numpy.median(rows))
+    assert list.__len__(column) == 0  # its list storage was never filled
