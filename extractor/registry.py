@@ -9,7 +9,7 @@ from packaging.version import InvalidVersion, Version
 from .errors import NoSpecError, SpecError
 from .layouts import load_layouts
 from .resources import schemas_dir, specs_dir
-from .specfile import Spec, load_spec
+from .specfile import Spec, is_fragment, load_spec
 
 
 def parse_version(text) -> Version | None:
@@ -53,10 +53,9 @@ class Registry:
         self.layouts = load_layouts([specs_dir(), *self.user_dirs])
         self.tiers = []
         if load_specs:
-            user_files = [f for d in self.user_dirs for f in sorted(d.glob("*.yaml"))]
             self.tiers = [
-                [self.load_checked(f) for f in user_files],
-                [self.load_checked(f) for f in sorted(specs_dir().glob("*.yaml"))],
+                [self.load_checked(f) for d in self.user_dirs for f in spec_files(d)],
+                [self.load_checked(f) for f in spec_files(specs_dir())],
             ]
         for tier in self.tiers:
             for problem in self.ambiguities(tier):
@@ -116,6 +115,11 @@ class Registry:
     def explain(self, key: JobKey, kind: str | None = None) -> list:
         """[(spec, None if it matches else why not)] for every spec."""
         return [(spec, mismatch(spec, key, kind)) for spec in self.specs]
+
+
+def spec_files(directory: Path) -> list:
+    """The specs of a folder, not the fragments they extend."""
+    return [f for f in sorted(Path(directory).glob("*.yaml")) if not is_fragment(f)]
 
 
 def mismatch(spec: Spec, key: JobKey, kind) -> str | None:

@@ -18,6 +18,7 @@ SPEC_SCHEMA = "spec.schema.json"
 class FieldSpec:
     """One output field: where it goes in the record and how it is computed."""
 
+    file: Path  # the spec file, or the file it extends, that defines the field
     record_path: tuple
     expression: Expression
     required: bool
@@ -52,7 +53,7 @@ class Spec:
         return self.file.stem
 
     def where(self, spec_field: FieldSpec) -> str:
-        return f"{self.file}:{spec_field.line}"
+        return f"{spec_field.file}:{spec_field.line}"
 
     def field_for(self, record_path) -> FieldSpec | None:
         """The field that produced a record path (or the group containing it)."""
@@ -85,45 +86,95 @@ def check_spec(file: Path):
     return _load(Path(file), stop_at_first=False)
 
 
-def _load(file: Path, stop_at_first: bool):
+def is_fragment(file: Path) -> bool:
+    """Files named _*.yaml hold shared parts for specs to extend; they are not specs themselves."""
+    return Path(file).name.startswith("_")
+
+
+def _layers(file: Path, chain: tuple, problems: list) -> list:
+    """The Located files a spec is made of, its furthest base first."""
     try:
         located = load_located(file)
     except SpecError as exc:
-        return None, [exc]
+        problems.append(exc)
+        return []
     schema_errors = errors(shipped_schema(SPEC_SCHEMA), located.data)
     if schema_errors:
-        problems = [located_error(located, e, "spec schema") for e in schema_errors]
-        return None, problems[:1] if stop_at_first else problems
-    data = located.data
+        problems += [located_error(located, e, "spec schema") for e in schema_errors]
+        return []
+    base = located.data.get("extends")
+    if base is None:
+        return [located]
+    base_file = (file.parent / base).resolve()
+    if base_file in chain:
+        problems.append(located.error(("extends",), f"extends: {base} extends this file again (a cycle)"))
+        return []
+    if not base_file.is_file():
+        problems.append(located.error(("extends",), f"extends: no file {base_file}"))
+        return []
+    base_layers = _layers(base_file, chain + (base_file,), problems)
+    return base_layers + [located] if base_layers else []
+
+
+def _merged_fields(layers: list, problems: list) -> list:
+    """Fields of every layer, a later layer's replacing a base's at the same record path or under it."""
+    by_path = {}
+    for located in layers:
+        own = []
+        _collect_fields(located, located.data.get("fields") or {}, ("fields",), own, problems)
+        for spec_field in own:
+            path = spec_field.record_path
+            for existing in list(by_path):
+                if existing[:len(path)] == path or path[:len(existing)] == existing:
+                    del by_path[existing]
+            by_path[path] = spec_field
+    return list(by_path.values())
+
+
+def _load(file: Path, stop_at_first: bool):
     problems = []
+    layers = _layers(file, (file.resolve(),), problems)
+    if problems:
+        return None, problems[:1] if stop_at_first else problems
+    located = layers[-1]
+    data = {}
+    for layer in layers:
+        data.update({key: value for key, value in layer.data.items() if key not in ("fields", "datasets")})
+    written = {key for layer in layers for key in layer.data}
+    missing = [key for key in ("kind", "match", "fields") if key not in written]
+    if missing and not is_fragment(file):
+        problems.append(located.error((), f"spec: missing {', '.join(missing)} (here or in what it extends)"))
+        return None, problems
     version_range = None
-    if "cryosparc" in data["match"]:
+    match = data.get("match", {})
+    if "cryosparc" in match:
         try:
-            version_range = SpecifierSet(data["match"]["cryosparc"])
+            version_range = SpecifierSet(match["cryosparc"])
         except InvalidSpecifier:
             problems.append(located.error(("match", "cryosparc"),
-                                          f"match.cryosparc: {data['match']['cryosparc']!r} is not a PEP 440 "
+                                          f"match.cryosparc: {match['cryosparc']!r} is not a PEP 440 "
                                           "version range (write e.g. \">=4.0,<5\")"))
-    fields = []
-    _collect_fields(located, data["fields"], ("fields",), fields, problems)
-    datasets = {alias: decl["output"] for alias, decl in (data.get("datasets") or {}).items()}
+    fields = _merged_fields(layers, problems)
+    datasets = {}
+    for layer in layers:
+        datasets.update({alias: decl["output"] for alias, decl in (layer.data.get("datasets") or {}).items()})
     for spec_field in fields:
         for alias in spec_field.expression.dataset_fields:
             if alias not in datasets:
                 declared = ", ".join(datasets) or "none"
-                problems.append(SpecError(file, spec_field.line, 1,
+                problems.append(SpecError(spec_field.file, spec_field.line, 1,
                                           f"field {spec_field.name}: datasets.{alias} is not declared under datasets: "
                                           f"(declared: {declared})"))
-    if problems:
+    if problems or is_fragment(file):
         return None, problems[:1] if stop_at_first else problems
     spec = Spec(
         file=file,
         kind=data["kind"],
         description=data.get("description", ""),
-        layout=data["match"]["layout"],
-        job_types=tuple(data["match"]["job_types"]),
+        layout=match["layout"],
+        job_types=tuple(match["job_types"]),
         cryosparc=version_range,
-        cryosparc_text=data["match"].get("cryosparc"),
+        cryosparc_text=match.get("cryosparc"),
         datasets=datasets,
         fields=fields,
         dataset_fields=merge_dataset_fields(f.expression.dataset_fields for f in fields),
@@ -147,6 +198,7 @@ def _collect_fields(located: Located, group: dict, yaml_path: tuple, out: list, 
             problems.append(_expression_error(located, expr_path, path, exc))
             continue
         out.append(FieldSpec(
+            file=located.file,
             record_path=path[1:],
             expression=expression,
             required=definition.get("required", False),

@@ -38,7 +38,7 @@ def test_query_errors(reference_projects, capsys):
 
 def test_lint_passes_on_the_shipped_specs(capsys):
     code, out, _ = run_csx(capsys, "lint", specs_dir())
-    assert (code, out) == (0, "csx lint: 2 spec(s) and 2 layout(s) are fine\n")
+    assert (code, out) == (0, "csx lint: 2 spec(s), 1 fragment(s) and 2 layout(s) are fine\n")
 
 
 def test_lint_reports_every_broken_spec_with_file_and_line(tmp_path, capsys):

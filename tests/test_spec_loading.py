@@ -146,3 +146,75 @@ def test_adjacent_version_ranges_do_not_clash(tmp_path):
     write(tmp_path, GOOD.replace('">=4.0,<5"', '">=4.0,<4.4"'), "a.yaml")
     write(tmp_path, GOOD.replace('">=4.0,<5"', '">=4.4,<5"'), "b.yaml")
     assert [s.name for s in Registry([tmp_path]).tiers[0]] == ["a", "b"]
+
+
+BASE = """\
+    kind: map-info
+    datasets:
+      volume: {output: volume}
+    fields:
+      psize_A: datasets.volume."map/psize_A"[0]
+      job_info:
+        juid: job.uid
+        parameters:
+          refine_symmetry: param('refine_symmetry')
+"""
+
+
+def test_extends_merges_fields_and_datasets_layer_by_layer(tmp_path):
+    write(tmp_path, BASE, "_base.yaml")
+    path = write(tmp_path, """\
+        extends: _base.yaml
+        match: {layout: v4, job_types: [homo_refine_new]}
+        fields:
+          job_info:
+            juid: {expr: job.uid, required: true}
+            type: job.job_type
+    """)
+    spec = load_spec(path)
+    assert spec.kind == "map-info" and spec.datasets == {"volume": "volume"}
+    assert [(f.name, f.file.name, f.line) for f in spec.fields] == [
+        ("psize_A", "_base.yaml", 5),
+        ("job_info.parameters.refine_symmetry", "_base.yaml", 9),
+        ("job_info.juid", "spec.yaml", 5),
+        ("job_info.type", "spec.yaml", 6),
+    ]
+    assert spec.fields[2].required is True
+
+
+def test_a_group_replaces_a_base_field_and_a_field_replaces_a_base_group(tmp_path):
+    write(tmp_path, BASE, "_base.yaml")
+    path = write(tmp_path, """\
+        extends: _base.yaml
+        match: {layout: v4, job_types: [homo_refine_new]}
+        fields:
+          psize_A: {expr: 'datasets.volume."map/psize_A"[0]', type: number}
+          job_info: job.uid
+    """)
+    assert [f.name for f in load_spec(path).fields] == ["psize_A", "job_info"]
+
+
+def test_errors_in_a_base_name_the_base_file(tmp_path):
+    base = write(tmp_path, BASE.replace("param('refine_symmetry')", "parm('refine_symmetry')"), "_base.yaml")
+    path = write(tmp_path, "extends: _base.yaml\nmatch: {layout: v4, job_types: [x]}\n")
+    with pytest.raises(SpecError) as caught:
+        load_spec(path)
+    assert str(caught.value).startswith(f"{base}:9:")
+
+
+def test_extends_problems(tmp_path):
+    write(tmp_path, "extends: b.yaml\nkind: map-info\n", "a.yaml")
+    write(tmp_path, "extends: a.yaml\nmatch: {layout: v4, job_types: [x]}\nfields: {a: job.uid}\n", "b.yaml")
+    with pytest.raises(SpecError, match=r"a.yaml:1:1: extends: b.yaml extends this file again \(a cycle\)"):
+        load_spec(tmp_path / "b.yaml")
+    path = write(tmp_path, "extends: nowhere.yaml\n", "c.yaml")
+    with pytest.raises(SpecError, match=r"c.yaml:1:1: extends: no file .*nowhere.yaml"):
+        load_spec(path)
+    path = write(tmp_path, "match: {layout: v4, job_types: [x]}\nfields: {a: job.uid}\n", "d.yaml")
+    with pytest.raises(SpecError, match=r"d.yaml:1:1: spec: missing kind \(here or in what it extends\)"):
+        load_spec(path)
+
+
+def test_fragments_are_not_specs(tmp_path):
+    write(tmp_path, BASE, "_base.yaml")
+    assert Registry([tmp_path]).tiers[0] == []

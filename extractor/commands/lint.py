@@ -6,7 +6,7 @@ from ..errors import SpecError
 from ..layouts import load_layout
 from ..registry import Registry
 from ..resources import specs_dir
-from ..specfile import check_spec
+from ..specfile import check_spec, is_fragment
 
 
 def _files(paths) -> tuple:
@@ -40,7 +40,7 @@ def lint(paths, user_dirs=()) -> list:
     for file in spec_files:
         spec, found = check_spec(file)
         problems += found
-        if spec is None:
+        if spec is None:  # broken, or a fragment (checked, and checked again through what extends it)
             continue
         try:
             loaded.append(registry.load_checked(file))
@@ -60,5 +60,7 @@ def run(args, log) -> int:
         log.warning(f"csx lint: {len(problems)} problem(s)")
         return 1
     spec_files, layout_files = _files(args.paths)
-    print(f"csx lint: {len(spec_files)} spec(s) and {len(layout_files)} layout(s) are fine")
+    fragments = sum(1 for f in spec_files if is_fragment(f))
+    print(f"csx lint: {len(spec_files) - fragments} spec(s), {fragments} fragment(s) and "
+          f"{len(layout_files)} layout(s) are fine")
     return 0
