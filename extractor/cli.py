@@ -53,8 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     query = commands.add_parser("query", parents=[common], help="evaluate one expression against a job",
                                 description="Evaluate one JMESPath expression over a job's context "
                                             "(job, project, datasets.<output>, source).")
-    query.add_argument("expression")
+    query.add_argument("expression", metavar="EXPR")
     query.add_argument("job_dir", metavar="JOB_DIR")
+    query.add_argument("--keys", action="store_true",
+                       help="list what is under EXPR (keys and their types) instead of printing it whole")
 
     lint = commands.add_parser("lint", parents=[common], help="check spec files",
                                description="Check spec files; every problem as file:line:col: message.")

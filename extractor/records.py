@@ -7,6 +7,36 @@ from .schemacheck import describe, first_error
 from .specfile import Spec
 
 
+def _subschema(schema: dict, root: dict) -> dict:
+    """A schema with its local $refs (#/$defs/...) followed."""
+    while isinstance(schema, dict) and schema.get("$ref", "").startswith("#/"):
+        target = root
+        for part in schema["$ref"][2:].split("/"):
+            target = target[part]
+        schema = target
+    return schema if isinstance(schema, dict) else {}
+
+
+def disallowed_path(record_path: tuple, schema: dict) -> tuple | None:
+    """The first key of `record_path` that `schema` does not allow, or None.
+
+    Follows properties, additionalProperties and local $refs: enough for
+    the record schemas csx ships, and for any written the same way."""
+    root, node = schema, schema
+    for depth, key in enumerate(record_path):
+        node = _subschema(node, root)
+        properties = node.get("properties", {})
+        if key in properties:
+            node = properties[key]
+        elif node.get("additionalProperties") is False and not node.get("patternProperties"):
+            return record_path[:depth + 1]
+        elif isinstance(node.get("additionalProperties"), dict):
+            node = node["additionalProperties"]
+        else:
+            return None
+    return None
+
+
 def check_record(record: dict, schema_file: Path, spec: Spec | None = None, origin: str = ""):
     """Raise RecordError naming the field path (and the spec line behind it) of the most useful violation."""
     problem = first_error(schema_file, record)

@@ -1,6 +1,7 @@
 """The spec registry: every spec and layout csx knows, and the choice of the
 one spec for a job (by layout, job type and CryoSPARC version)."""
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from packaging.version import InvalidVersion, Version
 
 from .errors import NoSpecError, SpecError
 from .layouts import load_layouts
+from .records import disallowed_path
 from .resources import schemas_dir, specs_dir
 from .specfile import Spec, is_fragment, load_spec
 
@@ -64,13 +66,29 @@ class Registry:
     def load_checked(self, file: Path) -> Spec:
         """A spec file, checked against this registry's layouts and record schemas."""
         spec = load_spec(file)
-        if spec.layout not in self.layouts:
-            raise spec.error(("match", "layout"), f"match.layout: no layout named {spec.layout!r} "
-                                                  f"(known: {', '.join(sorted(self.layouts))})")
-        if self.record_schema(spec.kind) is None:
-            raise spec.error(("kind",), f"kind: no record schema {spec.kind}.schema.json in "
-                                        f"{', '.join(str(d) for d in self._schema_dirs())}")
+        for problem in self.spec_problems(spec):
+            raise problem
         return spec
+
+    def spec_problems(self, spec: Spec) -> list:
+        """What a spec says that this registry cannot honour: an unknown layout, a kind
+        without a record schema, fields the record schema has no place for."""
+        problems = []
+        if spec.layout not in self.layouts:
+            problems.append(spec.error(("match", "layout"), f"match.layout: no layout named {spec.layout!r} "
+                                                            f"(known: {', '.join(sorted(self.layouts))})"))
+        schema_file = self.record_schema(spec.kind)
+        if schema_file is None:
+            return problems + [spec.error(("kind",), f"kind: no record schema {spec.kind}.schema.json in "
+                                                     f"{', '.join(str(d) for d in self._schema_dirs())}")]
+        schema = json.loads(schema_file.read_text(encoding="utf-8"))
+        for spec_field in spec.fields:
+            refused = disallowed_path(spec_field.record_path, schema)
+            if refused is not None:
+                problems.append(SpecError(spec_field.file, spec_field.line, spec_field.col,
+                                          f"field {spec_field.name}: {schema_file.name} has no place for "
+                                          f"{'.'.join(refused)} in a {spec.kind} record"))
+        return problems
 
     @property
     def specs(self) -> list:

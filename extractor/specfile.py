@@ -25,6 +25,7 @@ class FieldSpec:
     type: str | None
     default: object
     line: int
+    col: int
 
     @property
     def name(self) -> str:
@@ -191,7 +192,7 @@ def _collect_fields(located: Located, group: dict, yaml_path: tuple, out: list, 
             continue
         definition = value if isinstance(value, dict) else {"expr": value}
         expr_path = path + ("expr",) if isinstance(value, dict) else path
-        line, _ = located.position(path)
+        line, col = located.position(path)
         try:
             expression = compile_expression(definition["expr"])
         except ExpressionSyntaxError as exc:
@@ -205,6 +206,7 @@ def _collect_fields(located: Located, group: dict, yaml_path: tuple, out: list, 
             type=definition.get("type"),
             default=definition.get("default"),
             line=line,
+            col=col,
         ))
 
 

@@ -60,7 +60,7 @@ def test_lint_reports_every_broken_spec_with_file_and_line(tmp_path, capsys):
 
 
 def test_lint_reports_an_unknown_layout_and_a_kind_without_schema(tmp_path, capsys):
-    (tmp_path / "c.yaml").write_text("kind: map-info\nmatch: {layout: v9, job_types: [x]}\nfields: {a: job.uid}\n")
+    (tmp_path / "c.yaml").write_text("kind: map-info\nmatch: {layout: v9, job_types: [x]}\nfields: {gsfsc: job.uid}\n")
     (tmp_path / "d.yaml").write_text("kind: nothing\nmatch: {layout: v4, job_types: [x]}\nfields: {a: job.uid}\n")
     code, out, _ = run_csx(capsys, "lint", tmp_path)
     assert code == 1
@@ -111,3 +111,39 @@ def test_python_dash_m_and_exit_codes_in_a_real_process(reference_projects):
     assert result.returncode == 1
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_lint_refuses_a_field_the_record_schema_has_no_place_for(tmp_path, capsys):
+    (tmp_path / "e.yaml").write_text(textwrap.dedent("""\
+        kind: map-info
+        match: {layout: v4, job_types: [x]}
+        fields:
+          job_info:
+            parameters:
+              refine_symmetry: param('refine_symmetry')
+            particles: job.uid
+          resolution: job.uid
+    """))
+    code, out, _ = run_csx(capsys, "lint", tmp_path / "e.yaml")
+    assert code == 1
+    # parameters takes any key; job_info and the record itself do not
+    assert out.splitlines() == [
+        f"{tmp_path}/e.yaml:7:5: field job_info.particles: map-info.schema.json has no place for "
+        "job_info.particles in a map-info record",
+        f"{tmp_path}/e.yaml:8:3: field resolution: map-info.schema.json has no place for "
+        "resolution in a map-info record",
+    ]
+
+
+def test_query_keys_outlines_what_is_under_a_path(reference_projects, capsys):
+    job = reference_projects["P446"] / "J329"
+    code, out, _ = run_csx(capsys, "query", "--keys", "job.spec.outputs.volume.latest_summary_stats", job)
+    lines = out.splitlines()
+    assert code == 0
+    assert [line.split()[0] for line in lines] == ["cfar", "extent", "fsc_info", "fsc_info_best",
+                                                   "guinier_bfactor", "processed_fraction", "version"]
+    assert lines[0] == "cfar                0.8075670003890991"
+    assert lines[3].startswith("fsc_info_best       object, ") and lines[3].endswith(" keys")
+    assert lines[6] == 'version             "v5.0.3"'
+    code, out, _ = run_csx(capsys, "query", "--keys", "job.spec.outputs.volume.results", job)
+    assert out.splitlines()[:3] == ["array, 8 items", "[0]  object, 6 keys", '  name         "map"']

@@ -42,10 +42,10 @@ def lint(paths, user_dirs=()) -> list:
         problems += found
         if spec is None:  # broken, or a fragment (checked, and checked again through what extends it)
             continue
-        try:
-            loaded.append(registry.load_checked(file))
-        except SpecError as exc:
-            problems.append(exc)
+        found = registry.spec_problems(spec)
+        problems += found
+        if not found:
+            loaded.append(spec)
     problems += registry.ambiguities(loaded)
     return problems
 

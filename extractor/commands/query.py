@@ -45,5 +45,30 @@ def run(args, log) -> int:
         value = plain(expression.search(scope, CsxFunctions(context, scope)))
     except JMESPathError as exc:
         raise FieldError(f"{context.origin}: {args.expression}: {exc}") from exc
-    print(json.dumps(value, indent=2))
+    print("\n".join(outline(value)) if args.keys else json.dumps(value, indent=2))
     return 0
+
+
+def _describe(value) -> str:
+    """A value in a few words: its type, and its size or (for short scalars) itself."""
+    if isinstance(value, dict):
+        return f"object, {len(value)} keys"
+    if isinstance(value, list):
+        return f"array, {len(value)} items"
+    text = json.dumps(value)
+    return text if len(text) <= 60 else f"{type(value).__name__}, {text[:57]}..."
+
+
+def outline(value) -> list:
+    """One line per key of an object (or a summary of an array) under the queried path."""
+    if isinstance(value, dict):
+        width = max((len(key) for key in value), default=0)
+        return [f"{key.ljust(width)}  {_describe(item)}" for key, item in value.items()]
+    if isinstance(value, list):
+        lines = [f"array, {len(value)} items"]
+        if value:
+            lines.append(f"[0]  {_describe(value[0])}")
+            if isinstance(value[0], dict):
+                lines += ["  " + line for line in outline(value[0])]
+        return lines
+    return [_describe(value)]
