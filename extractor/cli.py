@@ -46,8 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--status", action="append", metavar="S",
                          help="only jobs with this status (may repeat; --all defaults to completed)")
     extract.add_argument("--spec", metavar="KIND|FILE", help="record kind to extract, or one spec file to use")
-    extract.add_argument("-o", "--output", metavar="DIR", help="write P30-J180.json per job into DIR")
-    extract.add_argument("--format", choices=["jsonl"], default="jsonl", help="output format (default jsonl)")
+    extract.add_argument("-o", "--output", metavar="DIR",
+                         help="write P30-J180.json per job into DIR (with --format csv: <kind>.csv)")
+    extract.add_argument("--format", choices=["jsonl", "csv"], default="jsonl",
+                         help="jsonl (default: stdout, or a .json file per job with -o) or csv (-o DIR)")
+    extract.add_argument("--db", metavar="PATH",
+                         help="upsert records into this SQLite database, skipping jobs unchanged since")
+    extract.add_argument("--force", action="store_true", help="with --db: extract unchanged jobs again")
+    extract.add_argument("-q", "--quiet", action="store_true", help="no progress display and no summary line")
     extract.add_argument("--no-validate", action="store_true", help="do not check records against their schema")
 
     query = commands.add_parser("query", parents=[common], help="evaluate one expression against a job",

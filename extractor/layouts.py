@@ -19,6 +19,7 @@ from .schemacheck import first_error, located_error, shipped_schema
 from .yamllines import load_located
 
 IDENTITY_KEYS = ("uid", "project_uid", "type", "version", "status")
+OPTIONAL_IDENTITY_KEYS = ("updated",)
 
 
 @dataclass
@@ -75,7 +76,8 @@ def load_layout(file: Path) -> Layout:
         except jmespath.exceptions.JMESPathError as exc:
             raise located.error(path, f"bad expression {text!r}: {exc}") from exc
 
-    identity = {key: compiled(("identity", key), data["identity"][key]) for key in IDENTITY_KEYS}
+    identity = {key: compiled(("identity", key), data["identity"][key])
+                for key in IDENTITY_KEYS + OPTIONAL_IDENTITY_KEYS if key in data["identity"]}
     compiled(("output_results",), data["output_results"], "{output}")
     for index, template in enumerate(data["params"]):
         compiled(("params", index), template, "{name}")

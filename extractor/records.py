@@ -7,7 +7,7 @@ from .schemacheck import describe, first_error
 from .specfile import Spec
 
 
-def _subschema(schema: dict, root: dict) -> dict:
+def subschema(schema: dict, root: dict) -> dict:
     """A schema with its local $refs (#/$defs/...) followed."""
     while isinstance(schema, dict) and schema.get("$ref", "").startswith("#/"):
         target = root
@@ -24,7 +24,7 @@ def disallowed_path(record_path: tuple, schema: dict) -> tuple | None:
     the record schemas csx ships, and for any written the same way."""
     root, node = schema, schema
     for depth, key in enumerate(record_path):
-        node = _subschema(node, root)
+        node = subschema(node, root)
         properties = node.get("properties", {})
         if key in properties:
             node = properties[key]

@@ -114,12 +114,17 @@ def test_no_summary_statistics_is_a_required_field_error(project_copy, capsys):
                       ".radwn_final_A` is null for this job")
 
 
-def test_job_type_without_spec_names_type_version_and_what_exists(reference_projects, capsys):
-    code, _, err = run_csx(capsys, "extract", reference_projects["P30"] / "J1")
+def test_job_type_without_spec_names_type_version_and_what_exists(project_copy, capsys):
+    project = project_copy("P30")
+    doc = json.loads((project / "J2" / "job.json").read_text())
+    doc["job_type"] = "orientation_diagnostics"  # a type no shipped spec covers
+    (project / "J2" / "job.json").write_text(json.dumps(doc))
+    code, _, err = run_csx(capsys, "extract", project / "J2")
     assert code == 1
-    assert err[0] == (f"P30/J1 ({reference_projects['P30']}/J1): no spec for job type import_movies, "
-                      "version v4.7.1, layout v4; specs for layout v4: map-info-v4 (map-info; layout v4 cryosparc "
-                      ">=4.0,<5; homo_refine_new, nonuniform_refine_new, new_local_refine, homo_reconstruct)")
+    assert err[0].startswith(f"P30/J2 ({project}/J2): no spec for job type orientation_diagnostics, "
+                             "version v4.7.1, layout v4; specs for layout v4: ")
+    assert ("map-info-v4 (map-info; layout v4 cryosparc >=4.0,<5; homo_refine_new, nonuniform_refine_new, "
+            "new_local_refine, homo_reconstruct") in err[0]
 
 
 BRIEF_SCHEMA = {

@@ -13,13 +13,18 @@ def test_named_jobs_of_a_project_dir(reference_projects, capsys):
     assert err == ["csx: 2 done, 0 skipped, 0 failed"]
 
 
-def test_all_skips_other_types_and_unfinished_jobs(reference_projects, capsys):
-    code, out, err = run_csx(capsys, "extract", "-v", "--project-dir", reference_projects["P30"], "--all")
+def test_all_skips_types_without_spec_and_unfinished_jobs(project_copy, capsys):
+    project = project_copy("P30")
+    doc = json.loads((project / "J2" / "job.json").read_text())
+    doc["job_type"] = "orientation_diagnostics"  # a type no shipped spec covers
+    (project / "J2" / "job.json").write_text(json.dumps(doc))
+    code, out, err = run_csx(capsys, "extract", "-v", "--project-dir", project, "--all", "--type", "map-info",
+                             "--type", "orientation_diagnostics")
     assert code == 0
     assert [r["job_info"]["juid"] for r in records(out)] == ["J180", "J181", "J182", "J183"]
     assert err == [
-        "csx: skipped P30/J1: no spec for type import_movies",
-        "csx: skipped P30/J2: no spec for type patch_ctf_estimation_multi",
+        "csx: skipped P30/J1: type import_movies not asked for",
+        "csx: skipped P30/J2: no spec for type orientation_diagnostics",
         "csx: skipped P30/J184: status failed",
         "csx: 4 done, 3 skipped, 0 failed",
     ]

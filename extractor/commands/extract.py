@@ -1,6 +1,7 @@
-"""csx extract: records for jobs, written to a sink; a bad job never stops the batch."""
+"""csx extract: records for jobs, written to a sink as the jobs finish; a bad
+job never stops the batch."""
 
-import sys
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -8,22 +9,14 @@ from pathlib import Path
 from ..engine import evaluate
 from ..errors import CsxError, NoSpecError, UsageError
 from ..jobs import open_job
+from ..outcome import Outcome
+from ..progress import Progress
 from ..records import check_record
 from ..registry import Registry, mismatch
-from ..sinks import DirectorySink, JsonLinesSink
+from ..sinks import open_sink
 from ..sources.files import job_dir_handles, project_handles
 
 DEFAULT_STATUSES = ["completed"]
-
-
-@dataclass
-class Outcome:
-    """What became of one job: a record, a reason to skip it, or an error."""
-
-    label: str
-    record: dict | None = None
-    skipped: str | None = None
-    error: CsxError | None = None
 
 
 @dataclass
@@ -49,11 +42,11 @@ def handles_from_args(args) -> list:
     if not args.jobs:
         raise UsageError("extract: give job directories, --project-dir DIR with job uids or --all, "
                          "or --instance FILE --project P")
-    return job_dir_handles(Path(j) for j in args.jobs)
+    return job_dir_handles(args.jobs)
 
 
 def _instance_handles(args) -> list:
-    from ..sources.instance import Instance, client_generation, instance_info, instance_handles
+    from ..sources.instance import Instance, client_generation, instance_handles, instance_info
 
     if not args.project:
         raise UsageError("--instance needs --project P (the project uid, e.g. P30)")
@@ -67,12 +60,13 @@ def _instance_handles(args) -> list:
 class Extraction:
     """Turns one job handle into an Outcome, under the command's choices."""
 
-    def __init__(self, args, registry: Registry):
+    def __init__(self, args, registry: Registry, stored: dict):
         self.registry = registry
         self.batch = bool(args.all)
-        self.types = set(args.type or ())
+        self.types = self._job_types(args.type or ())
         self.statuses = set(args.status or DEFAULT_STATUSES)
         self.validate = not args.no_validate
+        self.stored = stored  # (source, project uid, job uid) -> fingerprint, from --db unless --force
         self.forced, self.kind = None, args.spec
         if args.spec and (args.spec.endswith((".yaml", ".yml")) or Path(args.spec).is_file()):
             self.forced, self.kind = registry.load_checked(Path(args.spec)), None
@@ -80,12 +74,31 @@ class Extraction:
             kinds = ", ".join(sorted({s.kind for s in registry.specs}))
             raise UsageError(f"--spec {args.spec}: no such record kind or spec file (kinds: {kinds})")
 
+    def _job_types(self, names) -> set:
+        """--type takes job types, or record kinds standing for every job type of their specs."""
+        types = set()
+        for name in names:
+            types |= {t for s in self.registry.specs if s.kind == name for t in s.job_types} or {name}
+        return types
+
+    def _unchanged(self, source, label, fingerprint) -> bool:
+        return fingerprint is not None and self.stored.get((source, *label.split("/")[-2:])) == fingerprint
+
     def __call__(self, handle) -> Outcome:
-        outcome = Outcome(handle.label)
+        outcome = Outcome(handle.label, source=handle.source)
         try:
+            outcome.fingerprint = handle.fingerprint()
+            if self._unchanged(handle.source, handle.label, outcome.fingerprint):
+                outcome.skipped = "unchanged since it was last extracted"
+                return outcome
             context = open_job(handle, self.registry.layouts)
             outcome.label = f"{context.project['uid']}/{context.identity['uid']}"
             job_type, status = context.identity["type"], context.identity["status"]
+            if outcome.fingerprint is None and context.identity.get("updated"):
+                outcome.fingerprint = f"{status}@{context.identity['updated']}"
+                if self._unchanged(handle.source, outcome.label, outcome.fingerprint):
+                    outcome.skipped = "unchanged since it was last extracted"
+                    return outcome
             if self.types and job_type not in self.types:
                 outcome.skipped = f"type {job_type} not asked for"
                 return outcome
@@ -102,7 +115,7 @@ class Extraction:
             record = evaluate(context, spec)
             if self.validate:
                 check_record(record, self.registry.record_schema(spec.kind), spec, context.origin)
-            outcome.record = record
+            outcome.record, outcome.spec = record, str(spec.file)
         except CsxError as exc:
             outcome.error = exc
         return outcome
@@ -121,23 +134,38 @@ class Extraction:
             raise NoSpecError(f"{context.origin}: {exc}") from exc
 
 
-def _label_file(outcome: Outcome) -> str:
-    """P30-J180, the notebook's file name for a job's record."""
-    return outcome.label.replace("/", "-")
+def ordered_map(pool, function, items, window: int):
+    """pool.map's results in order, with at most `window` jobs in flight, so
+    memory does not grow with the number of jobs."""
+    pending = deque()
+    for item in items:
+        pending.append(pool.submit(function, item))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def run(args, log) -> int:
+    if args.force and not args.db:
+        raise UsageError("--force goes with --db (it re-extracts jobs the database already has)")
     registry = Registry(args.specs)
-    extraction = Extraction(args, registry)
     handles = handles_from_args(args)
-    sink = DirectorySink(Path(args.output)) if args.output else JsonLinesSink(sys.stdout)
-    workers = args.workers or (8 if args.instance is not None or args.project else 1)
+    sink = open_sink(args, registry.record_schema)
+    stored = {}
+    if args.db and not args.force:
+        for source in {handle.source for handle in handles}:
+            stored.update({(source, *key): fp for key, fp in sink.fingerprints(source).items()})
+    extraction = Extraction(args, registry, stored)
+    workers = max(1, args.workers or (8 if args.instance is not None or args.project else 1))
     summary = Summary()
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        # map() keeps the jobs' order in the output while they are worked on concurrently
-        for outcome in pool.map(extraction, handles):
+    progress = Progress(len(handles), enabled=not args.quiet)
+    pool = ThreadPoolExecutor(max_workers=workers)
+    completed = False
+    try:
+        for outcome in ordered_map(pool, extraction, handles, window=4 * workers):
             if outcome.record is not None:
-                sink.write(_label_file(outcome), outcome.record)
+                sink.write(outcome)
                 summary.done += 1
             elif outcome.skipped:
                 summary.skipped.append((outcome.label, outcome.skipped))
@@ -145,9 +173,15 @@ def run(args, log) -> int:
                 summary.failed.append((outcome.label, str(outcome.error)))
                 log.error(str(outcome.error), exc_info=(type(outcome.error), outcome.error,
                                                         outcome.error.__traceback__) if args.debug else None)
-    sink.close()
+            progress.step(summary)
+        completed = True
+    finally:
+        # on Ctrl-C: drop the queued jobs; what was written stays whole, the rest is not written
+        pool.shutdown(wait=completed, cancel_futures=True)
+        progress.finish()
+        sink.close(completed)
     for label, reason in summary.skipped:
         log.info(f"csx: skipped {label}: {reason}")
-    if len(handles) > 1:
+    if len(handles) > 1 and not args.quiet:
         log.warning(summary.line())
     return 1 if summary.failed else 0

@@ -18,6 +18,19 @@ def plain_json_object(obj: dict):
     return obj
 
 
+def select_uids(requested, available) -> list:
+    """Job uids named one by one or as ranges (J100-J200, taking the available ones in it), in order given."""
+    selected = []
+    for item in requested:
+        first, _, last = item.partition("-")
+        if last and first[1:].isdigit() and last.lstrip("J").isdigit():
+            low, high = int(first[1:]), int(last.lstrip("J"))
+            selected += [uid for uid in available if low <= int(uid[1:]) <= high]
+        else:
+            selected.append(item)
+    return list(dict.fromkeys(selected))
+
+
 @dataclass
 class JobDocument:
     """A job's document and everything the engine needs around it."""
@@ -35,5 +48,8 @@ class JobDocument:
 class JobHandle:
     """A job to extract, read on demand so one unreadable job never stops a batch."""
 
-    label: str  # "P30/J180" or the job directory
+    label: str  # "P30/J180" where the project uid is known, else the job directory
     load: Callable  # () -> JobDocument, raises CsxError
+    source: str = ""  # the project directory or the instance: with the label, a job's key in a database
+    # () -> a cheap token that changes when the job does (job.json's mtime and size), or None
+    fingerprint: Callable = field(default=lambda: None, repr=False)

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from ..errors import DatasetError, JobError, UsageError
-from . import JobDocument, JobHandle, plain_json_object
+from . import JobDocument, JobHandle, plain_json_object, select_uids
 
 JOB_UID = re.compile(r"^J\d+$")
 
@@ -69,8 +69,29 @@ def job_dir_document(job_dir: Path, project: dict | None = None) -> JobDocument:
     )
 
 
+def _fingerprint(job_dir: Path):
+    """job.json's modification time and size: changes whenever CryoSPARC rewrites the document."""
+    try:
+        stat = (job_dir / "job.json").stat()
+    except OSError:
+        return None
+    return f"{stat.st_mtime_ns}:{stat.st_size}"
+
+
 def job_dir_handles(job_dirs) -> list:
-    return [JobHandle(str(d), lambda d=d: job_dir_document(d)) for d in job_dirs]
+    handles, projects = [], {}
+    for job_dir in map(Path, job_dirs):
+        project_dir = job_dir.absolute().parent
+        if project_dir not in projects:
+            try:
+                projects[project_dir] = _read_project(project_dir)
+            except JobError:
+                projects[project_dir] = {"uid": None}
+        puid = projects[project_dir]["uid"]
+        label = f"{puid}/{job_dir.name}" if puid else str(job_dir)
+        handles.append(JobHandle(label, lambda d=job_dir: job_dir_document(d), str(project_dir),
+                                 lambda d=job_dir.absolute(): _fingerprint(d)))
+    return handles
 
 
 def _uid_number(uid: str) -> int:
@@ -87,9 +108,10 @@ def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> list:
         uids = sorted((p.parent.name for p in project_dir.glob("J*/job.json") if JOB_UID.match(p.parent.name)),
                       key=_uid_number)
     else:
-        uids = list(job_uids)
-        if not uids:
-            raise UsageError("--project-dir: name the jobs (J180 J181 ...) or give --all")
+        if not job_uids:
+            raise UsageError("--project-dir: name the jobs (J180 J181 J190-J199 ...) or give --all")
+        available = sorted((p.name for p in project_dir.glob("J*") if JOB_UID.match(p.name)), key=_uid_number)
+        uids = select_uids(job_uids, available)
 
     def load(uid):
         if not JOB_UID.match(uid):
@@ -98,4 +120,5 @@ def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> list:
             raise JobError(f"{label}: no job {uid} in {project_dir}")
         return job_dir_document(project_dir / uid, project)
 
-    return [JobHandle(f"{label}/{uid}", lambda uid=uid: load(uid)) for uid in uids]
+    return [JobHandle(f"{label}/{uid}", lambda uid=uid: load(uid), str(project_dir),
+                      lambda uid=uid: _fingerprint(project_dir / uid)) for uid in uids]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import DatasetError, JobError, UsageError
 from ..redaction import register_secret
-from . import JobDocument, JobHandle
+from . import JobDocument, JobHandle, select_uids
 
 ENVIRONMENT = {
     "4": {"license": "CRYOSPARC_LICENSE_ID", "host": "CRYOSPARC_MASTER_HOSTNAME", "base_port": "CRYOSPARC_BASE_PORT",
@@ -213,5 +213,8 @@ def instance_handles(instance: Instance, puid: str, job_uids=(), all_jobs=False,
     if all_jobs:
         job_uids = instance.job_uids(puid, types, statuses)
     elif not job_uids:
-        raise UsageError("--instance: name the jobs (J180 J181 ...) or give --all")
-    return [JobHandle(f"{puid}/{uid}", lambda uid=uid: instance.document(puid, uid)) for uid in job_uids]
+        raise UsageError("--instance: name the jobs (J180 J181 J190-J199 ...) or give --all")
+    elif any("-" in uid for uid in job_uids):
+        job_uids = select_uids(job_uids, instance.job_uids(puid, types, statuses))
+    return [JobHandle(f"{puid}/{uid}", lambda uid=uid: instance.document(puid, uid), instance.address)
+            for uid in job_uids]

@@ -1,0 +1,37 @@
+"""Writing a file whole or not at all: a temporary file beside it, renamed
+over the target on commit, deleted on abort."""
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class AtomicFile:
+    def __init__(self, target: Path, newline=None):
+        self.target = Path(target)
+        handle, self.temporary = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.",
+                                                  suffix=".tmp")
+        self.stream = os.fdopen(handle, "w", encoding="utf-8", newline=newline)
+
+    def commit(self):
+        self.stream.flush()
+        os.fsync(self.stream.fileno())
+        self.stream.close()
+        os.replace(self.temporary, self.target)
+
+    def abort(self):
+        self.stream.close()
+        Path(self.temporary).unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_file(target: Path, newline=None):
+    """An open text file that becomes `target` when the block ends normally, and vanishes otherwise."""
+    atomic = AtomicFile(target, newline)
+    try:
+        yield atomic.stream
+    except BaseException:
+        atomic.abort()
+        raise
+    atomic.commit()

@@ -1,0 +1,63 @@
+"""Flat, stable column names for records, taken from the record schema (not
+from the records, whose nulls vary), so a kind's columns are the same run
+after run: job_info.type, paths.map, ..."""
+
+import json
+from pathlib import Path
+
+from ..records import subschema
+
+
+def schema_columns(schema_file: Path) -> list:
+    """Dotted paths of the leaves of a record schema, in its order."""
+    schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
+    columns = []
+
+    def walk(node, prefix):
+        node = subschema(node, schema)
+        properties = node.get("properties")
+        if not properties:
+            columns.append(prefix)
+            return
+        for key, child in properties.items():
+            walk(child, f"{prefix}.{key}" if prefix else key)
+
+    walk(schema, "")
+    return columns
+
+
+def top_level_scalars(schema_file: Path) -> dict:
+    """{key: SQL type} of a record schema's top-level number, integer, string and boolean keys."""
+    schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
+    sql_types = {"integer": "INTEGER", "boolean": "INTEGER", "number": "REAL", "string": "TEXT"}
+    scalars = {}
+    for key, child in schema.get("properties", {}).items():
+        child = subschema(child, schema)
+        types = child.get("type", [])
+        types = [types] if isinstance(types, str) else types
+        known = [t for t in types if t != "null"]
+        if "const" in child:
+            known = ["string"]
+        if len(known) == 1 and known[0] in sql_types:
+            scalars[key] = sql_types[known[0]]
+    return scalars
+
+
+def flatten(record: dict, prefix="") -> dict:
+    """{dotted path: value} of a record; lists and objects without a schema place are JSON text."""
+    flat = {}
+    for key, value in record.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            flat.update(flatten(value, path))
+        else:
+            flat[path] = value
+    return flat
+
+
+def cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    return value
