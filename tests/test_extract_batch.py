@@ -78,3 +78,40 @@ def test_bad_arguments_exit_2(capsys, tmp_path):
     code, _, err = run_csx(capsys, "extract", "--project-dir", tmp_path / "nowhere", "--all")
     assert code == 2
     assert err == [f"csx: --project-dir {tmp_path / 'nowhere'}: not a directory"]
+
+
+def _stderr_on_a_terminal(args) -> str:
+    """What csx writes to stderr when stderr is a terminal (a pseudo-terminal here)."""
+    import pty
+    import subprocess
+    import sys
+
+    main_fd, terminal_fd = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "extractor", *map(str, args)], stdout=subprocess.PIPE,
+                               stderr=terminal_fd)
+    os.close(terminal_fd)
+    process.stdout.read()
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main_fd, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait()
+    os.close(main_fd)
+    return b"".join(chunks).decode()
+
+
+def test_progress_shows_on_a_terminal_only_and_quiet_silences_it(reference_projects, capsys):
+    shown = _stderr_on_a_terminal(["extract", "--project-dir", reference_projects["P30"], "--all",
+                                   "--type", "map-info"])
+    assert "\r[7/7] " in shown and " jobs/s  done 4  skipped 3  failed 0" in shown
+    assert shown.rstrip().splitlines()[-1] == "csx: 4 done, 3 skipped, 0 failed"
+    assert _stderr_on_a_terminal(["extract", "--project-dir", reference_projects["P30"], "--all",
+                                  "--type", "map-info", "--quiet"]) == ""
+    # in a pipe: the summary line only
+    _, _, err = run_csx(capsys, "extract", "--project-dir", reference_projects["P30"], "--all", "--type", "map-info")
+    assert err == ["csx: 4 done, 3 skipped, 0 failed"]
