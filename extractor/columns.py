@@ -4,15 +4,17 @@ A Column is a list to JMESPath (indexing, slicing, projections work as on
 any list), but it fills its list storage from the array only on first such
 use. csx's aggregate functions read the array directly, so a million-row
 column is summarised without building a million Python objects.
+numpy is imported by whoever made the array (the dataset reader), not here,
+so a spec that reads no dataset never imports it.
 """
-
-import numpy
 
 
 class Column(list):
     __slots__ = ("array", "_filled")
 
     def __init__(self, array):
+        import numpy
+
         super().__init__()
         self.array = numpy.asarray(array)  # a plain ndarray, also from cryosparc's own Column subclass
         self._filled = False
@@ -75,6 +77,6 @@ def plain(value):
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list):
         return [plain(item) for item in value]
-    if isinstance(value, numpy.generic):
+    if type(value).__module__ == "numpy":  # a numpy scalar, from an aggregate
         return value.item()
     return value

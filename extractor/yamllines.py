@@ -11,6 +11,9 @@ import yaml
 
 from .errors import SpecError
 
+# libyaml's parser when PyYAML was built with it: several times faster than the pure-Python one
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class Located:
     """Plain data loaded from YAML plus the position of every value in it."""
@@ -42,9 +45,11 @@ def load_located(file: Path) -> Located:
         text = Path(file).read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecError(file, 1, 1, f"cannot read: {exc.strerror}") from exc
+    loader = LOADER(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # one parse: the node tree gives the positions, and the same tree the data
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -52,6 +57,8 @@ def load_located(file: Path) -> Located:
         raise SpecError(file, line, col, f"YAML syntax: {problem}") from exc
     except yaml.YAMLError as exc:
         raise SpecError(file, 1, 1, f"YAML syntax: {exc}") from exc
+    finally:
+        loader.dispose()
     positions, value_positions = {}, {}
     if node is not None:
         _record_positions(node, (), positions, value_positions)
