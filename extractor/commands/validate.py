@@ -30,25 +30,28 @@ def _records(path: Path):
 
 def run(args, log) -> int:
     registry = Registry(args.specs, load_specs=False)
-    bad = checked = 0
+    checked, problems = 0, 0
     for name in args.records:
         try:
             for number, record in _records(Path(name)):
                 checked += 1
-                where = f"{name}:{number}"
-                kind = args.kind or (record.get("kind") if isinstance(record, dict) else None)
-                if not kind:
-                    raise RecordError(f"{where}: no \"kind\" in the record; say which with --kind")
-                schema = registry.record_schema(kind)
-                if schema is None:
-                    raise RecordError(f"{where}: no schema for record kind {kind!r}")
                 try:
-                    check_record(record, schema, origin=where)
+                    _check(registry, record, f"{name}:{number}", args.kind)
                 except RecordError as exc:
-                    bad += 1
+                    problems += 1
                     log.error(str(exc))
-        except CsxError as exc:
-            bad += 1
+        except CsxError as exc:  # a file that cannot be read, or a line that is not JSON
+            problems += 1
             log.error(str(exc))
-    log.info(f"csx validate: {checked - bad if checked >= bad else 0} of {checked} record(s) valid")
-    return 1 if bad else 0
+    log.info(f"csx validate: {checked} record(s) checked, {problems} problem(s)")
+    return 1 if problems else 0
+
+
+def _check(registry: Registry, record, where: str, kind: str | None):
+    kind = kind or (record.get("kind") if isinstance(record, dict) else None)
+    if not kind:
+        raise RecordError(f"{where}: no \"kind\" in the record; say which with --kind")
+    schema = registry.record_schema(kind)
+    if schema is None:
+        raise RecordError(f"{where}: no schema for record kind {kind!r}")
+    check_record(record, schema, origin=where)
