@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", parents=[common], help="records for jobs",
                                   description="Records for CryoSPARC jobs, as JSON lines on stdout or files in -o DIR.")
     extract.add_argument("jobs", nargs="*", metavar="JOB",
-                         help="job directories; with --project-dir, job uids (J180 ...)")
+                         help="job directories; with --project-dir or --instance, job uids or ranges (J180 J190-J199)")
     extract.add_argument("--project-dir", metavar="DIR", help="a CryoSPARC project directory")
     extract.add_argument("--instance", metavar="FILE", nargs="?", const="",
                          help="a running CryoSPARC: the JSON of CryoSPARC(**info) arguments (without FILE: the "
@@ -42,9 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--timeout", type=float, default=30, metavar="S",
                          help="seconds to wait for the instance per request (default 30)")
     extract.add_argument("--all", action="store_true", help="every job of the project (completed ones unless --status)")
-    extract.add_argument("--type", action="append", metavar="T", help="only jobs of this type (may repeat)")
+    extract.add_argument("--type", action="append", metavar="T",
+                         help="only jobs of this type, or of the types of this record kind, e.g. map-info (may repeat)")
     extract.add_argument("--status", action="append", metavar="S",
-                         help="only jobs with this status (may repeat; --all defaults to completed)")
+                         help="only jobs with this status (may repeat; default completed; --all skips the others, "
+                              "a named job with another status fails)")
     extract.add_argument("--spec", metavar="KIND|FILE", help="record kind to extract, or one spec file to use")
     extract.add_argument("-o", "--output", metavar="DIR",
                          help="write P30-J180.json per job into DIR (with --format csv: <kind>.csv)")
