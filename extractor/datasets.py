@@ -42,11 +42,19 @@ def load_columns(context, output: str, columns) -> dict:
             loaded.append(context.document.load_dataset(relative, prefixes=sorted(wanted["prefixes"])))
         else:
             loaded.append(context.document.load_dataset(relative, fields=["uid", *sorted(wanted["fields"])]))
-    dataset = loaded[0].innerjoin(*loaded[1:]) if len(loaded) > 1 else loaded[0]
-    if len(loaded) > 1 and len(dataset) == 0 and any(len(d) for d in loaded):
+    if all(_same_rows(loaded[0], other) for other in loaded[1:]):
+        # the usual case: every result file holds the same rows in the same order, so the
+        # inner join on uid is the files side by side
+        return {name: Column(part[name]) for part in loaded for name in part.fields()}
+    dataset = loaded[0].innerjoin(*loaded[1:])
+    if len(dataset) == 0 and any(len(d) for d in loaded):
         raise DatasetError(f"{context.origin}: the results of output {output!r} share no uid; "
                            "its metafiles do not belong together")
     return {name: Column(dataset[name]) for name in dataset.fields()}
+
+
+def _same_rows(first, other) -> bool:
+    return len(first) == len(other) and (first["uid"] == other["uid"]).all()
 
 
 def load_datasets(context, declared: dict, usage: dict) -> dict:

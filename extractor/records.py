@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from .errors import RecordError
-from .schemacheck import describe, first_error
+from .schemacheck import describe, first_error, is_valid
 from .specfile import Spec
 
 
@@ -39,9 +39,9 @@ def disallowed_path(record_path: tuple, schema: dict) -> tuple | None:
 
 def check_record(record: dict, schema_file: Path, spec: Spec | None = None, origin: str = ""):
     """Raise RecordError naming the field path (and the spec line behind it) of the most useful violation."""
-    problem = first_error(schema_file, record)
-    if problem is None:
+    if is_valid(schema_file, record):
         return
+    problem = first_error(schema_file, record)
     where = f"{origin}: " if origin else ""
     behind = ""
     if spec is not None:

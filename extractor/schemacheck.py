@@ -27,6 +27,11 @@ def errors(schema_file: Path, data) -> list:
     return sorted(validator(Path(schema_file)).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
 
 
+def is_valid(schema_file: Path, data) -> bool:
+    """The quick yes/no; the errors are worked out only for data that fails."""
+    return validator(Path(schema_file)).is_valid(data)
+
+
 def first_error(schema_file: Path, data):
     return best_match(validator(Path(schema_file)).iter_errors(data))
 

@@ -136,7 +136,11 @@ class Extraction:
 
 def ordered_map(pool, function, items, window: int):
     """pool.map's results in order, with at most `window` jobs in flight, so
-    memory does not grow with the number of jobs."""
+    memory does not grow with the number of jobs; without a pool, one by one
+    in this thread (no hand-over cost when there is nothing to overlap)."""
+    if pool is None:
+        yield from map(function, items)
+        return
     pending = deque()
     for item in items:
         pending.append(pool.submit(function, item))
@@ -160,7 +164,7 @@ def run(args, log) -> int:
     workers = max(1, args.workers or (8 if args.instance is not None or args.project else 1))
     summary = Summary()
     progress = Progress(len(handles), enabled=not args.quiet)
-    pool = ThreadPoolExecutor(max_workers=workers)
+    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
     completed = False
     try:
         for outcome in ordered_map(pool, extraction, handles, window=4 * workers):
@@ -176,8 +180,9 @@ def run(args, log) -> int:
             progress.step(summary)
         completed = True
     finally:
-        # on Ctrl-C: drop the queued jobs; what was written stays whole, the rest is not written
-        pool.shutdown(wait=completed, cancel_futures=True)
+        if pool is not None:
+            # on Ctrl-C: drop the queued jobs; what was written stays whole, the rest is not written
+            pool.shutdown(wait=completed, cancel_futures=True)
         progress.finish()
         sink.close(completed)
     for label, reason in summary.skipped:

@@ -1,5 +1,9 @@
 """Writing a file whole or not at all: a temporary file beside it, renamed
-over the target on commit, deleted on abort."""
+over the target on commit, deleted on abort.
+
+No fsync per file: the rename is what keeps an interrupted or killed run from
+leaving a partial file, and a sync per record costs more than all the rest
+of writing it. The directory sink syncs once when the run ends."""
 
 import os
 import tempfile
@@ -15,8 +19,6 @@ class AtomicFile:
         self.stream = os.fdopen(handle, "w", encoding="utf-8", newline=newline)
 
     def commit(self):
-        self.stream.flush()
-        os.fsync(self.stream.fileno())
         self.stream.close()
         os.replace(self.temporary, self.target)
 

@@ -1,6 +1,7 @@
 """One JSON file per job in a directory: P30-J180.json, the notebook's naming."""
 
 import json
+import os
 from pathlib import Path
 
 from .atomic import atomic_file
@@ -17,4 +18,4 @@ class DirectorySink:
             out.write("\n")
 
     def close(self, completed=True):
-        pass
+        os.sync()  # once for the whole run: the records survive a power cut from here on

@@ -2,11 +2,31 @@
 running instance) into a JobDocument. They know file formats and clients,
 never specs."""
 
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+# {"$date": "..."} and {"$oid": "..."} as CryoSPARC v4 writes them into job.json
+EXTENDED_STRING = re.compile(rb'\{\s*"\$(?:date|oid)"\s*:\s*("(?:[^"\\]|\\.)*")\s*\}')
+
+
+def parse_job_json(data: bytes):
+    """A job.json document with MongoDB extended JSON turned into plain values, as the
+    live client gives them. orjson parses a 100 KB document about twice as fast as the
+    standard library; the common extended values are rewritten in the bytes first, since
+    orjson has no object hook, and anything rarer takes the slower, general path."""
+    import orjson
+
+    if b'"$' in data:
+        data = EXTENDED_STRING.sub(rb"\1", data)
+        if b'"$' in data:
+            return json.loads(data, object_hook=plain_json_object)
+    return orjson.loads(data)
+
+
 def plain_json_object(obj: dict):
-    """json object_hook: MongoDB extended JSON ({"$date": ...}) to plain values, as the live client gives them."""
+    """json object_hook: MongoDB extended JSON ({"$date": ...}) to plain values."""
     if len(obj) == 1:
         (key, value), = obj.items()
         if key in ("$date", "$oid"):

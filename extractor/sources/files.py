@@ -5,15 +5,14 @@ import re
 from pathlib import Path
 
 from ..errors import DatasetError, JobError, UsageError
-from . import JobDocument, JobHandle, plain_json_object, select_uids
+from . import JobDocument, JobHandle, parse_job_json, select_uids
 
 JOB_UID = re.compile(r"^J\d+$")
 
 
 def read_json(path: Path, what: str):
     try:
-        with open(path, "rb") as handle:
-            return json.load(handle, object_hook=plain_json_object)
+        return parse_job_json(path.read_bytes())
     except FileNotFoundError as exc:
         raise JobError(f"{path}: no {what} there") from exc
     except OSError as exc:
