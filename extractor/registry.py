@@ -11,6 +11,7 @@ from .errors import NoSpecError, SpecError
 from .layouts import load_layouts
 from .records import disallowed_path
 from .resources import schemas_dir, specs_dir
+from .speccache import RegistryCache, folder_inputs
 from .specfile import Spec, is_fragment, load_spec
 
 
@@ -52,16 +53,26 @@ class Registry:
         for directory in self.user_dirs:
             if not directory.is_dir():
                 raise SpecError(directory, 1, 1, "--specs: not a directory")
-        self.layouts = load_layouts([specs_dir(), *self.user_dirs])
-        self.tiers = []
-        if load_specs:
-            self.tiers = [
-                [self.load_checked(f) for d in self.user_dirs for f in spec_files(d)],
-                [self.load_checked(f) for f in spec_files(specs_dir())],
-            ]
+        if not load_specs:
+            self.layouts, self.tiers = load_layouts([specs_dir(), *self.user_dirs]), []
+            return
+        spec_dirs = [specs_dir(), *self.user_dirs]
+        cache = RegistryCache(spec_dirs)
+        inputs = folder_inputs(spec_dirs, self._schema_dirs())
+        cached = cache.load(inputs)
+        if cached is not None:
+            self.layouts, self.tiers = cached
+            return
+        self.layouts = load_layouts(spec_dirs)
+        self.tiers = [
+            [self.load_checked(f) for d in self.user_dirs for f in spec_files(d)],
+            [self.load_checked(f) for f in spec_files(specs_dir())],
+        ]
         for tier in self.tiers:
             for problem in self.ambiguities(tier):
                 raise problem
+        read = {f.file for spec in self.specs for f in spec.fields} | {spec.file for spec in self.specs}
+        cache.store(inputs, read, (self.layouts, self.tiers))
 
     def load_checked(self, file: Path) -> Spec:
         """A spec file, checked against this registry's layouts and record schemas."""
