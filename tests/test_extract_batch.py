@@ -115,3 +115,13 @@ def test_progress_shows_on_a_terminal_only_and_quiet_silences_it(reference_proje
     # in a pipe: the summary line only
     _, _, err = run_csx(capsys, "extract", "--project-dir", reference_projects["P30"], "--all", "--type", "map-info")
     assert err == ["csx: 4 done, 3 skipped, 0 failed"]
+
+
+def test_worker_processes_give_the_records_and_errors_of_one_worker(reference_projects, capsys):
+    args = ["extract", "--project-dir", reference_projects["P30"], "J180", "J999", "J181", "J182", "J183", "J184"]
+    one = run_csx(capsys, *args, "--workers", "1")
+    two = run_csx(capsys, *args, "--workers", "2")
+    assert two == one
+    code, out, err = two
+    assert code == 1 and len(records(out)) == 4
+    assert err[0] == f"P30: no job J999 in {reference_projects['P30']}"

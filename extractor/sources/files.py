@@ -2,6 +2,7 @@
 
 import json
 import re
+from functools import partial
 from pathlib import Path
 
 from ..errors import DatasetError, JobError, UsageError
@@ -88,8 +89,9 @@ def job_dir_handles(job_dirs) -> list:
                 projects[project_dir] = {"uid": None}
         puid = projects[project_dir]["uid"]
         label = f"{puid}/{job_dir.name}" if puid else str(job_dir)
-        handles.append(JobHandle(label, lambda d=job_dir: job_dir_document(d), str(project_dir),
-                                 lambda d=job_dir.absolute(): _fingerprint(d)))
+        # partials, not lambdas: a handle may be sent to a worker process
+        handles.append(JobHandle(label, partial(job_dir_document, job_dir), str(project_dir),
+                                 partial(_fingerprint, job_dir.absolute())))
     return handles
 
 
@@ -112,12 +114,13 @@ def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> list:
         available = sorted((p.name for p in project_dir.glob("J*") if JOB_UID.match(p.name)), key=_uid_number)
         uids = select_uids(job_uids, available)
 
-    def load(uid):
-        if not JOB_UID.match(uid):
-            raise JobError(f"{label}: {uid!r} is not a job uid (J followed by digits)")
-        if not (project_dir / uid).is_dir():
-            raise JobError(f"{label}: no job {uid} in {project_dir}")
-        return job_dir_document(project_dir / uid, project)
+    return [JobHandle(f"{label}/{uid}", partial(_project_job, project_dir, project, label, uid), str(project_dir),
+                      partial(_fingerprint, project_dir / uid)) for uid in uids]
 
-    return [JobHandle(f"{label}/{uid}", lambda uid=uid: load(uid), str(project_dir),
-                      lambda uid=uid: _fingerprint(project_dir / uid)) for uid in uids]
+
+def _project_job(project_dir: Path, project: dict, label: str, uid: str) -> JobDocument:
+    if not JOB_UID.match(uid):
+        raise JobError(f"{label}: {uid!r} is not a job uid (J followed by digits)")
+    if not (project_dir / uid).is_dir():
+        raise JobError(f"{label}: no job {uid} in {project_dir}")
+    return job_dir_document(project_dir / uid, project)

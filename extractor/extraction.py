@@ -1,0 +1,93 @@
+"""One job, start to end: read it, filter it, choose its spec, evaluate,
+check the record. Everything a batch decides once (filters, the forced spec,
+what a database already holds) is fixed when an Extraction is made."""
+
+from pathlib import Path
+
+from .engine import evaluate
+from .errors import CsxError, NoSpecError, UsageError
+from .jobs import open_job
+from .outcome import Outcome
+from .records import check_record
+from .registry import Registry, mismatch
+
+DEFAULT_STATUSES = ["completed"]
+
+
+class Extraction:
+    """Turns one job handle into an Outcome, under the command's choices."""
+
+    def __init__(self, args, registry: Registry, stored: dict):
+        self.registry = registry
+        self.batch = bool(args.all)
+        self.types = self._job_types(args.type or ())
+        self.statuses = set(args.status or DEFAULT_STATUSES)
+        self.validate = not args.no_validate
+        self.stored = stored  # (source, project uid, job uid) -> fingerprint, from --db unless --force
+        self.forced, self.kind = None, args.spec
+        if args.spec and (args.spec.endswith((".yaml", ".yml")) or Path(args.spec).is_file()):
+            self.forced, self.kind = registry.load_checked(Path(args.spec)), None
+        elif args.spec and not any(s.kind == args.spec for s in registry.specs):
+            kinds = ", ".join(sorted({s.kind for s in registry.specs}))
+            raise UsageError(f"--spec {args.spec}: no such record kind or spec file (kinds: {kinds})")
+
+    def _job_types(self, names) -> set:
+        """--type takes job types, or record kinds standing for every job type of their specs."""
+        types = set()
+        for name in names:
+            types |= {t for s in self.registry.specs if s.kind == name for t in s.job_types} or {name}
+        return types
+
+    def _unchanged(self, source, label, fingerprint) -> bool:
+        return fingerprint is not None and self.stored.get((source, *label.split("/")[-2:])) == fingerprint
+
+    def __call__(self, handle) -> Outcome:
+        outcome = Outcome(handle.label, source=handle.source)
+        try:
+            outcome.fingerprint = handle.fingerprint()
+            if self._unchanged(handle.source, handle.label, outcome.fingerprint):
+                outcome.skipped = "unchanged since it was last extracted"
+                return outcome
+            context = open_job(handle, self.registry.layouts)
+            outcome.label = f"{context.project['uid']}/{context.identity['uid']}"
+            job_type, status = context.identity["type"], context.identity["status"]
+            if outcome.fingerprint is None and context.identity.get("updated"):
+                outcome.fingerprint = f"{status}@{context.identity['updated']}"
+                if self._unchanged(handle.source, outcome.label, outcome.fingerprint):
+                    outcome.skipped = "unchanged since it was last extracted"
+                    return outcome
+            if self.types and job_type not in self.types:
+                outcome.skipped = f"type {job_type} not asked for"
+                return outcome
+            if status not in self.statuses:
+                if self.batch:
+                    outcome.skipped = f"status {status}"
+                    return outcome
+                raise NoSpecError(f"{context.origin}: the job is {status}, not {' or '.join(sorted(self.statuses))}; "
+                                  f"add --status {status} to extract it anyway")
+            spec = self._spec(context)
+            if spec is None:
+                outcome.skipped = f"no spec for type {job_type}"
+                return outcome
+            record = evaluate(context, spec)
+            if self.validate:
+                check_record(record, self.registry.record_schema(spec.kind), spec, context.origin)
+            outcome.record, outcome.spec = record, str(spec.file)
+        except CsxError as exc:
+            outcome.error = exc
+        return outcome
+
+    def _spec(self, context):
+        if self.forced is not None:
+            reason = mismatch(self.forced, context.key, None)
+            if reason:
+                raise NoSpecError(f"{context.origin}: spec {self.forced.file} does not fit: {reason}")
+            return self.forced
+        try:
+            return self.registry.choose(context.key, self.kind)
+        except NoSpecError as exc:
+            if self.batch:  # --all meets many job types csx has no spec for: not a failure
+                return None
+            raise NoSpecError(f"{context.origin}: {exc}") from exc
+
+
