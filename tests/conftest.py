@@ -1,4 +1,4 @@
-"""Shared fixtures: the reference CryoSPARC projects, generated once per session."""
+"""Shared fixtures: the reference and pipeline CryoSPARC projects, generated once per session."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.fixturegen import make_reference_projects  # noqa: E402
+from tests.fixturegen import make_pipeline_projects, make_reference_projects  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +21,12 @@ def reference_projects(tmp_path_factory) -> dict[str, Path]:
     """puid -> directory of each reference project (P30: v4.7.1, P446: v5.0.3). Read-only: use project_copy to
     change files."""
     return make_reference_projects(tmp_path_factory.mktemp("reference"))
+
+
+@pytest.fixture(scope="session")
+def pipeline_projects(tmp_path_factory) -> dict[str, Path]:
+    """puid -> directory of each pipeline project (P31: v4, P447: v5.0.3), import to local resolution. Read-only."""
+    return make_pipeline_projects(tmp_path_factory.mktemp("pipeline"))
 
 
 @pytest.fixture

@@ -4,14 +4,19 @@ layouts, .cs datasets written with cryosparc-tools, and project folders."""
 from .documents import v4_job_doc, v5_job_doc
 from .fsc import expected_mask_resolutions, fsc_info, volume_summary_stats
 from .params import params_base, params_in_force
+from .pipeline import LARGE_CTF_JOB, PIPELINE_PROJECTS, make_large_ctf_job, make_pipeline_projects
 from .projects import REFERENCE_PROJECTS, JobFixture, ProjectFixture, make_project, make_reference_projects
 
 __all__ = [
+    "LARGE_CTF_JOB",
+    "PIPELINE_PROJECTS",
     "REFERENCE_PROJECTS",
     "JobFixture",
     "ProjectFixture",
     "expected_mask_resolutions",
     "fsc_info",
+    "make_large_ctf_job",
+    "make_pipeline_projects",
     "make_project",
     "make_reference_projects",
     "params_base",

@@ -52,10 +52,20 @@ class _Writer:
         self.item_uids = rng.integers(1, 2**63, PARTICLE_ROWS, dtype=np.uint64)
         self.source = job.parents[0][1] if job.parents else job.uid  # job that made the images
 
-    def text(self, result: Result, field: str, i: int) -> str:
-        if result.type == "volume.blob":
+    def text(self, result: Result, field: str, i: int, rows: int) -> str:
+        if result.type == "volume.blob" and result.passthrough:  # the input's maps: a reconstruction's, unnumbered
+            return f"{self.source}/{self.source}_volume_{result.name}.mrc"
+        if result.type == "volume.blob" and rows > 1:  # volumes_all_classes: a row per class
+            return self.class_maps()[i]
+        if result.type in ("volume.blob", "template.blob"):
             return result.final_metafile.removesuffix(".cs") + ".mrc"
         stem = f"{int(self.item_uids[i]) % 10**21:021d}_FoilHole_{31467 + i}_Data_{31800 + i}"
+        if result.name in ("micrograph_blob", "micrograph_blob_non_dw"):
+            if self.job.job_type == "import_micrographs":
+                return f"{self.job.uid}/imported/{stem}.mrc"
+            suffix = "_doseweighted" if result.name == "micrograph_blob" else ""
+            job_dir = self.source if result.passthrough else self.job.uid
+            return f"{job_dir}/motioncorrected/{stem}_patch_aligned{suffix}.mrc"
         if field == "micrograph_path":
             return f"{self.source}/motioncorrected/{stem}_patch_aligned_doseweighted.mrc"
         if result.type == "particle.blob":
@@ -66,13 +76,29 @@ class _Writer:
             return f"{self.job.uid}/imported/{stem}_fractions.tiff"
         return f"{self.source}/{result.name}/{stem}_{field}.{'npy' if result.name == 'motion' else 'mrc'}"
 
+    def class_maps(self) -> list[str]:
+        return [g.results[0].final_metafile.removesuffix(".cs") + ".mrc" for g in job_outputs(self.job)
+                if g.name.startswith("volume_class_")]
+
     def fill(self, ds: Dataset, result: Result, rng: np.random.Generator) -> None:
         for name, spec in result.fields:
             column = ds[f"{result.name}/{name}"]
-            if name in CONSTANTS:
+            value = self.job.values.get(f"{result.name}/{name}")
+            if callable(value):
+                column[:] = value(rng, ds)
+            elif value is not None:
+                column[:] = value
+            elif name == "idx" and result.type == "template.blob":
+                column[:] = np.arange(len(ds))
+            elif name == "res_A" and result.type == "template.blob":
+                column[:] = self.job.class_res_A
+            elif name == "class" and self.job.class_counts:
+                counts = np.asarray(self.job.class_counts, dtype=float)
+                column[:] = rng.choice(len(counts), size=len(ds), p=counts / counts.sum())
+            elif name in CONSTANTS:
                 column[:] = CONSTANTS[name]
             elif spec == "O":
-                column[:] = [self.text(result, name, i) for i in range(len(ds))]
+                column[:] = [self.text(result, name, i, len(ds)) for i in range(len(ds))]
             elif name in ("psize_A", "micrograph_psize_A"):
                 column[:] = self.job.psize_A
             elif name == "shape":
@@ -84,7 +110,7 @@ class _Writer:
 
     def write(self, project_dir: Path, metafile: str, results: list[Result], rows: int) -> Path:
         ds = Dataset.allocate(rows, [_numpy_field(r.name, f, spec) for r in results for f, spec in r.fields])
-        ds["uid"][:] = [self.volume_uid] if results[0].type == "volume.blob" else self.item_uids[:rows]
+        ds["uid"][:] = [self.volume_uid] if results[0].type == "volume.blob" and rows == 1 else self.item_uids[:rows]
         rng = np.random.default_rng(_seed(self.puid, metafile))
         for result in results:
             self.fill(ds, result, rng)
@@ -102,7 +128,7 @@ def write_datasets(job: JobFixture, puid: str, project_dir: Path) -> list[Path]:
         for result in group.results:
             if result.final_metafile is not None:
                 results.setdefault(result.final_metafile, {})[result.name] = result
-                rows[result.final_metafile] = 1 if result.type == "volume.blob" else min(group.num_items,
-                                                                                         PARTICLE_ROWS)
+                one_volume = result.type == "volume.blob" and group.type != "volume_multi"
+                rows[result.final_metafile] = 1 if one_volume else min(group.num_items, PARTICLE_ROWS)
     writer = _Writer(job, puid)
     return [writer.write(project_dir, m, list(by_name.values()), rows[m]) for m, by_name in results.items()]

@@ -66,7 +66,44 @@ INPUTS: dict[str, list[InputSpec]] = {
                   [("movie_blob", "exposure.movie_blob", True), ("mscope_params", "exposure.mscope_params", True)]),
     ],
 }
+MOVIE_SLOTS = [("movie_blob", "exposure.movie_blob", True), ("mscope_params", "exposure.mscope_params", True),
+               ("gain_ref_blob", "exposure.gain_ref_blob", False)]
+MICROGRAPH_SLOTS = [("micrograph_blob", "exposure.micrograph_blob", True),
+                    ("mscope_params", "exposure.mscope_params", True)]
+CLASS2D_INPUTS = [InputSpec("particles", "particle", "Particle stacks", 1, "inf",
+                            [("blob", "particle.blob", True), ("ctf", "particle.ctf", True),
+                             ("alignments2D", "particle.alignments2D", False)])]
+HALF_MAPS = [("map", "volume.blob", True), ("map_half_A", "volume.blob", True), ("map_half_B", "volume.blob", True)]
+INPUTS.update({
+    "patch_motion_correction_multi": [InputSpec("movies", "exposure", "Movies", 1, "inf", MOVIE_SLOTS)],
+    "ctf_estimation": [InputSpec("exposures", "exposure", "Micrographs", 1, "inf", MICROGRAPH_SLOTS)],
+    "import_micrographs": [],
+    "class_2D_new": CLASS2D_INPUTS,
+    "class_2D": CLASS2D_INPUTS,
+    "homo_abinit": [InputSpec("particles", "particle", "Particle stacks", 1, "inf", PARTICLE_SLOTS[:2])],
+    "hetero_refine": [InputSpec("particles", "particle", "Particle stacks", 1, "inf", PARTICLE_SLOTS),
+                      InputSpec("volume", "volume", "Initial volumes", 1, "inf", [("map", "volume.blob", True)])],
+    "class_3D": [InputSpec("particles", "particle", "Particle stacks", 1, "inf", ALIGNED_PARTICLE_SLOTS),
+                 InputSpec("volume", "volume", "Initial volumes", 0, "inf", [("map", "volume.blob", True)]),
+                 InputSpec("mask", "mask", "Solvent mask", 0, 1, MASK_SLOTS)],
+    "helix_refine": INPUTS["homo_refine_new"],
+    "sharpen": [InputSpec("volume", "volume", "Volume", 1, 1, [(n, t, n == "map") for n, t, _ in HALF_MAPS]),
+                InputSpec("mask", "mask", "Mask", 0, 1, MASK_SLOTS)],
+    "local_resolution": [InputSpec("volume", "volume", "Volume", 1, 1, HALF_MAPS),
+                         InputSpec("mask", "mask", "Mask", 0, 1, MASK_SLOTS)],
+})
 INPUTS["nonuniform_refine_new"] = INPUTS["homo_refine_new"]
+# Resources a job type asks for, where it is not a GPU refinement's {"CPU": 4, "GPU": 1, "RAM": 3}.
+RESOURCE_SLOTS = {
+    "import_movies": {"CPU": 1, "GPU": 0, "RAM": 1},
+    "import_micrographs": {"CPU": 1, "GPU": 0, "RAM": 1},
+    "patch_ctf_estimation_multi": {"CPU": 2, "GPU": 1, "RAM": 1},
+    "patch_motion_correction_multi": {"CPU": 6, "GPU": 1, "RAM": 2},
+    "ctf_estimation": {"CPU": 8, "GPU": 0, "RAM": 1},
+    "sharpen": {"CPU": 1, "GPU": 0, "RAM": 1},
+    "class_2D_new": {"CPU": 2, "GPU": 1, "RAM": 3},
+    "class_2D": {"CPU": 2, "GPU": 1, "RAM": 3},
+}
 
 GPU = {
     "id": 0, "name": "NVIDIA RTX A5000", "mem": 25425608704, "bus_id": "0000:1A:00.0", "compute_mode": "Default",
@@ -115,11 +152,7 @@ def _job_dates(job: JobFixture) -> dict[str, datetime | None]:
 
 
 def _resource_slots(job: JobFixture) -> dict[str, int]:
-    if job.job_type == "import_movies":
-        return {"CPU": 1, "GPU": 0, "RAM": 1}
-    if job.job_type == "patch_ctf_estimation_multi":
-        return {"CPU": 2, "GPU": 1, "RAM": 1}
-    return {"CPU": 4, "GPU": 1, "RAM": 3}
+    return RESOURCE_SLOTS.get(job.job_type, {"CPU": 4, "GPU": 1, "RAM": 3})
 
 
 def _uses_ssd(job: JobFixture) -> bool:
@@ -146,11 +179,21 @@ def _instance_information(version: str) -> dict[str, Any]:
     }
 
 
+def _resolution(job: JobFixture, group: Group) -> float | None:
+    """The GSFSC of a refinement's volume; a class's own for `volume_class_<k>`."""
+    if group.name.startswith("volume_class_"):
+        k = int(group.name.rsplit("_", 1)[1])
+        return job.class_res_A[k] if job.class_res_A else None
+    return job.gsfsc_A
+
+
 def _summary_stats(job: JobFixture, group: Group) -> dict[str, Any] | None:
-    if group.type != "volume" or not job.has_summary_stats:
+    if group.type != "volume" or job.status != "completed":
         return None
-    return volume_summary_stats(job.box, job.psize_A, job.gsfsc_A, job.layout, job.version,
-                                cfar=job.cfar, guinier_bfactor=job.guinier_bfactor)
+    resolution = _resolution(job, group)
+    stats = {} if resolution is None else volume_summary_stats(
+        job.box, job.psize_A, resolution, job.layout, job.version, cfar=job.cfar, guinier_bfactor=job.guinier_bfactor)
+    return {**stats, **job.stats} or None
 
 
 def _summary(job: JobFixture, group: Group) -> dict[str, Any]:

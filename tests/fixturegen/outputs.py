@@ -10,6 +10,7 @@ Metafile naming (paths relative to the project directory):
   its own metafile named like its map, `J180/J180_009_volume_map.cs`,
   `J180/J180_009_volume_map_sharp.cs`, ...; the `mask` output's mask_refine
   points at the volume's `J180/J180_009_volume_mask_refine.cs`.
+- helix_refine is named like the refinements.
 - homo_reconstruct has no iteration: `J182/J182_particles.cs`,
   `J182/J182_volume_map.cs`, ... and no mask_refine.
 Every iteration 0..k is listed in `versions`/`metafiles`; only the final
@@ -21,79 +22,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .fields import FIELDS, TITLES
+
 if TYPE_CHECKING:
     from .projects import JobFixture
-
-# Dataset fields of each result type, in CryoSPARC's `min_fields` notation.
-FIELDS: dict[str, list[tuple[str, str]]] = {
-    "particle.alignments3D": [
-        ("split", "u4"), ("shift", "2f4"), ("pose", "3f4"), ("psize_A", "f4"), ("error", "f4"),
-        ("error_min", "f4"), ("resid_pow", "f4"), ("slice_pow", "f4"), ("image_pow", "f4"),
-        ("cross_cor", "f4"), ("alpha", "f4"), ("alpha_min", "f4"), ("weight", "f4"), ("pose_ess", "f4"),
-        ("shift_ess", "f4"), ("class_posterior", "f4"), ("class", "u4"), ("class_ess", "f4"),
-    ],
-    "particle.ctf": [
-        ("type", "O"), ("exp_group_id", "u4"), ("accel_kv", "f4"), ("cs_mm", "f4"), ("amp_contrast", "f4"),
-        ("df1_A", "f4"), ("df2_A", "f4"), ("df_angle_rad", "f4"), ("phase_shift_rad", "f4"), ("scale", "f4"),
-        ("scale_const", "f4"), ("shift_A", "2f4"), ("tilt_A", "2f4"), ("trefoil_A", "2f4"),
-        ("tetra_A", "4f4"), ("anisomag", "4f4"), ("bfactor", "f4"),
-    ],
-    "particle.blob": [
-        ("path", "O"), ("idx", "u4"), ("shape", "2u4"), ("psize_A", "f4"), ("sign", "f4"), ("import_sig", "u8"),
-    ],
-    "particle.motion": [
-        ("type", "O"), ("path", "O"), ("psize_A", "f4"), ("frame_start", "u4"), ("frame_end", "u4"),
-        ("zero_shift_frame", "u4"),
-    ],
-    "particle.location": [
-        ("micrograph_uid", "u8"), ("exp_group_id", "u4"), ("micrograph_path", "O"),
-        ("micrograph_shape", "2u4"), ("micrograph_psize_A", "f4"), ("center_x_frac", "f4"),
-        ("center_y_frac", "f4"),
-    ],
-    "particle.pick_stats": [("ncc_score", "f4"), ("power", "f4"), ("template_idx", "u4"), ("angle_rad", "f4")],
-    "volume.blob": [("path", "O"), ("shape", "3u4"), ("psize_A", "f4")],
-    "exposure.movie_blob": [
-        ("path", "O"), ("shape", "3u4"), ("psize_A", "f4"), ("is_gain_corrected", "u4"), ("format", "O"),
-        ("has_defect_file", "u4"), ("import_sig", "u8"),
-    ],
-    "exposure.mscope_params": [
-        ("accel_kv", "f4"), ("cs_mm", "f4"), ("total_dose_e_per_A2", "f4"), ("phase_plate", "u4"),
-        ("neg_stain", "u4"), ("exp_group_id", "u4"),
-    ],
-    "exposure.gain_ref_blob": [("path", "O"), ("shape", "2u4"), ("flip_x", "u4"), ("flip_y", "u4"),
-                               ("rotate_num", "u4")],
-    "exposure.ctf": [
-        ("type", "O"), ("exp_group_id", "u4"), ("accel_kv", "f4"), ("cs_mm", "f4"), ("amp_contrast", "f4"),
-        ("df1_A", "f4"), ("df2_A", "f4"), ("df_angle_rad", "f4"), ("phase_shift_rad", "f4"), ("scale", "f4"),
-        ("scale_const", "f4"), ("bfactor", "f4"), ("fit_data_path", "O"), ("ctf_fit_to_A", "f4"),
-    ],
-    "exposure.ctf_stats": [
-        ("cross_corr_ctffind4", "f4"), ("ctf_fit_to_A", "f4"), ("df_range", "2f4"), ("diag_image_path", "O"),
-        ("ice_thickness_rel", "f4"),
-    ],
-}
-
-TITLES = {
-    "alignments3D": "3D alignments",
-    "ctf": "CTF parameters",
-    "ctf_stats": "CTF fit statistics",
-    "map": "Volume data",
-    "map_sharp": "Sharpened volume data",
-    "map_half_A": "Half map A",
-    "map_half_B": "Half map B",
-    "mask_refine": "Refinement mask",
-    "mask_fsc": "FSC mask",
-    "mask_fsc_auto": "Auto-tightened FSC mask",
-    "precision": "Alignment precision map",
-    "movie_blob": "Movie data",
-    "mscope_params": "Microscope parameters",
-    "gain_ref_blob": "Gain reference",
-}
 
 PARTICLE_PASSTHROUGH = ("ctf", "blob", "motion", "location", "pick_stats")
 VOLUME_RESULTS = ("map", "map_sharp", "map_half_A", "map_half_B", "mask_refine", "mask_fsc", "mask_fsc_auto",
                   "precision")
-REFINEMENT_TYPES = ("homo_refine_new", "nonuniform_refine_new", "new_local_refine", "homo_reconstruct")
+REFINEMENT_TYPES = ("homo_refine_new", "nonuniform_refine_new", "new_local_refine", "homo_reconstruct", "helix_refine")
 
 
 @dataclass
@@ -180,4 +117,9 @@ def exposure_outputs(job: JobFixture) -> list[Group]:
 
 
 def job_outputs(job: JobFixture) -> list[Group]:
+    # imported here: the pipeline's outputs are built from the pieces above
+    from .outputs_pipeline import PIPELINE_OUTPUTS
+
+    if job.job_type in PIPELINE_OUTPUTS:
+        return PIPELINE_OUTPUTS[job.job_type](job)
     return refinement_outputs(job) if job.job_type in REFINEMENT_TYPES else exposure_outputs(job)

@@ -368,9 +368,24 @@ DEFAULT_OVERRIDES: dict[str, dict[str, Any]] = {
 }
 
 
+def _job_params(job_type: str) -> list[Param]:
+    # imported here: the pipeline's declarations are built from the shared blocks above
+    from .params_pipeline import PIPELINE_PARAMS
+
+    return JOB_PARAMS[job_type] if job_type in JOB_PARAMS else PIPELINE_PARAMS[job_type]
+
+
+def _section_title(section: str) -> str:
+    from .params_pipeline import SECTIONS as PIPELINE_SECTIONS
+
+    return SECTIONS.get(section) or PIPELINE_SECTIONS[section]
+
+
 def _declarations(job_type: str) -> list[Param]:
-    overrides = DEFAULT_OVERRIDES.get(job_type, {})
-    return [p._replace(value=overrides.get(p.name, p.value)) for p in JOB_PARAMS[job_type]]
+    from .params_pipeline import PIPELINE_OVERRIDES
+
+    overrides = DEFAULT_OVERRIDES.get(job_type) or PIPELINE_OVERRIDES.get(job_type, {})
+    return [p._replace(value=overrides.get(p.name, p.value)) for p in _job_params(job_type)]
 
 
 def _v4_param(order: int, p: Param) -> dict[str, Any]:
@@ -399,12 +414,12 @@ def params_base(job_type: str) -> dict[str, dict[str, Any]]:
 
 def params_secs(job_type: str) -> dict[str, dict[str, Any]]:
     """v4 `params_secs`: the sections the job type's parameters use, in order."""
-    used = dict.fromkeys(p.section for p in JOB_PARAMS[job_type])
-    return {s: {"title": SECTIONS[s], "desc": "", "order": i} for i, s in enumerate(used)}
+    used = dict.fromkeys(p.section for p in _job_params(job_type))
+    return {s: {"title": _section_title(s), "desc": "", "order": i} for i, s in enumerate(used)}
 
 
 def check_params_set(job_type: str, params_set: dict[str, Any]) -> None:
-    unknown = set(params_set) - {p.name for p in JOB_PARAMS[job_type]}
+    unknown = set(params_set) - {p.name for p in _job_params(job_type)}
     if unknown:
         raise KeyError(f"{job_type} has no parameter(s) {sorted(unknown)}")
 

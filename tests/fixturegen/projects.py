@@ -37,6 +37,12 @@ class JobFixture:
     parents: tuple[tuple[str, str, str], ...] = ()  # (input name, parent job uid, parent output name)
     volume_uid: int | None = None  # `uid` of the volume dataset's row; derived when None
     exposure_count: int = 0  # items of an import_movies / patch_ctf_estimation_multi output
+    class_counts: tuple[int, ...] = ()  # particles in each class of a 2D/3D classification or ab-initio
+    class_res_A: tuple[float, ...] = ()  # resolution of each class, where the job reports one
+    # dataset column values that differ from the generic ones: "ctf/df1_A" -> a value, or a function
+    # (rng, dataset) -> column, called in field order
+    values: dict[str, Any] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)  # latest_summary_stats keys the job adds (helical, locres)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "version", self.version or DEFAULT_VERSIONS[self.layout])
@@ -44,10 +50,6 @@ class JobFixture:
     @property
     def uid_num(self) -> int:
         return int(self.uid[1:])
-
-    @property
-    def has_summary_stats(self) -> bool:
-        return self.status == "completed" and self.gsfsc_A is not None
 
 
 @dataclass

@@ -1,0 +1,197 @@
+"""Every shipped record kind but map-info, extracted from the pipeline projects'
+jobs (P31: v4 documents, P447: v5), with the values the fixtures define."""
+
+import json
+import time
+
+import numpy as np
+import pytest
+from cryosparc.dataset import Dataset
+
+from extractor.cli import main
+from tests.fixturegen import PIPELINE_PROJECTS, make_large_ctf_job
+from tests.helpers import records, run_csx
+
+PUIDS = ["P31", "P447"]
+
+
+def f32(value: float) -> float:
+    """A value as a float32 dataset column holds it."""
+    return float(np.float32(value))
+
+
+def fixture(puid: str, juid: str):
+    return next(job for job in PIPELINE_PROJECTS[puid].jobs if job.uid == juid)
+
+
+def extract(capsys, job_dir) -> dict:
+    code, out, err = run_csx(capsys, "extract", job_dir)
+    assert (code, err) == (0, [])
+    (record,) = records(out)
+    return record
+
+
+def job_info(puid: str, juid: str) -> dict:
+    return {"puid": puid, "juid": juid, "type": fixture(puid, juid).job_type}
+
+
+def spread(values: np.ndarray) -> dict:
+    return {"median": np.median(values).item(), "min": values.min().item(), "max": values.max().item()}
+
+
+def ctf_summary(exposures: Dataset) -> dict:
+    df1, df2 = exposures["ctf/df1_A"], exposures["ctf/df2_A"]
+    return {"defocus_A": spread((df1 + df2) / 2), "astigmatism_A": spread(np.abs(df1 - df2)),
+            "ctf_fit_A": spread(exposures["ctf/ctf_fit_to_A"])}
+
+
+@pytest.mark.parametrize("puid", PUIDS)
+@pytest.mark.parametrize("juid", ["J3", "J4"])
+def test_ctf_of_patch_ctf_and_ctffind4(pipeline_projects, capsys, puid, juid):
+    project = pipeline_projects[puid]
+    exposures = Dataset.load(project / juid / f"{juid}_exposures.cs")
+    assert extract(capsys, project / juid) == {
+        "kind": "ctf",
+        "job_info": job_info(puid, juid),
+        "exposures": fixture(puid, juid).exposure_count,
+        **ctf_summary(exposures),
+    }
+
+
+def test_ctf_defoci_are_realistic(pipeline_projects, capsys):
+    record = extract(capsys, pipeline_projects["P31"] / "J3")
+    assert 8000 <= record["defocus_A"]["min"] < record["defocus_A"]["median"] < record["defocus_A"]["max"] <= 26000
+    assert 30 <= record["astigmatism_A"]["min"] and record["astigmatism_A"]["max"] <= 900
+    assert 2.4 <= record["ctf_fit_A"]["min"] and record["ctf_fit_A"]["max"] <= 7.5
+
+
+@pytest.mark.parametrize("puid", PUIDS)
+@pytest.mark.parametrize("juid", ["J1", "J5"])
+def test_import_of_movies_and_micrographs(pipeline_projects, capsys, puid, juid):
+    job = fixture(puid, juid)
+    assert extract(capsys, pipeline_projects[puid] / juid) == {
+        "kind": "import",
+        "job_info": job_info(puid, juid),
+        "voltage_kv": job.params_set["accel_kv"],
+        "spherical_aberration_mm": job.params_set["cs_mm"],
+        "psize_A": job.params_set["psize_A"],
+        "total_dose_e_per_A2": job.params_set["total_dose_e_per_A2"],
+        "exposures": job.exposure_count,
+    }
+
+
+def test_import_values_are_the_acquisition(pipeline_projects, capsys):
+    record = extract(capsys, pipeline_projects["P31"] / "J1")
+    assert (record["voltage_kv"], record["spherical_aberration_mm"], record["psize_A"],
+            record["total_dose_e_per_A2"], record["exposures"]) == (300.0, 2.7, 0.415, 58.6, 24)
+
+
+@pytest.mark.parametrize("puid", PUIDS)
+def test_motion(pipeline_projects, capsys, puid):
+    job, movies = fixture(puid, "J2"), fixture(puid, "J1")
+    dose = job.params_set.get("override_total_exp") or f32(movies.params_set["total_dose_e_per_A2"])
+    assert extract(capsys, pipeline_projects[puid] / "J2") == {
+        "kind": "motion",
+        "job_info": {**job_info(puid, "J2"), "parameters": {"output_fcrop_factor": 0.5}},
+        "exposures": job.exposure_count,
+        "total_dose_e_per_A2": dose,
+        "psize_A": f32(job.psize_A),
+        "movie_psize_A": f32(movies.psize_A),
+    }
+
+
+def test_motion_dose_override_wins_over_the_movies(pipeline_projects, capsys):
+    assert extract(capsys, pipeline_projects["P447"] / "J2")["total_dose_e_per_A2"] == 52.0
+    assert extract(capsys, pipeline_projects["P31"] / "J2")["total_dose_e_per_A2"] == f32(58.6)
+
+
+@pytest.mark.parametrize("puid, juid, iteration", [("P31", "J10", 19), ("P31", "J11", 24), ("P447", "J10", 19)])
+def test_classes_2d(pipeline_projects, capsys, puid, juid, iteration):
+    job = fixture(puid, juid)
+    project = pipeline_projects[puid]
+    assert extract(capsys, project / juid) == {
+        "kind": "classes-2d",
+        "job_info": {**job_info(puid, juid), "parameters": {"class2D_K": len(job.class_counts)}},
+        "num_classes": len(job.class_counts),
+        "particles_in": sum(job.class_counts),
+        "psize_A": f32(job.psize_A),
+        "class_averages": f"{project}/{juid}/{juid}_{iteration:03d}_class_averages.mrc",
+        "classes": [{"resolution_A": f32(res)} for res in job.class_res_A],
+    }
+
+
+def test_classes_2d_of_the_older_job_type(pipeline_projects, capsys):
+    record = extract(capsys, pipeline_projects["P31"] / "J11")
+    assert record["job_info"]["type"] == "class_2D"
+    assert [c["resolution_A"] for c in record["classes"]] == [f32(r) for r in (9.1, 7.44, 12.6, 6.93, 15.2)]
+
+
+@pytest.mark.parametrize("puid", PUIDS)
+def test_sharpen(pipeline_projects, capsys, puid):
+    project = pipeline_projects[puid]
+    job = fixture(puid, "J17")
+    assert extract(capsys, project / "J17") == {
+        "kind": "sharpen",
+        "job_info": job_info(puid, "J17"),
+        "bfactor_A2": job.params_set["sharpen_bfactor"],
+        "psize_A": f32(job.psize_A),
+        "paths": {
+            "map": f"{project}/J16/J16_volume_map.mrc",
+            "map_sharp": f"{project}/J17/J17_volume_map_sharp.mrc",
+            "map_half_A": f"{project}/J16/J16_volume_map_half_A.mrc",
+            "map_half_B": f"{project}/J16/J16_volume_map_half_B.mrc",
+        },
+    }
+
+
+@pytest.mark.parametrize("puid", PUIDS)
+def test_local_resolution(pipeline_projects, capsys, puid):
+    project = pipeline_projects[puid]
+    stats = fixture(puid, "J18").stats
+    assert extract(capsys, project / "J18") == {
+        "kind": "local-resolution",
+        "job_info": {**job_info(puid, "J18"), "parameters": {"locres_fsc_thresh": 0.143}},
+        "paths": {
+            "map": f"{project}/J16/J16_volume_map.mrc",
+            "map_locres": f"{project}/J18/J18_volume_map_locres.mrc",
+            "map_locres_fsc": f"{project}/J18/J18_volume_map_locres_fsc.mrc",
+            "map_half_A": f"{project}/J16/J16_volume_map_half_A.mrc",
+            "map_half_B": f"{project}/J16/J16_volume_map_half_B.mrc",
+        },
+        "local_resolution_A": {"min": stats["locres_min_A"], "median": stats["locres_median_A"],
+                               "max": stats["locres_max_A"]},
+    }
+
+
+@pytest.mark.parametrize("puid, expression", [
+    ("P31", "job.output_result_groups[?name=='volume'] | [0].latest_summary_stats"),
+    ("P447", "job.spec.outputs.volume.latest_summary_stats"),
+])
+def test_helical_refinement_reports_its_symmetry_and_gsfsc(pipeline_projects, capsys, puid, expression):
+    job = fixture(puid, "J15")
+    fields = "{gsfsc: fsc_info_best.radwn_final_A, order: hsym_order, rise: helical_rise_A, twist: helical_twist_deg}"
+    code, out, _ = run_csx(capsys, "query", f"{expression}.{fields}", pipeline_projects[puid] / "J15")
+    assert code == 0
+    assert json.loads(out) == {"gsfsc": job.gsfsc_A, "order": job.stats["hsym_order"],
+                               "rise": job.stats["helical_rise_A"], "twist": job.stats["helical_twist_deg"]}
+
+
+# --- a million exposures --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def large_ctf_job(tmp_path_factory):
+    return make_large_ctf_job(tmp_path_factory.mktemp("large"))
+
+
+def test_a_million_exposures_are_summarised_in_well_under_a_second(large_ctf_job, capsys):
+    started = time.perf_counter()
+    code = main(["extract", str(large_ctf_job)])
+    elapsed = time.perf_counter() - started
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    (record,) = records(out)
+    exposures = Dataset.load(large_ctf_job / "J1_exposures.cs", fields=["ctf/df1_A", "ctf/df2_A", "ctf/ctf_fit_to_A"])
+    assert record["exposures"] == len(exposures) == 1_000_000
+    assert {key: record[key] for key in ("defocus_A", "astigmatism_A", "ctf_fit_A")} == ctf_summary(exposures)
+    assert elapsed < 1.0
