@@ -12,6 +12,8 @@ Each says something plain JMESPath cannot, or says it fast:
   defocus or the astigmatism of every exposure;
 - items(obj): [[key, value], ...], to walk an object whose keys are names
   (v5 `spec.outputs`); get(obj, key): a key chosen by an expression;
+- zip(a, b, ...): lists side by side, row by row, to pair what CryoSPARC
+  keeps in separate places (a class's particle count, map and resolution);
 - root(): the whole context, to reach `job` from inside a projection.
 
 numpy is imported only when a function meets a column.
@@ -125,6 +127,10 @@ class CsxFunctions(functions.Functions):
     @functions.signature({"types": ["object", "null"]}, {"types": ["string"]})
     def _func_get(self, obj, key):
         return None if obj is None else obj.get(key)
+
+    @functions.signature({"types": ["array"], "variadic": True})
+    def _func_zip(self, *arrays):
+        return [list(row) for row in zip(*arrays)]
 
     @functions.signature()
     def _func_root(self):

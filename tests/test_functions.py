@@ -72,3 +72,9 @@ def test_a_million_rows_summarised_without_python_lists():
     scope = {"datasets": {"x": {"ctf/df1_A": column}}}
     assert search('median(datasets.x."ctf/df1_A")', scope) == float(numpy.median(rows))
     assert list.__len__(column) == 0  # its list storage was never filled
+
+
+def test_zip_pairs_lists_and_columns_row_by_row(scope):
+    assert search("zip(plain, `[\"a\", \"b\", \"c\", \"d\"]`)", scope) == [[3, "a"], [1, "b"], [2, "c"]]
+    assert search('zip(datasets.x."blob/path", plain)', scope) == [["a.mrc", 3], ["b.mrc", 1]]
+    assert search("zip(`[]`, plain)", scope) == []

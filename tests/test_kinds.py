@@ -195,3 +195,40 @@ def test_a_million_exposures_are_summarised_in_well_under_a_second(large_ctf_job
     assert record["exposures"] == len(exposures) == 1_000_000
     assert {key: record[key] for key in ("defocus_A", "astigmatism_A", "ctf_fit_A")} == ctf_summary(exposures)
     assert elapsed < 1.0
+
+
+@pytest.mark.parametrize("puid", PUIDS)
+@pytest.mark.parametrize("juid, iteration", [("J12", None), ("J13", 34), ("J14", 20)])
+def test_classes_3d_of_abinit_hetero_and_class3d(pipeline_projects, capsys, puid, juid, iteration):
+    job = fixture(puid, juid)
+    project = pipeline_projects[puid]
+    stem = f"{project}/{juid}/{juid}_" + ("" if iteration is None else f"{iteration:03d}_")
+    resolutions = job.class_res_A or [None] * len(job.class_counts)
+    assert extract(capsys, project / juid) == {
+        "kind": "classes-3d",
+        "job_info": job_info(puid, juid),
+        "num_classes": len(job.class_counts),
+        "particles_in": sum(job.class_counts),
+        "psize_A": f32(job.psize_A),
+        "box_size_vox": job.box,
+        "classes": [{"particle_count": count, "map": f"{stem}class_{k:02d}_volume.mrc", "resolution_A": res}
+                    for k, (count, res) in enumerate(zip(job.class_counts, resolutions))],
+    }
+
+
+def test_ab_initio_classes_report_no_resolution(pipeline_projects, capsys):
+    record = extract(capsys, pipeline_projects["P31"] / "J12")
+    assert [c["particle_count"] for c in record["classes"]] == [61234, 48877, 21570]
+    assert {c["resolution_A"] for c in record["classes"]} == {None}
+
+
+@pytest.mark.parametrize("puid", PUIDS)
+def test_map_info_of_helical_refinement(pipeline_projects, capsys, puid):
+    job = fixture(puid, "J15")
+    record = extract(capsys, pipeline_projects[puid] / "J15")
+    assert record["kind"] == "map-info"
+    assert record["job_info"]["type"] == "helix_refine"
+    assert record["job_info"]["particle_count"] == job.particle_count
+    assert (record["box_size_vox"], record["psize_A"]) == (job.box, f32(job.psize_A))
+    assert record["gsfsc"] == job.gsfsc_A
+    assert record["paths"]["map"].startswith(f"{pipeline_projects[puid]}/J15/J15_")
