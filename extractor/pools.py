@@ -5,7 +5,6 @@ and no pool at all for one worker."""
 
 import signal
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from .errors import CsxError
 
@@ -34,6 +33,8 @@ def open_pool(kind: str, workers: int, extraction, args, stored):
     """(pool or None, the function to map over job handles)."""
     if workers <= 1:
         return None, extraction
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
     if kind == "processes":
         return ProcessPoolExecutor(workers, initializer=_start_process, initargs=(args, stored)), _extract_in_process
     return ThreadPoolExecutor(workers), extraction

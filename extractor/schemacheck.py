@@ -4,15 +4,14 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
-
 from .errors import SpecError
 from .resources import schemas_dir
 
 
 @lru_cache(maxsize=None)
-def validator(schema_file: Path) -> Draft202012Validator:
+def validator(schema_file: Path):
+    from jsonschema import Draft202012Validator  # imported when the first check runs
+
     schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
@@ -33,6 +32,8 @@ def is_valid(schema_file: Path, data) -> bool:
 
 
 def first_error(schema_file: Path, data):
+    from jsonschema.exceptions import best_match
+
     return best_match(validator(Path(schema_file)).iter_errors(data))
 
 

@@ -7,12 +7,7 @@ both 1-based, taken from PyYAML's node marks.
 
 from pathlib import Path
 
-import yaml
-
 from .errors import SpecError
-
-# libyaml's parser when PyYAML was built with it: several times faster than the pure-Python one
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Located:
@@ -45,7 +40,10 @@ def load_located(file: Path) -> Located:
         text = Path(file).read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecError(file, 1, 1, f"cannot read: {exc.strerror}") from exc
-    loader = LOADER(text)
+    import yaml  # only when a spec is read: a warm registry cache reads none
+
+    # libyaml's parser when PyYAML was built with it: several times faster than the pure-Python one
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         # one parse: the node tree gives the positions, and the same tree the data
         node = loader.get_single_node()
@@ -67,12 +65,12 @@ def load_located(file: Path) -> Located:
 
 def _record_positions(node, path, positions, value_positions):
     value_positions[path] = positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
+    if node.id == "mapping":
         for key_node, value_node in node.value:
             key = key_node.value
             _record_positions(value_node, path + (key,), positions, value_positions)
             # the key's own position is the more useful one for a field's errors
             positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-    elif isinstance(node, yaml.SequenceNode):
+    elif node.id == "sequence":
         for index, item in enumerate(node.value):
             _record_positions(item, path + (index,), positions, value_positions)

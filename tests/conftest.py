@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# csx's registry cache goes to a folder of this session's, not the user's ~/.cache (subprocesses inherit it)
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="csx-test-cache-")
 
 # `from tests.fixturegen import ...` whatever the import mode or working directory.
 ROOT = Path(__file__).resolve().parent.parent
