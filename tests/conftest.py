@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
@@ -12,6 +13,7 @@ import pytest
 
 # csx's registry cache goes to a folder of this session's, not the user's ~/.cache (subprocesses inherit it)
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="csx-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 
 # `from tests.fixturegen import ...` whatever the import mode or working directory.
 ROOT = Path(__file__).resolve().parent.parent
