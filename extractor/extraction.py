@@ -5,13 +5,14 @@ what a database already holds) is fixed when an Extraction is made."""
 from pathlib import Path
 
 from .engine import evaluate
-from .errors import CsxError, NoSpecError, UsageError
+from .errors import CsxError, JobError, NoSpecError, UsageError
 from .jobs import open_job
 from .outcome import Outcome
 from .records import check_record
 from .registry import Registry, mismatch
 
 DEFAULT_STATUSES = ["completed"]
+UNCHANGED = "unchanged since it was last extracted"
 
 
 class Extraction:
@@ -44,38 +45,47 @@ class Extraction:
     def __call__(self, handle) -> Outcome:
         outcome = Outcome(handle.label, source=handle.source)
         try:
-            outcome.fingerprint = handle.fingerprint()
-            if self._unchanged(handle.source, handle.label, outcome.fingerprint):
-                outcome.skipped = "unchanged since it was last extracted"
-                return outcome
-            context = open_job(handle, self.registry.layouts)
-            outcome.label = f"{context.project['uid']}/{context.identity['uid']}"
-            job_type, status = context.identity["type"], context.identity["status"]
-            if outcome.fingerprint is None and context.identity.get("updated"):
-                outcome.fingerprint = f"{status}@{context.identity['updated']}"
-                if self._unchanged(handle.source, outcome.label, outcome.fingerprint):
-                    outcome.skipped = "unchanged since it was last extracted"
-                    return outcome
-            if self.types and job_type not in self.types:
-                outcome.skipped = f"type {job_type} not asked for"
-                return outcome
-            if status not in self.statuses:
-                if self.batch:
-                    outcome.skipped = f"status {status}"
-                    return outcome
-                raise NoSpecError(f"{context.origin}: the job is {status}, not {' or '.join(sorted(self.statuses))}; "
-                                  f"add --status {status} to extract it anyway")
-            spec = self._spec(context)
-            if spec is None:
-                outcome.skipped = f"no spec for type {job_type}"
-                return outcome
-            record = evaluate(context, spec)
-            if self.validate:
-                check_record(record, self.registry.record_schema(spec.kind), spec, context.origin)
-            outcome.record, outcome.spec = record, str(spec.file)
+            self._extract(handle, outcome)
         except CsxError as exc:
             outcome.error = exc
         return outcome
+
+    def _extract(self, handle, outcome: Outcome):
+        outcome.fingerprint = handle.fingerprint()
+        if self._unchanged(handle.source, handle.label, outcome.fingerprint):
+            outcome.skipped = UNCHANGED
+            return
+        context = open_job(handle, self.registry.layouts)
+        outcome.label = f"{context.project['uid']}/{context.identity['uid']}"
+        if outcome.fingerprint is None and context.identity.get("updated"):
+            # a job of an instance: its document says when it last changed
+            outcome.fingerprint = f"{context.identity['status']}@{context.identity['updated']}"
+            if self._unchanged(handle.source, outcome.label, outcome.fingerprint):
+                outcome.skipped = UNCHANGED
+                return
+        outcome.skipped = self._not_asked_for(context)
+        if outcome.skipped:
+            return
+        spec = self._spec(context)
+        if spec is None:
+            outcome.skipped = f"no spec for type {context.identity['type']}"
+            return
+        record = evaluate(context, spec)
+        if self.validate:
+            check_record(record, self.registry.record_schema(spec.kind), spec, context.origin)
+        outcome.record, outcome.spec = record, str(spec.file)
+
+    def _not_asked_for(self, context) -> str | None:
+        """Why --type or --status leave the job out; a named job of another status is an error."""
+        job_type, status = context.identity["type"], context.identity["status"]
+        if self.types and job_type not in self.types:
+            return f"type {job_type} not asked for"
+        if status in self.statuses:
+            return None
+        if self.batch:
+            return f"status {status}"
+        raise JobError(f"{context.origin}: the job is {status}, not {' or '.join(sorted(self.statuses))}; "
+                       f"add --status {status} to extract it anyway")
 
     def _spec(self, context):
         if self.forced is not None:
