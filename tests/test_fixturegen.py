@@ -360,3 +360,17 @@ def test_project_copy_is_private(reference_projects, project_copy):
     (copy / "J180" / "job.json").write_text("{truncated")
     assert copy != reference_projects["P30"]
     assert json.loads((reference_projects["P30"] / "J180" / "job.json").read_text())["uid"] == "J180"
+
+
+def test_the_shipped_examples_are_what_the_generators_make(tmp_path):
+    """examples/ is generated (python -m tests.fixturegen.make_examples examples), never edited by hand."""
+    from tests.fixturegen import make_reference_projects
+
+    shipped = Path(__file__).resolve().parent.parent / "examples"
+    made = make_reference_projects(tmp_path)
+    for project in made.values():
+        for path in sorted(p for p in project.rglob("*") if p.is_file()):
+            relative = path.relative_to(tmp_path)
+            assert (shipped / relative).read_bytes() == path.read_bytes(), relative
+    shipped_files = {p.relative_to(shipped) for p in shipped.rglob("*") if p.is_file()}
+    assert shipped_files == {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
