@@ -15,13 +15,21 @@ DEFAULT_STATUSES = ["completed"]
 UNCHANGED = "unchanged since it was last extracted"
 
 
+def job_types(registry: Registry, names) -> set:
+    """--type takes job types, or record kinds standing for every job type of their specs."""
+    types = set()
+    for name in names:
+        types |= {t for s in registry.specs if s.kind == name for t in s.job_types} or {name}
+    return types
+
+
 class Extraction:
     """Turns one job handle into an Outcome, under the command's choices."""
 
     def __init__(self, args, registry: Registry, stored: dict):
         self.registry = registry
         self.batch = bool(args.all)
-        self.types = self._job_types(args.type or ())
+        self.types = job_types(registry, args.type or ())
         self.statuses = set(args.status or DEFAULT_STATUSES)
         self.validate = not args.no_validate
         self.stored = stored  # (source, project uid, job uid) -> fingerprint, from --db unless --force
@@ -31,13 +39,6 @@ class Extraction:
         elif args.spec and not any(s.kind == args.spec for s in registry.specs):
             kinds = ", ".join(sorted({s.kind for s in registry.specs}))
             raise UsageError(f"--spec {args.spec}: no such record kind or spec file (kinds: {kinds})")
-
-    def _job_types(self, names) -> set:
-        """--type takes job types, or record kinds standing for every job type of their specs."""
-        types = set()
-        for name in names:
-            types |= {t for s in self.registry.specs if s.kind == name for t in s.job_types} or {name}
-        return types
 
     def _unchanged(self, source, label, fingerprint) -> bool:
         return fingerprint is not None and self.stored.get((source, *label.split("/")[-2:])) == fingerprint

@@ -71,6 +71,10 @@ def test_all_with_type_filter(instance_file, capsys):
     juids = [job.uid for job in FIXTURE.jobs
              if job.job_type in ("nonuniform_refine_new", "homo_reconstruct") and job.status == "completed"]
     assert [r["job_info"]["juid"] for r in records(out)] == juids
+    # a record kind stands for its job types, on the instance's own list too
+    code, out, err = run_csx(capsys, "extract", "--instance", instance_file, "--project", PUID, "--all",
+                             "--type", "import")
+    assert (code, [r["kind"] for r in records(out)]) == (0, ["import"])
 
 
 def test_all_jobs_of_the_instance_project_match_the_offline_batch(project, instance_file, capsys):

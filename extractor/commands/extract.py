@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
-from ..extraction import DEFAULT_STATUSES, Extraction
+from ..extraction import DEFAULT_STATUSES, Extraction, job_types
 from ..pools import open_pool, ordered_map
 from ..progress import Progress
 from ..registry import Registry
@@ -30,9 +30,9 @@ class Summary:
         return text
 
 
-def handles_from_args(args) -> list:
+def handles_from_args(args, registry: Registry) -> list:
     if args.instance is not None or args.project:
-        return _instance_handles(args)
+        return _instance_handles(args, registry)
     if args.project_dir:
         return project_handles(Path(args.project_dir), args.jobs, args.all)
     if args.all:
@@ -43,7 +43,7 @@ def handles_from_args(args) -> list:
     return job_dir_handles(args.jobs)
 
 
-def _instance_handles(args) -> list:
+def _instance_handles(args, registry: Registry) -> list:
     from ..sources.instance import Instance, client_generation, instance_handles, instance_info
 
     if not args.project:
@@ -51,7 +51,8 @@ def _instance_handles(args) -> list:
     generation, tools_version = client_generation()
     info = instance_info(args.instance or None, generation)
     instance = Instance(info, generation, tools_version, args.timeout)
-    return instance_handles(instance, args.project, args.jobs, args.all, args.type or (),
+    # the instance filters its job list itself, so kinds given as --type go as their job types
+    return instance_handles(instance, args.project, args.jobs, args.all, sorted(job_types(registry, args.type or ())),
                             args.status or DEFAULT_STATUSES)
 
 
@@ -59,7 +60,7 @@ def run(args, log) -> int:
     if args.force and not args.db:
         raise UsageError("--force goes with --db (it re-extracts jobs the database already has)")
     registry = Registry(args.specs)
-    handles = handles_from_args(args)
+    handles = handles_from_args(args, registry)
     sink = open_sink(args, registry.record_schema)
     stored = {}
     if args.db and not args.force:

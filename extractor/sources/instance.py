@@ -9,12 +9,12 @@ import json
 import os
 import re
 import warnings
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from ..errors import DatasetError, JobError, UsageError
 from ..redaction import register_secret
 from . import JobDocument, JobHandle, select_uids
+from .clients import GENERATIONS
 
 ENVIRONMENT = {
     "4": {"license": "CRYOSPARC_LICENSE_ID", "host": "CRYOSPARC_MASTER_HOSTNAME", "base_port": "CRYOSPARC_BASE_PORT",
@@ -24,8 +24,6 @@ ENVIRONMENT = {
 }
 REQUIRED = {"4": ("license", "host", "base_port", "email", "password"), "5": ("email", "password")}
 MATCHING_TOOLS = {"4": "cryosparc-tools~=4.7.0", "5": "cryosparc-tools~=5.0.0"}
-# Flask (CryoSPARC v4's command_core) sends datetimes as RFC 1123 text
-RFC1123 = re.compile(r"^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$")
 
 
 class InstanceError(UsageError):
@@ -81,17 +79,6 @@ def _address(info: dict) -> str:
     return info.get("base_url") or f"{info.get('host', 'localhost')}:{info.get('base_port', 39000)}"
 
 
-def _plain(value):
-    """The document as the offline source gives it: RFC 1123 dates as ISO 8601 UTC."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, str) and RFC1123.match(value):
-        return parsedate_to_datetime(value).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return value
-
-
 def _first_line(exc: BaseException) -> str:
     """The gist of a client error: its first line, without the 4.x client's "*** " prefix."""
     text = str(exc).strip() or type(exc).__name__
@@ -120,7 +107,7 @@ class Instance:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                self.client = CryoSPARC(**info, timeout=timeout)
+                self.client = GENERATIONS[generation](CryoSPARC(**info, timeout=timeout))
             except TypeError as exc:
                 raise InstanceError(f"{self.address}: {exc} for cryosparc-tools {tools_version}"
                                     + _generation_hint(info, generation)) from exc
@@ -148,29 +135,16 @@ class Instance:
         """uid, title and directory of a project (asked once)."""
         if puid not in self._projects:
             try:
-                project = self.client.find_project(puid)
-                directory = project.dir() if self.generation == "4" else project.dir
-                title = project.doc.get("title") if self.generation == "4" else project.model.title
+                directory, title = self.client.project(puid)
             except Exception as exc:  # the clients raise CommandError / APIError, with the server's reason
                 raise JobError(f"{puid}: no such project on {self.address} ({_first_line(exc)})") from exc
-            self._projects[puid] = {"uid": puid, "title": title, "dir": str(directory)}
+            self._projects[puid] = {"uid": puid, "title": title, "dir": directory}
         return self._projects[puid]
 
     def job_uids(self, puid: str, types=(), statuses=()) -> list:
         """Uids of the project's jobs, filtered by type and status on the instance."""
         try:
-            if self.generation == "4":
-                if types:
-                    docs = self.client.cli.get_jobs_by_type(project_uid=puid, types=list(types))
-                else:
-                    docs = [d for s in statuses for d in self.client.cli.get_jobs_by_status(status=s)
-                            if d.get("project_uid") == puid]
-                uids = [d["uid"] for d in docs if not statuses or d.get("status") in statuses]
-            else:
-                search = {"type": list(types)} if types else {}
-                if statuses:
-                    search["status"] = list(statuses)
-                uids = [job.uid for job in self.client.find_project(puid).find_jobs(**search)]
+            uids = self.client.job_uids(puid, types, statuses)
         except Exception as exc:  # CommandError / APIError
             raise JobError(f"{puid}: cannot list the jobs on {self.address} ({_first_line(exc)})") from exc
         return sorted(set(uids), key=lambda uid: int(uid[1:]))
@@ -179,8 +153,7 @@ class Instance:
         project = self.project(puid)
         origin = f"{puid}/{juid} ({self.address})"
         try:
-            job = self.client.find_job(puid, juid)
-            doc = _plain(job.doc) if self.generation == "4" else job.model.model_dump(mode="json", by_alias=True)
+            doc = self.client.job_document(puid, juid)
         except Exception as exc:  # CommandError / APIError
             raise JobError(f"{origin}: no such job, or it cannot be read ({_first_line(exc)})") from exc
         return JobDocument(
@@ -198,8 +171,7 @@ class Instance:
         from cryosparc.errors import DatasetLoadError
 
         try:
-            with self.client.download(puid, relative) as response:
-                data = response.read()
+            data = self.client.download(puid, relative)
         except Exception as exc:  # CommandError / APIError / httpx errors
             raise DatasetError(f"{origin}: cannot download dataset {relative} ({_first_line(exc)})") from exc
         try:

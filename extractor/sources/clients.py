@@ -1,0 +1,70 @@
+"""What differs between the two generations of the cryosparc-tools client,
+and nothing else: how a project's directory and title, a job's document and
+a project's job list are asked for. Everything else is the same calls."""
+
+import re
+from email.utils import parsedate_to_datetime
+
+# Flask (CryoSPARC v4's command_core) sends datetimes as RFC 1123 text
+RFC1123 = re.compile(r"^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$")
+
+
+def _plain(value):
+    """A v4 document as the offline source gives it: RFC 1123 dates as ISO 8601 UTC."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, str) and RFC1123.match(value):
+        return parsedate_to_datetime(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value
+
+
+class _Tools:
+    def __init__(self, client):
+        self.client = client
+
+    def download(self, puid: str, relative: str) -> bytes:
+        """A project file's bytes (the same call in both generations)."""
+        with self.client.download(puid, relative) as response:
+            return response.read()
+
+
+class Tools4(_Tools):
+    """cryosparc-tools 4.x: JSON-RPC to command_core; job.doc, project.dir()."""
+
+    def project(self, puid: str) -> tuple:
+        project = self.client.find_project(puid)
+        return str(project.dir()), project.doc.get("title")
+
+    def job_document(self, puid: str, juid: str) -> dict:
+        return _plain(self.client.find_job(puid, juid).doc)
+
+    def job_uids(self, puid: str, types, statuses) -> list:
+        # command_core lists by type within a project, or by status across projects
+        if types:
+            docs = self.client.cli.get_jobs_by_type(project_uid=puid, types=list(types))
+        else:
+            docs = [d for s in statuses for d in self.client.cli.get_jobs_by_status(status=s)
+                    if d.get("project_uid") == puid]
+        return [d["uid"] for d in docs if not statuses or d.get("status") in statuses]
+
+
+class Tools5(_Tools):
+    """cryosparc-tools 5.x: REST; job.model (dumped as JSON), project.dir."""
+
+    def project(self, puid: str) -> tuple:
+        project = self.client.find_project(puid)
+        return str(project.dir), project.model.title
+
+    def job_document(self, puid: str, juid: str) -> dict:
+        return self.client.find_job(puid, juid).model.model_dump(mode="json", by_alias=True)
+
+    def job_uids(self, puid: str, types, statuses) -> list:
+        search = {"type": list(types)} if types else {}
+        if statuses:
+            search["status"] = list(statuses)
+        return [job.uid for job in self.client.find_project(puid).find_jobs(**search)]
+
+
+GENERATIONS = {"4": Tools4, "5": Tools5}
