@@ -163,7 +163,7 @@ def _load(file: Path, stop_at_first: bool):
         for alias in spec_field.expression.dataset_fields:
             if alias not in datasets:
                 declared = ", ".join(datasets) or "none"
-                problems.append(SpecError(spec_field.file, spec_field.line, 1,
+                problems.append(SpecError(spec_field.file, spec_field.line, spec_field.col,
                                           f"field {spec_field.name}: datasets.{alias} is not declared under datasets: "
                                           f"(declared: {declared})"))
     if problems or is_fragment(file):

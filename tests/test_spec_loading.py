@@ -104,7 +104,7 @@ def test_undeclared_dataset_alias(tmp_path):
     path = write(tmp_path, GOOD.replace('datasets.volume."map/psize_A"[0]', 'datasets.vol."map/psize_A"[0]'))
     with pytest.raises(SpecError) as caught:
         load_spec(path)
-    assert str(caught.value) == (f"{path}:10:1: field psize_A: datasets.vol is not declared under datasets: "
+    assert str(caught.value) == (f"{path}:10:3: field psize_A: datasets.vol is not declared under datasets: "
                                  "(declared: volume)")
 
 
