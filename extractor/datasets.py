@@ -1,6 +1,7 @@
 """An output's dataset as CryoSPARC builds it: the inner join on uid of each
 of its results' final metafile (the first one for passthrough results),
-reading only the columns that expressions use, as plain JSON columns."""
+reading only the columns that expressions use, each a Column (a list to
+JMESPath, a numpy array to csx's aggregate functions)."""
 
 from collections import defaultdict
 
