@@ -39,5 +39,9 @@ class RecordError(CsxError):
     """A record does not satisfy its record kind's JSON Schema."""
 
 
+class SinkError(CsxError):
+    """Records cannot be written where the command line says (a folder or database that cannot be written)."""
+
+
 class UsageError(CsxError):
     """Bad command-line arguments: nothing could run."""

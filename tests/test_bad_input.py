@@ -168,3 +168,22 @@ def _shipped_line(name, start):
     path = specs_dir() / name
     number = next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.startswith(start))
     return f"{path}:{number}"
+
+
+def test_outputs_that_cannot_be_written_stop_before_any_job(reference_projects, capsys, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    job = reference_projects["P30"] / "J180"
+    code, out, err = run_csx(capsys, "extract", "-o", blocker / "records", job)
+    assert (code, out) == (2, "")
+    assert err == [f"csx: -o {blocker / 'records'}: cannot write there ([Errno 20] Not a directory: "
+                   f"'{blocker / 'records'}')"]
+    code, out, err = run_csx(capsys, "extract", "--db", blocker / "csx.sqlite", job)
+    assert (code, out) == (2, "")
+    assert err == [f"csx: --db {blocker / 'csx.sqlite'}: cannot write there (unable to open database file)"]
+
+
+def test_a_folder_without_jobs_is_no_project(tmp_path, capsys):
+    code, _, err = run_csx(capsys, "extract", "--project-dir", tmp_path, "--all")
+    assert (code, err) == (2, [f"csx: --project-dir {tmp_path}: no CryoSPARC jobs (J*/job.json) there; "
+                               "is it a project directory?"])

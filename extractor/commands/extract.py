@@ -2,10 +2,11 @@
 job never stops the batch."""
 
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import SinkError, UsageError
 from ..extraction import DEFAULT_STATUSES, Extraction, job_types
 from ..pools import open_pool, ordered_map
 from ..progress import Progress
@@ -83,7 +84,11 @@ def run(args, log) -> int:
     try:
         for outcome in ordered_map(pool, work, handles, window=4 * workers):
             if outcome.record is not None:
-                sink.write(outcome)
+                try:
+                    sink.write(outcome)
+                except (OSError, sqlite3.Error) as exc:  # a full disk, a locked database: no point going on
+                    raise SinkError(f"{outcome.label}: cannot write its record ({exc}); "
+                                    f"{summary.done} written before it") from exc
                 summary.done += 1
             elif outcome.skipped:
                 summary.skipped.append((outcome.label, outcome.skipped))

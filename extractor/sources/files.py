@@ -108,6 +108,9 @@ def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> list:
     if all_jobs:
         uids = sorted((p.parent.name for p in project_dir.glob("J*/job.json") if JOB_UID.match(p.parent.name)),
                       key=_uid_number)
+        if not uids:
+            raise UsageError(f"--project-dir {project_dir}: no CryoSPARC jobs (J*/job.json) there; "
+                             "is it a project directory?")
     else:
         if not job_uids:
             raise UsageError("--project-dir: name the jobs (J180 J181 J190-J199 ...) or give --all")
