@@ -138,8 +138,9 @@ class Registry:
                 names = ", ".join(str(s.file) for s in found)
                 raise NoSpecError(f"{key}: several specs match equally ({names}); pick one with --spec FILE")
         wanted = f" of kind {kind}" if kind else ""
-        available = "; ".join(s.describe_match() for s in self.specs if s.layout == key.layout) or "none"
-        raise NoSpecError(f"no spec{wanted} for job {key}; specs for layout {key.layout}: {available}")
+        available = ", ".join(s.name for s in self.specs if s.layout == key.layout) or "none"
+        raise NoSpecError(f"no spec{wanted} for job {key}; specs for layout {key.layout}: {available} "
+                          "(csx specs --explain JOB_DIR says why each does not match)")
 
     def explain(self, key: JobKey, kind: str | None = None) -> list:
         """[(spec, None if it matches else why not)] for every spec."""

@@ -69,10 +69,6 @@ class Spec:
     def admits_version(self, version) -> bool:
         return self.cryosparc is None or version is None or self.cryosparc.contains(version, prereleases=True)
 
-    def describe_match(self) -> str:
-        versions = f" cryosparc {self.cryosparc_text}" if self.cryosparc else ""
-        return f"{self.name} ({self.kind}; layout {self.layout}{versions}; {', '.join(self.job_types)})"
-
 
 def load_spec(file: Path) -> Spec:
     """The spec in `file`; raises SpecError on its first problem (see check_spec for all of them)."""
