@@ -50,6 +50,7 @@ class Registry:
 
     def __init__(self, user_dirs=(), load_specs=True):
         self.user_dirs = [Path(d) for d in user_dirs]
+        self._schemas = {}
         for directory in self.user_dirs:
             if not directory.is_dir():
                 raise SpecError(directory, 1, 1, "--specs: not a directory")
@@ -109,11 +110,11 @@ class Registry:
         return [d / "schemas" for d in self.user_dirs] + [schemas_dir()]
 
     def record_schema(self, kind: str) -> Path | None:
-        for directory in self._schema_dirs():
-            candidate = directory / f"{kind}.schema.json"
-            if candidate.exists():
-                return candidate
-        return None
+        # asked for every record: look in the folders once per kind
+        if kind not in self._schemas:
+            found = (d / f"{kind}.schema.json" for d in self._schema_dirs())
+            self._schemas[kind] = next((path for path in found if path.exists()), None)
+        return self._schemas[kind]
 
     @staticmethod
     def ambiguities(specs: list) -> list:

@@ -86,11 +86,11 @@ def job_dir_handles(job_dirs) -> list:
             try:
                 projects[project_dir] = _read_project(project_dir)
             except JobError:
-                projects[project_dir] = {"uid": None}
-        puid = projects[project_dir]["uid"]
-        label = f"{puid}/{job_dir.name}" if puid else str(job_dir)
+                projects[project_dir] = None  # each of its jobs reads it again, and reports why it fails
+        project = projects[project_dir]
+        label = f"{project['uid']}/{job_dir.name}" if project and project["uid"] else str(job_dir)
         # partials, not lambdas: a handle may be sent to a worker process
-        handles.append(JobHandle(label, partial(job_dir_document, job_dir), str(project_dir),
+        handles.append(JobHandle(label, partial(job_dir_document, job_dir, project), str(project_dir),
                                  partial(_fingerprint, job_dir.absolute())))
     return handles
 
