@@ -41,6 +41,15 @@ def _numbers(values, function_name):
     return numpy.asarray(values, dtype=float)
 
 
+def _extreme(values, pick):
+    """min or max of numbers or strings; of a numeric column, straight from its array."""
+    if not values:
+        return None
+    if isinstance(values, Column) and values.is_numeric:
+        return _scalar(values.array.min() if pick is min else values.array.max())
+    return pick(values)
+
+
 def _scalar(value):
     return value.item() if hasattr(value, "item") else value
 
@@ -76,19 +85,11 @@ class CsxFunctions(functions.Functions):
 
     @functions.signature({"types": ["array-number", "array-string"]})
     def _func_min(self, values):
-        if not values:
-            return None
-        if isinstance(values, Column) and values.is_numeric:
-            return _scalar(values.array.min())
-        return min(values)
+        return _extreme(values, min)
 
     @functions.signature({"types": ["array-number", "array-string"]})
     def _func_max(self, values):
-        if not values:
-            return None
-        if isinstance(values, Column) and values.is_numeric:
-            return _scalar(values.array.max())
-        return max(values)
+        return _extreme(values, max)
 
     @functions.signature({"types": ["array-number"]})
     def _func_sum(self, values):
