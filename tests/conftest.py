@@ -21,6 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.fixturegen import make_pipeline_projects, make_reference_projects  # noqa: E402
+from tests.fixturegen.lineage import make_lineage_projects  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +35,12 @@ def reference_projects(tmp_path_factory) -> dict[str, Path]:
 def pipeline_projects(tmp_path_factory) -> dict[str, Path]:
     """puid -> directory of each pipeline project (P31: v4, P447: v5.0.3), import to local resolution. Read-only."""
     return make_pipeline_projects(tmp_path_factory.mktemp("pipeline"))
+
+
+@pytest.fixture(scope="session")
+def lineage_projects(tmp_path_factory) -> dict[str, Path]:
+    """puid -> directory of each lineage project (P32: v4, P449: v5.0.3), two imports to refined maps. Read-only."""
+    return make_lineage_projects(tmp_path_factory.mktemp("lineage"))
 
 
 @pytest.fixture
