@@ -60,9 +60,13 @@ def _parser() -> argparse.ArgumentParser:
 
     query = commands.add_parser("query", parents=[common], help="evaluate one expression against a job",
                                 description="Evaluate one JMESPath expression over a job's context "
-                                            "(job, project, datasets.<output>, source).")
+                                            "(job, project, datasets.<output>, source; related.<alias> and "
+                                            "lineage.<alias> where the spec names related jobs).")
     query.add_argument("expression", metavar="EXPR")
     query.add_argument("job_dir", metavar="JOB_DIR")
+    query.add_argument("--spec", metavar="KIND",
+                       help="see the job as the spec of this record kind does: its dataset aliases and related jobs "
+                            "(related.<alias>, lineage.<alias>), e.g. --spec table1")
     query.add_argument("--keys", action="store_true",
                        help="list what is under EXPR (keys and their types) instead of printing it whole")
 

@@ -29,10 +29,16 @@ def _typed(value, wanted: str, where: str):
     raise FieldError(f"{where}: expected {wanted}, got {type(value).__name__} {value!r}")
 
 
-def evaluate(context: JobContext, spec: Spec) -> dict:
-    """The record of `context` under `spec`."""
+def evaluate(context: JobContext, spec: Spec, related=None) -> dict:
+    """The record of `context` under `spec`; `related(context, spec)` gives the related jobs'
+    records and walks (extractor.related.RelatedJobs) to a spec that declares some."""
     datasets = load_datasets(context, spec.datasets, spec.dataset_fields)
     scope = context.scope(datasets)
+    if spec.related:
+        if related is None:
+            raise FieldError(f"{context.origin}: spec {spec.file} names related jobs, which this call does not "
+                             "give (pass related=RelatedJobs(registry))")
+        scope.update(related(context, spec))
     functions = CsxFunctions(context, scope)
     record = {"kind": spec.kind}
     for spec_field in spec.fields:

@@ -10,6 +10,7 @@ from .jobs import open_job
 from .outcome import Outcome
 from .records import check_record
 from .registry import Registry, mismatch
+from .related import RelatedJobs
 
 DEFAULT_STATUSES = ["completed"]
 UNCHANGED = "unchanged since it was last extracted"
@@ -33,6 +34,7 @@ class Extraction:
         self.statuses = set(args.status or DEFAULT_STATUSES)
         self.validate = not args.no_validate
         self.stored = stored  # (source, project uid, job uid) -> fingerprint, from --db unless --force
+        self.related = RelatedJobs(registry)  # related jobs' records, made once for the whole batch
         self.forced, self.kind = None, args.spec
         if args.spec and (args.spec.endswith((".yaml", ".yml")) or Path(args.spec).is_file()):
             self.forced, self.kind = registry.load_checked(Path(args.spec)), None
@@ -71,7 +73,7 @@ class Extraction:
         if spec is None:
             outcome.skipped = f"no spec for type {context.identity['type']}"
             return
-        record = evaluate(context, spec)
+        record = evaluate(context, spec, self.related)
         if self.validate:
             check_record(record, self.registry.record_schema(spec.kind), spec, context.origin)
         outcome.record, outcome.spec = record, str(spec.file)

@@ -14,7 +14,10 @@ Each says something plain JMESPath cannot, or says it fast:
   (v5 `spec.outputs`); get(obj, key): a key chosen by an expression;
 - zip(a, b, ...): lists side by side, row by row, to pair what CryoSPARC
   keeps in separate places (a class's particle count, map and resolution);
-- root(): the whole context, to reach `job` from inside a projection.
+- root(): the whole context, to reach `job` from inside a projection;
+- agree(values): what related jobs say of one quantity: the value they agree
+  on, the sorted list of their distinct values where they disagree, null
+  where none says; divide(value, by): a unit change (A to um), null stays null.
 
 numpy is imported only when a function meets a column.
 """
@@ -136,3 +139,24 @@ class CsxFunctions(functions.Functions):
     @functions.signature()
     def _func_root(self):
         return self._scope
+
+    @functions.signature({"types": ["array"]})
+    def _func_agree(self, values):
+        distinct = []
+        for value in values:
+            if value is not None and value not in distinct:
+                distinct.append(value)
+        if len(distinct) <= 1:
+            return distinct[0] if distinct else None
+        try:
+            return sorted(distinct)
+        except TypeError:  # numbers and strings together: in the order met
+            return distinct
+
+    @functions.signature({"types": ["number", "null"]}, {"types": ["number"]})
+    def _func_divide(self, value, by):
+        if value is None:
+            return None
+        if by == 0:
+            raise exceptions.JMESPathError("divide(): division by zero")
+        return value / by

@@ -32,6 +32,7 @@ class Layout:
     outputs: object
     output_results: str
     params: list
+    links: dict = field(default_factory=dict)  # how jobs connect: see `connections` and the related methods below
     _compiled: dict = field(default_factory=dict, repr=False)
 
     def _template(self, template: str, placeholder: str, name: str):
@@ -63,6 +64,29 @@ class Layout:
         return None
 
 
+    # How jobs link, for related jobs: the layout's `links` templates.
+
+    def _link(self, doc, key: str, placeholder: str = "{name}", name: str = ""):
+        """A links template over the document; one without the placeholder reads the same for any name."""
+        template = self.links.get(key)
+        if template is None:
+            return None
+        return self._template(template, placeholder, name).search({"job": doc})
+
+    def input_names(self, doc) -> list:
+        return self._link(doc, "inputs") or []
+
+    def connections(self, doc, input_name: str) -> list:
+        """[{job_uid, output}] connected to one input; [] when it has none."""
+        return self._link(doc, "connections", "{input}", input_name) or []
+
+    def output_items(self, doc, output: str):
+        return self._link(doc, "output_items", "{output}", output)
+
+    def is_deleted(self, doc) -> bool:
+        return bool(self._link(doc, "deleted"))
+
+
 def load_layout(file: Path) -> Layout:
     located = load_located(file)
     problem = first_error(shipped_schema("layout.schema.json"), located.data)
@@ -81,6 +105,11 @@ def load_layout(file: Path) -> Layout:
     compiled(("output_results",), data["output_results"], "{output}")
     for index, template in enumerate(data["params"]):
         compiled(("params", index), template, "{name}")
+    links = data.get("links", {})
+    for key, placeholder in (("inputs", None), ("connections", "{input}"), ("output_items", "{output}"),
+                             ("deleted", None)):
+        if key in links:
+            compiled(("links", key), links[key], placeholder)
     return Layout(
         name=data["layout"],
         file=Path(file),
@@ -90,6 +119,7 @@ def load_layout(file: Path) -> Layout:
         outputs=compiled(("outputs",), data["outputs"]),
         output_results=data["output_results"],
         params=list(data["params"]),
+        links=dict(links),
     )
 
 

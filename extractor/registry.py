@@ -94,6 +94,10 @@ class Registry:
             return problems + [spec.error(("kind",), f"kind: no record schema {spec.kind}.schema.json in "
                                                      f"{', '.join(str(d) for d in self._schema_dirs())}")]
         schema = json.loads(schema_file.read_text(encoding="utf-8"))
+        for relation in spec.related.values():
+            if relation.kind is not None and self.record_schema(relation.kind) is None:
+                problems.append(spec.error(("related", relation.alias, "kind"),
+                                           f"related.{relation.alias}.kind: no record kind {relation.kind!r}"))
         for spec_field in spec.fields:
             refused = disallowed_path(spec_field.record_path, schema)
             if refused is not None:
@@ -132,7 +136,8 @@ class Registry:
     def choose(self, key: JobKey, kind: str | None = None) -> Spec:
         """The spec for a job; `kind` restricts the choice to one record kind."""
         for tier in self.tiers:
-            found = [s for s in tier if mismatch(s, key, kind) is None]
+            # a job's default spec is never an on-request one
+            found = [s for s in tier if mismatch(s, key, kind) is None and (kind is not None or not s.on_request)]
             if len(found) == 1:
                 return found[0]
             if found:
@@ -181,6 +186,8 @@ def _probe_versions(*ranges) -> list:
 
 
 def _overlap(a: Spec, b: Spec) -> bool:
+    if a.kind != b.kind and (a.on_request or b.on_request):  # chosen by kind, never instead of each other
+        return False
     if a.layout != b.layout or not set(a.job_types) & set(b.job_types):
         return False
     return any(a.admits_version(v) and b.admits_version(v) for v in _probe_versions(a.cryosparc, b.cryosparc))

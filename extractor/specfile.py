@@ -8,6 +8,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from .errors import SpecError
 from .expressions import ExpressionSyntaxError, Expression, compile_expression, merge_dataset_fields
+from .relations import Relation
 from .schemacheck import errors, located_error, shipped_schema
 from .yamllines import Located, load_located
 
@@ -44,6 +45,8 @@ class Spec:
     datasets: dict  # alias -> output name
     fields: list
     dataset_fields: dict  # alias -> columns (or ALL_FIELDS) over all expressions
+    related: dict = field(default_factory=dict)  # alias -> Relation
+    on_request: bool = False  # chosen only when its kind is asked for
     located: Located = field(repr=False, default=None)
 
     def error(self, yaml_path, message) -> SpecError:
@@ -136,7 +139,8 @@ def _load(file: Path, stop_at_first: bool):
     located = layers[-1]
     data = {}
     for layer in layers:
-        data.update({key: value for key, value in layer.data.items() if key not in ("fields", "datasets")})
+        data.update({key: value for key, value in layer.data.items()
+                     if key not in ("fields", "datasets", "related")})
     written = {key for layer in layers for key in layer.data}
     missing = [key for key in ("kind", "match", "fields") if key not in written]
     if missing and not is_fragment(file):
@@ -155,6 +159,10 @@ def _load(file: Path, stop_at_first: bool):
     datasets = {}
     for layer in layers:
         datasets.update({alias: decl["output"] for alias, decl in (layer.data.get("datasets") or {}).items()})
+    related = {}
+    for layer in layers:
+        for alias, decl in (layer.data.get("related") or {}).items():
+            related[alias] = Relation.declared(alias, decl, layer.file, layer.position(("related", alias))[0])
     for spec_field in fields:
         for alias in spec_field.expression.dataset_fields:
             if alias not in datasets:
@@ -175,6 +183,8 @@ def _load(file: Path, stop_at_first: bool):
         datasets=datasets,
         fields=fields,
         dataset_fields=merge_dataset_fields(f.expression.dataset_fields for f in fields),
+        related=related,
+        on_request=bool(data.get("on_request", False)),
         located=located,
     )
     return spec, []

@@ -13,16 +13,25 @@ from ..expressions import ExpressionSyntaxError, compile_expression
 from ..functions import CsxFunctions
 from ..jobs import open_job
 from ..registry import Registry
+from ..related import RelatedJobs
 from ..sources.files import job_dir_handles
 
 
-def declared_datasets(context: JobContext, registry: Registry) -> dict:
-    """Every output under its own name, plus the aliases of the spec that matches the job."""
-    declared = {name: name for name in context.layout.output_names(context.doc)}
+def chosen_spec(context: JobContext, registry: Registry, kind=None):
+    """The spec of `kind` (or the job's default one) whose aliases and related jobs the expression sees."""
     try:
-        declared.update(registry.choose(context.key).datasets)
-    except NoSpecError:
-        pass
+        return registry.choose(context.key, kind)
+    except NoSpecError as exc:
+        if kind is not None:
+            raise UsageError(f"query --spec {kind}: {exc}") from exc
+        return None
+
+
+def declared_datasets(context: JobContext, spec) -> dict:
+    """Every output under its own name, plus the aliases of the spec."""
+    declared = {name: name for name in context.layout.output_names(context.doc)}
+    if spec is not None:
+        declared.update(spec.datasets)
     return declared
 
 
@@ -34,13 +43,16 @@ def run(args, log) -> int:
     registry = Registry(args.specs)
     (handle,) = job_dir_handles([Path(args.job_dir)])
     context = open_job(handle, registry.layouts)
-    declared = declared_datasets(context, registry)
+    spec = chosen_spec(context, registry, args.spec)
+    declared = declared_datasets(context, spec)
     unknown = sorted(set(expression.dataset_fields) - set(declared) - {"*"})
     if unknown:
         raise UsageError(f"query: datasets.{unknown[0]}: the job has no such output "
                          f"(available: {', '.join(declared) or 'none'})")
     datasets = load_datasets(context, declared, expression.dataset_fields)
     scope = context.scope(datasets)
+    if spec is not None and spec.related:
+        scope.update(RelatedJobs(registry)(context, spec))
     try:
         value = plain(expression.search(scope, CsxFunctions(context, scope)))
     except JMESPathError as exc:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..jobs import open_job
 from ..registry import Registry
+from ..related import RelatedJobs
 from ..sources.files import job_dir_handles
 
 
@@ -20,10 +21,22 @@ def _explain(registry: Registry, job_dir: str):
     print(f"{context.origin}: {context.key}")
     verdicts = registry.explain(context.key)
     for spec, reason in verdicts:
-        verdict = "matches" if reason is None else f"does not match: {reason}"
+        verdict = f"does not match: {reason}" if reason else \
+            f"matches when asked for (--spec {spec.kind})" if spec.on_request else "matches"
         print(f"  {spec.name} ({spec.file}) {verdict}")
     if not any(reason is None for _, reason in verdicts):
         print("  no spec matches this job")
+    related = RelatedJobs(registry)
+    for spec in (spec for spec, reason in verdicts if reason is None and spec.related):
+        print(f"{spec.name}: related jobs")
+        for alias, relation in spec.related.items():
+            walk = related.walk(context, relation)
+            found = ", ".join(c.identity["uid"] for c in walk.matches) or "none"
+            print(f"  {alias}: {relation.describe()}: {found}")
+            for step in walk.steps:
+                via = f" <- {step['input']} ({step['num_items']} items)" if step["input"] else ""
+                note = f"  [{step['note']}]" if "note" in step else ""
+                print(f"    {step['juid']} {step['type']}{via}{note}")
 
 
 def run(args, log) -> int:

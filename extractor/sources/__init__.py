@@ -64,6 +64,8 @@ class JobDocument:
     source: dict  # what `source` means in expressions: where the record came from
     # (project-relative .cs path, fields or None, prefixes or None) -> cryosparc Dataset
     load_dataset: Callable = field(repr=False, default=None)
+    # the other jobs of the project, for related jobs: .key, .document(juid), .uids(types)
+    project_jobs: object = field(repr=False, default=None)
 
 
 @dataclass

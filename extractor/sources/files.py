@@ -66,7 +66,26 @@ def job_dir_document(job_dir: Path, project: dict | None = None) -> JobDocument:
         origin=origin,
         source={"type": "job_dir", "path": str(job_dir)},
         load_dataset=_dataset_loader(project_dir, origin),
+        project_jobs=ProjectFolder(project_dir, project),
     )
+
+
+class ProjectFolder:
+    """The jobs of a project directory, for related jobs."""
+
+    def __init__(self, project_dir: Path, project: dict):
+        self.project_dir, self.project = Path(project_dir), project
+        self.key = str(self.project_dir)
+
+    def document(self, juid: str) -> JobDocument:
+        if not JOB_UID.match(juid) or not (self.project_dir / juid / "job.json").is_file():
+            raise JobError(f"{self.project_dir}: no job {juid} there")
+        return job_dir_document(self.project_dir / juid, self.project)
+
+    def uids(self, types=()) -> list:
+        """Every job of the folder (the caller keeps those of the types it wants)."""
+        return sorted((p.parent.name for p in self.project_dir.glob("J*/job.json") if JOB_UID.match(p.parent.name)),
+                      key=_uid_number)
 
 
 def _fingerprint(job_dir: Path):

@@ -164,6 +164,7 @@ class Instance:
             source={"type": "instance", "instance": self.address, "cryosparc_tools": self.tools_version},
             load_dataset=lambda relative, fields=None, prefixes=None: self._dataset(puid, origin, relative,
                                                                                      fields, prefixes),
+            project_jobs=InstanceProject(self, puid),
         )
 
     def _dataset(self, puid, origin, relative, fields, prefixes):
@@ -178,6 +179,21 @@ class Instance:
             return Dataset.load(io.BytesIO(data), fields=fields, prefixes=prefixes)
         except DatasetLoadError as exc:
             raise DatasetError(f"{origin}: cannot read dataset {relative}: {exc.__cause__ or exc}") from exc
+
+
+class InstanceProject:
+    """The jobs of a project on the instance, for related jobs."""
+
+    def __init__(self, instance: Instance, puid: str):
+        self.instance, self.puid = instance, puid
+        self.key = instance.address
+
+    def document(self, juid: str) -> JobDocument:
+        return self.instance.document(self.puid, juid)
+
+    def uids(self, types=()) -> list:
+        """The project's jobs of these types, as the instance lists them."""
+        return self.instance.job_uids(self.puid, types)
 
 
 def instance_handles(instance: Instance, puid: str, job_uids=(), all_jobs=False, types=(), statuses=()) -> list:
