@@ -78,6 +78,22 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("records", nargs="+", metavar="RECORD.json")
     validate.add_argument("--kind", help="record kind, for records without a \"kind\" key")
 
+    table1 = commands.add_parser("table1", parents=[common], help="the cryo-EM Table 1 of maps",
+                                 description="Cryo-EM data collection and processing (Table 1) of refined maps: "
+                                             "one row per quantity, one column per map, from the jobs related to "
+                                             "each map (imports, CTF, extraction, local resolution).")
+    table1.add_argument("jobs", nargs="+", metavar="JOB",
+                        help="map jobs: job directories; with --project-dir or --instance, job uids")
+    table1.add_argument("--project-dir", metavar="DIR", help="a CryoSPARC project directory")
+    table1.add_argument("--instance", metavar="FILE", nargs="?", const="",
+                        help="a running CryoSPARC: the JSON of CryoSPARC(**info) arguments (without FILE: the "
+                             "CRYOSPARC_* environment variables)")
+    table1.add_argument("--project", metavar="P", help="project uid on the instance, e.g. P30")
+    table1.add_argument("--timeout", type=float, default=30, metavar="S",
+                        help="seconds to wait for the instance per request (default 30)")
+    table1.add_argument("--format", choices=["markdown", "csv", "json"], default="markdown",
+                        help="markdown (default), csv, or json (the table1 records, one per line)")
+
     specs = commands.add_parser("specs", parents=[common], help="list specs and what they match")
     specs.add_argument("--explain", metavar="JOB_DIR", help="say which spec matches this job, and why the others do not")
     return parser
