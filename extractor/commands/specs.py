@@ -34,7 +34,8 @@ def _explain(registry: Registry, job_dir: str):
             found = ", ".join(c.identity["uid"] for c in walk.matches) or "none"
             print(f"  {alias}: {relation.describe()}: {found}")
             for step in walk.steps:
-                via = f" <- {step['input']} ({step['num_items']} items)" if step["input"] else ""
+                items = f" ({step['num_items']:,} items)" if step["num_items"] is not None else ""
+                via = f" <- {step['input']}{items}" if step["input"] else ""
                 note = f"  [{step['note']}]" if "note" in step else ""
                 print(f"    {step['juid']} {step['type']}{via}{note}")
 
