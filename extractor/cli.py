@@ -15,6 +15,18 @@ from .redaction import RedactingFormatter
 EXIT_NOTHING_RAN = 2  # commands themselves return 0 (all done) or 1 (some jobs failed)
 
 
+# where the jobs named by table1 and check live
+_SOURCE_OPTIONS = [
+    ("--project-dir", dict(metavar="DIR", help="a CryoSPARC project directory")),
+    ("--instance", dict(metavar="FILE", nargs="?", const="",
+                        help="a running CryoSPARC: the JSON of CryoSPARC(**info) arguments (without FILE: the "
+                             "CRYOSPARC_* environment variables)")),
+    ("--project", dict(metavar="P", help="project uid on the instance, e.g. P30")),
+    ("--timeout", dict(type=float, default=30, metavar="S",
+                       help="seconds to wait for the instance per request (default 30)")),
+]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csx",
@@ -84,15 +96,19 @@ def _parser() -> argparse.ArgumentParser:
                                              "each map (imports, CTF, extraction, local resolution).")
     table1.add_argument("jobs", nargs="+", metavar="JOB",
                         help="map jobs: job directories; with --project-dir or --instance, job uids")
-    table1.add_argument("--project-dir", metavar="DIR", help="a CryoSPARC project directory")
-    table1.add_argument("--instance", metavar="FILE", nargs="?", const="",
-                        help="a running CryoSPARC: the JSON of CryoSPARC(**info) arguments (without FILE: the "
-                             "CRYOSPARC_* environment variables)")
-    table1.add_argument("--project", metavar="P", help="project uid on the instance, e.g. P30")
-    table1.add_argument("--timeout", type=float, default=30, metavar="S",
-                        help="seconds to wait for the instance per request (default 30)")
+    for option, kwargs in _SOURCE_OPTIONS:
+        table1.add_argument(option, **kwargs)
     table1.add_argument("--format", choices=["markdown", "csv", "json"], default="markdown",
                         help="markdown (default), csv, or json (the table1 records, one per line)")
+
+    check = commands.add_parser("check", parents=[common], help="is a map ready for deposition?",
+                                description="Check that the map, half maps and masks of map jobs exist, are whole "
+                                            "MRC files and agree with the record (box, pixel size) and with each "
+                                            "other. One line per problem; exit 1 if any.")
+    check.add_argument("jobs", nargs="+", metavar="JOB",
+                       help="map jobs: job directories; with --project-dir or --instance, job uids")
+    for option, kwargs in _SOURCE_OPTIONS:
+        check.add_argument(option, **kwargs)
 
     specs = commands.add_parser("specs", parents=[common], help="list specs and what they match")
     specs.add_argument("--explain", metavar="JOB_DIR", help="say which spec matches this job, and why the others do not")

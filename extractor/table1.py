@@ -5,11 +5,10 @@ one column per map; as Markdown, CSV or the records themselves."""
 import csv
 import io
 import json
-from pathlib import Path
 from types import SimpleNamespace
 
-from .errors import UsageError
 from .extraction import Extraction
+from .jobhandles import named_jobs
 from .registry import Registry
 
 KIND = "table1"
@@ -49,25 +48,7 @@ def table1_records(jobs=(), project_dir=None, instance=None, project=None, specs
     registry = Registry(specs)
     options = SimpleNamespace(all=False, type=None, status=None, no_validate=False, spec=KIND)
     extraction = Extraction(options, registry, {})
-    return [extraction(handle) for handle in _handles(jobs, project_dir, instance, project, timeout)]
-
-
-def _handles(jobs, project_dir, instance, project, timeout) -> list:
-    if not jobs:
-        raise UsageError("table1: name the map jobs (job directories, or uids with --project-dir or --instance)")
-    if instance is not None or project:
-        from .sources.instance import Instance, client_generation, instance_handles, instance_info
-
-        if not project:
-            raise UsageError("--instance needs --project P (the project uid, e.g. P30)")
-        generation, tools_version = client_generation()
-        live = Instance(instance_info(instance or None, generation), generation, tools_version, timeout)
-        return instance_handles(live, project, jobs)
-    from .sources.files import job_dir_handles, project_handles
-
-    if project_dir:
-        return project_handles(Path(project_dir), jobs)
-    return job_dir_handles(jobs)
+    return [extraction(handle) for handle in named_jobs(jobs, project_dir, instance, project, timeout)]
 
 
 def _cell(value) -> str:

@@ -78,3 +78,11 @@ def test_markdown_live(instance_file, capsys):
     kv = "300 | 300" if GENERATION == "4" else "200, 300 | 200, 300"
     assert f"| Voltage (kV) | {kv} |" in out.splitlines()
     assert "| Defocus range (μm) | 0.82–2.54 | 0.82–2.54 |" in out.splitlines()
+
+
+def test_check_live_reads_the_maps_the_instance_names(project, instance_file, capsys):
+    offline = run_csx(capsys, "check", "--project-dir", project, "J10", "J13")
+    live = run_csx(capsys, "check", "--instance", instance_file, "--project", PUID, "J10", "J13")
+    assert live == offline
+    assert live[1].splitlines()[0] == f"{PUID}/J10: map, half maps and masks agree with the record"
+    assert live[0] == 1

@@ -1,0 +1,87 @@
+"""Deposition readiness of a map: the map, half maps and masks a map-info
+record names exist, are whole MRC files, and their headers (read with
+mrcfile, header only: a map may be gigabytes) agree with the record's box and
+pixel size and with each other."""
+
+import os
+from types import SimpleNamespace
+
+from .extraction import Extraction
+from .jobhandles import named_jobs
+from .registry import Registry
+
+# what a deposition needs, in the record's paths
+MAPS = ("map", "map_half_A", "map_half_B")
+MASKS = ("mask_refine", "mask_fsc", "mask_fsc_auto")
+PIXEL_TOLERANCE_A = 1e-4  # the record and the header both hold the pixel size as float32
+BYTES_PER_VOXEL = {0: 1, 1: 2, 2: 4, 3: 4, 4: 8, 6: 2, 12: 2}  # MRC modes
+
+
+def _header(path: str):
+    """(nx, ny, nz), voxel size (x) and problem (or None) of an MRC file."""
+    import mrcfile
+
+    try:
+        with mrcfile.open(path, header_only=True, permissive=True) as mrc:
+            header = mrc.header
+            if header is None:
+                return None, None, "not an MRC file (no valid header)"
+            shape = (int(header.nx), int(header.ny), int(header.nz))
+            voxel = float(mrc.voxel_size.x)
+            mode, extended = int(header.mode), int(header.nsymbt)
+    except (OSError, ValueError) as exc:
+        return None, None, f"cannot be read as MRC ({exc})"
+    expected = 1024 + extended + shape[0] * shape[1] * shape[2] * BYTES_PER_VOXEL.get(mode, 4)
+    size = os.path.getsize(path)
+    if size < expected:
+        return shape, voxel, f"truncated: {size:,} bytes, its header needs {expected:,}"
+    return shape, voxel, None
+
+
+def _box(shape) -> str:
+    return "x".join(map(str, shape))
+
+
+def check_record(record: dict) -> list:
+    """Problems with the files of one map-info record, one line each."""
+    label = f"{record['job_info']['puid']}/{record['job_info']['juid']}"
+    box, psize = record["box_size_vox"], record["psize_A"]
+    problems, record_box = [], (box, box, box)
+    reference = None  # the map's box once read: the half maps and masks must share it
+    for name in MAPS + MASKS:
+        path = record["paths"].get(name)
+        if path is None:
+            if name in MAPS:
+                problems.append(f"{label}: {name}: the job names no such file")
+            continue
+        if not os.path.isfile(path):
+            problems.append(f"{label}: {name} {path}: missing")
+            continue
+        shape, voxel, problem = _header(path)
+        if problem:
+            problems.append(f"{label}: {name} {path}: {problem}")
+        if shape is None:
+            continue
+        if name == "map":
+            reference = shape
+        wanted, whose = (reference, "the map's is") if reference and name != "map" else (record_box, "the record says")
+        if shape != wanted:
+            problems.append(f"{label}: {name} {path}: box {_box(shape)}, {whose} {_box(wanted)}")
+        if abs(voxel - psize) > PIXEL_TOLERANCE_A:
+            problems.append(f"{label}: {name} {path}: pixel size {voxel:.4f} A, the record says {psize:.4f} A")
+    return problems
+
+
+def check_maps(jobs=(), project_dir=None, instance=None, project=None, specs=(), timeout=30.0) -> list:
+    """[(label, [problem, ...])] for each map job: job directories, uids of project_dir, or
+    uids of `project` on `instance`. A job without a map-info record is one problem."""
+    options = SimpleNamespace(all=False, type=None, status=None, no_validate=False, spec="map-info")
+    extraction = Extraction(options, Registry(specs), {})
+    checked = []
+    for handle in named_jobs(jobs, project_dir, instance, project, timeout):
+        outcome = extraction(handle)
+        if outcome.record is None:
+            checked.append((outcome.label, [str(outcome.error or outcome.skipped)]))
+        else:
+            checked.append((outcome.label, check_record(outcome.record)))
+    return checked
