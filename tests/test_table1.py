@@ -5,6 +5,7 @@ the edge cases of the walk, and the table as Markdown, CSV and JSON."""
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -143,3 +144,10 @@ def test_extract_keeps_map_info_as_the_default_kind(lineage_projects, capsys):
     assert [r["kind"] for r in records(out)] == ["map-info"]
     code, out, err = run_csx(capsys, "extract", "--project-dir", lineage_projects["P32"], "J10", "--spec", "table1")
     assert [r["kind"] for r in records(out)] == ["table1"]
+
+
+def test_the_readme_table_is_what_the_command_prints(lineage_projects, capsys):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    start = readme.index("| Data collection and processing | P32/J10 | P32/J12 | P32/J13 |")
+    code, out, err = table1(capsys, lineage_projects["P32"], "J10", "J12", "J13", fmt="markdown")
+    assert readme[start:start + len(out)] == out
