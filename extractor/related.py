@@ -1,23 +1,49 @@
 """Related jobs: the walk from a job through the links its layout names, and
 the records of the jobs it finds, each made by its own spec.
 
-One RelatedJobs serves a whole batch: every document it opens and every
-record it makes is kept, keyed by where the job lives (project directory or
-instance), its project, its uid and the record kind, so an ancestor that many
-maps share is read and extracted once. A walk that meets a deleted parent, a
-parent of another project or a cycle stops there with a note on the step; a
-related job whose record cannot be made is left out with a note, too.
+One RelatedJobs serves a whole batch. What a walk needs of a job (its type,
+project, input connections and output counts) is kept for the batch, and so
+is every record made, keyed by where the job lives (project directory or
+instance), its project, its uid and the record kind: an ancestor that many
+maps share is read and extracted once. Whole documents are kept only while
+one job's related jobs are worked out, so a batch over a large project does
+not hold every document it met. A walk that meets a deleted parent, a parent
+of another project or a cycle stops there with a note on the step; a related
+job whose record cannot be made is left out with a note, too.
 """
 
 import threading
 from collections import Counter
+from dataclasses import dataclass
 
 from .context import JobContext
 from .engine import evaluate
 from .errors import CsxError
 from .layouts import detect_layout
-from .registry import Registry
+from .registry import JobKey, Registry
 from .relations import Relation
+
+
+@dataclass
+class _Node:
+    """What a walk needs of one job."""
+
+    uid: str
+    type: str
+    status: str
+    project_uid: str
+    key: JobKey
+    deleted: bool
+    inputs: dict  # input name -> [{job_uid, output}]
+    outputs: dict  # output name -> number of items
+
+    @classmethod
+    def of(cls, context: JobContext) -> "_Node":
+        layout, doc = context.layout, context.doc
+        identity = context.identity
+        return cls(identity["uid"], identity["type"], identity["status"], identity["project_uid"], context.key,
+                   layout.is_deleted(doc), {name: layout.connections(doc, name) for name in layout.input_names(doc)},
+                   {name: layout.output_items(doc, name) for name in layout.output_names(doc)})
 
 
 class _Walk:
@@ -30,7 +56,8 @@ class _Walk:
 class RelatedJobs:
     def __init__(self, registry: Registry):
         self.registry = registry
-        self._contexts, self._records = {}, {}
+        self._nodes, self._records = {}, {}
+        self._contexts = {}  # whole documents, for one job's related jobs only
         self._lock = threading.RLock()
         self._making = set()  # records being made: a spec relating a job to itself through others
         self.documents_read = Counter()  # (source, project, job) -> documents read: each once per batch
@@ -39,143 +66,153 @@ class RelatedJobs:
     def __call__(self, context: JobContext, spec) -> dict:
         """{"related": {alias: [record, ...]}, "lineage": {alias: [step, ...]}} for the spec's relations."""
         with self._lock:
-            self._contexts.setdefault(self._key(context, context.identity["uid"]), context)
-            related, lineage = {}, {}
-            for alias, relation in spec.related.items():
-                walk = self.walk(context, relation)
-                lineage[alias] = walk.steps
-                related[alias] = [record for record in (self._record(c, relation, walk) for c in walk.matches)
-                                  if record is not None]
-            return {"related": related, "lineage": lineage}
+            outer = self._contexts
+            self._contexts = dict(outer)
+            try:
+                related, lineage = {}, {}
+                for alias, relation in spec.related.items():
+                    walk = self.walk(context, relation)
+                    lineage[alias] = walk.steps
+                    related[alias] = [record for record in (self._record(context, node, relation, walk)
+                                                            for node in walk.matches) if record is not None]
+                return {"related": related, "lineage": lineage}
+            finally:
+                self._contexts = outer
 
     def walk(self, context: JobContext, relation: Relation) -> _Walk:
+        key = self._key(context, context.identity["uid"])
+        self._contexts[key] = context
+        start = self._nodes.setdefault(key, _Node.of(context))
         walk = _Walk()
         if relation.direction == "upstream":
-            self._up(context, relation, walk, (context.identity["uid"],), set())
+            self._up(context, start, relation, walk, (start.uid,), {start.uid})
         else:
-            self._down(context, relation, walk)
+            self._down(context, start, relation, walk)
         return walk
 
     # -- finding jobs --
 
     @staticmethod
-    def _key(context: JobContext, juid: str) -> tuple:
-        return context.document.project_jobs.key if context.document.project_jobs else context.origin, \
-            context.project["uid"], juid
+    def _key(near: JobContext, juid: str) -> tuple:
+        jobs = near.document.project_jobs
+        return (jobs.key if jobs is not None else near.origin), near.project["uid"], juid
 
-    def _open(self, near: JobContext, juid: str):
-        """(context, None) of a job of `near`'s project, or (None, why it cannot be followed)."""
+    def _read(self, near: JobContext, juid: str):
+        """The context of a job of `near`'s project; raises CsxError."""
         key = self._key(near, juid)
         if key not in self._contexts:
             jobs = near.document.project_jobs
             if jobs is None:
-                return None, f"{juid} cannot be read from here (give the job as part of its project)"
+                raise CsxError(f"{juid} cannot be read from here (give the job as part of its project)")
             self.documents_read[key] += 1
+            document = jobs.document(juid)
+            self._contexts[key] = JobContext(document, detect_layout(self.registry.layouts, document.doc,
+                                                                     document.origin))
+        return self._contexts[key]
+
+    def _node(self, near: JobContext, juid: str):
+        """(node, None) of a job of `near`'s project, or (None, why it cannot be read)."""
+        key = self._key(near, juid)
+        if key not in self._nodes:
             try:
-                document = jobs.document(juid)
-                self._contexts[key] = JobContext(document, detect_layout(self.registry.layouts, document.doc,
-                                                                         document.origin))
+                self._nodes[key] = _Node.of(self._read(near, juid))
             except CsxError as exc:
-                self._contexts[key] = f"{juid} is not in project {near.project['uid']} (deleted?): {exc}"
-        found = self._contexts[key]
+                self._nodes[key] = str(exc)
+        found = self._nodes[key]
         return (None, found) if isinstance(found, str) else (found, None)
 
-    def _parent(self, child: JobContext, juid: str, input_name: str):
-        parent, note = self._open(child, juid)
+    def _parent(self, near: JobContext, child: _Node, juid: str, input_name: str):
+        parent, _ = self._node(near, juid)
         where = f"input {input_name} comes from {juid}"
         if parent is None:
-            return None, f"{where}, which is not in project {child.project['uid']} (deleted?)"
-        if parent.layout.is_deleted(parent.doc):
+            return None, f"{where}, which is not in project {near.project['uid']} (deleted?)"
+        if parent.deleted:
             return None, f"{where}, which is deleted"
-        owner = parent.identity["project_uid"]
-        if owner != child.project["uid"]:
-            return None, f"{where}, a job of project {owner}, not {child.project['uid']}"
+        if parent.project_uid != child.project_uid:
+            return None, f"{where}, a job of project {parent.project_uid}, not {child.project_uid}"
         return parent, None
 
-    def _matches(self, context: JobContext, relation: Relation) -> bool:
-        if relation.job_types and context.identity["type"] not in relation.job_types:
+    def _matches(self, node: _Node, relation: Relation) -> bool:
+        if relation.job_types and node.type not in relation.job_types:
             return False
         return relation.kind is None or any(
-            s.kind == relation.kind and s.layout == context.key.layout and context.identity["type"] in s.job_types
-            and s.admits_version(context.key.version) for s in self.registry.specs)
+            s.kind == relation.kind and s.layout == node.key.layout and node.type in s.job_types
+            and s.admits_version(node.key.version) for s in self.registry.specs)
 
-    def _up(self, context: JobContext, relation: Relation, walk: _Walk, path: tuple, seen: set):
-        step = {"juid": context.identity["uid"], "type": context.identity["type"], "input": None, "num_items": None}
+    def _up(self, near: JobContext, node: _Node, relation: Relation, walk: _Walk, path: tuple, seen: set):
+        step = {"juid": node.uid, "type": node.type, "input": None, "num_items": None}
         walk.steps.append(step)
-        if len(path) > 1 and self._matches(context, relation):
-            walk.matches.append(context)
+        if len(path) > 1 and self._matches(node, relation):
+            walk.matches.append(node)
             if not relation.all:
                 return
-        layout, doc = context.layout, context.doc
-        followed = next(((name, layout.connections(doc, name)) for name in relation.names
-                         if layout.connections(doc, name)), None)
+        followed = next(((name, node.inputs[name]) for name in relation.names if node.inputs.get(name)), None)
         if followed is None:
             return
         step["input"], connections = followed
         notes, parents, total = [], [], 0
         for connection in connections:
-            parent, note = self._parent(context, connection["job_uid"], step["input"])
-            items = None if parent is None else parent.layout.output_items(parent.doc, connection["output"])
+            parent, note = self._parent(near, node, connection["job_uid"], step["input"])
+            items = None if parent is None else parent.outputs.get(connection["output"])
             total = None if total is None or items is None else total + items
             if note:
                 notes.append(note)
-            elif connection["job_uid"] in path:
-                notes.append(f"input {step['input']} comes from {connection['job_uid']}, which is downstream of "
-                             "it (a cycle)")
-            elif connection["job_uid"] not in seen:  # a job reached by two branches is walked once
-                seen.add(connection["job_uid"])
+            elif parent.uid in path:
+                notes.append(f"input {step['input']} comes from {parent.uid}, which is downstream of it (a cycle)")
+            elif parent.uid not in seen:  # a job reached by two branches is walked once
+                seen.add(parent.uid)
                 parents.append(parent)
         step["num_items"] = total
         if notes:
             step["note"] = "the walk stops: " + "; ".join(notes)
         for parent in parents:
-            self._up(parent, relation, walk, path + (parent.identity["uid"],), seen)
+            self._up(near, parent, relation, walk, path + (parent.uid,), seen)
 
-    def _down(self, context: JobContext, relation: Relation, walk: _Walk):
-        me = context.identity["uid"]
+    def _down(self, near: JobContext, node: _Node, relation: Relation, walk: _Walk):
         types = set(relation.job_types) or {t for s in self.registry.specs if s.kind == relation.kind
                                             for t in s.job_types}
+        jobs = near.document.project_jobs
         try:
-            uids = context.document.project_jobs.uids(sorted(types)) if context.document.project_jobs else []
+            uids = jobs.uids(sorted(types)) if jobs is not None else []
         except CsxError as exc:
-            walk.steps.append({"juid": me, "type": context.identity["type"], "input": None, "num_items": None,
+            walk.steps.append({"juid": node.uid, "type": node.type, "input": None, "num_items": None,
                                "note": f"the project's jobs cannot be listed: {exc}"})
             return
         for uid in uids:
-            child = self._open(context, uid)[0] if uid != me else None
+            child = self._node(near, uid)[0] if uid != node.uid else None
             if child is None or not self._matches(child, relation):
                 continue
-            for name in child.layout.input_names(child.doc):
-                outputs = [c["output"] for c in child.layout.connections(child.doc, name) if c["job_uid"] == me]
-                used = [output for output in outputs if output in relation.names]
+            for name, connections in child.inputs.items():
+                used = [c["output"] for c in connections if c["job_uid"] == node.uid and c["output"] in relation.names]
                 if used:
-                    items = [context.layout.output_items(context.doc, output) for output in used]
-                    walk.steps.append({"juid": uid, "type": child.identity["type"], "input": name,
+                    items = [node.outputs.get(output) for output in used]
+                    walk.steps.append({"juid": uid, "type": child.type, "input": name,
                                        "num_items": None if None in items else sum(items)})
                     walk.matches.append(child)
                     break
 
     # -- their records --
 
-    def _record(self, context: JobContext, relation: Relation, walk: _Walk):
-        key = (*self._key(context, context.identity["uid"]), relation.kind)
+    def _record(self, near: JobContext, node: _Node, relation: Relation, walk: _Walk):
+        key = (*self._key(near, node.uid), relation.kind)
         if key not in self._records:
-            self._records[key] = self._make(context, relation.kind, key)
+            self._records[key] = self._make(near, node, relation.kind, key)
         record, note = self._records[key]
         if note:
-            step = next((s for s in walk.steps if s["juid"] == context.identity["uid"]), None)
+            step = next((s for s in walk.steps if s["juid"] == node.uid), None)
             if step is not None:
                 step["note"] = note
         return record
 
-    def _make(self, context: JobContext, kind, key) -> tuple:
+    def _make(self, near: JobContext, node: _Node, kind, key) -> tuple:
         if kind is None:
-            return summary(context), None
+            return summary(node, near.project["uid"]), None
         if key in self._making:
             return None, f"its {kind} record needs itself (a cycle of related specs)"
         self._making.add(key)
         self.records_made[key] += 1
         try:
+            context = self._read(near, node.uid)
             return evaluate(context, self.registry.choose(context.key, kind), self), None
         except CsxError as exc:
             return None, f"no {kind} record: {exc}"
@@ -183,11 +220,7 @@ class RelatedJobs:
             self._making.discard(key)
 
 
-def summary(context: JobContext) -> dict:
+def summary(node: _Node, puid: str) -> dict:
     """The record of a related job asked for by type, not kind: who it is and what it put out."""
-    identity, layout, doc = context.identity, context.layout, context.doc
-    return {
-        "job_info": {"puid": context.project["uid"], "juid": identity["uid"], "type": identity["type"],
-                     "status": identity["status"]},
-        "outputs": {name: layout.output_items(doc, name) for name in layout.output_names(doc)},
-    }
+    return {"job_info": {"puid": puid, "juid": node.uid, "type": node.type, "status": node.status},
+            "outputs": dict(node.outputs)}

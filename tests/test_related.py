@@ -52,11 +52,11 @@ def test_nearest_stops_at_the_first_match_on_each_branch_all_goes_on(lineage_pro
     related = RelatedJobs(registry)
     types = ("patch_ctf_estimation_multi", "patch_motion_correction_multi")
     nearest = related.walk(context, relation(job_types=types))
-    assert [c.identity["uid"] for c in nearest.matches] == ["J4"]
+    assert [node.uid for node in nearest.matches] == ["J4"]
     every = related.walk(context, relation(job_types=types, every=True))
-    assert [c.identity["uid"] for c in every.matches] == ["J4", "J3"]
+    assert [node.uid for node in every.matches] == ["J4", "J3"]
     imports = related.walk(context, relation(kind="import"))
-    assert [c.identity["uid"] for c in imports.matches] == ["J1", "J2"]
+    assert [node.uid for node in imports.matches] == ["J1", "J2"]
 
 
 def test_inputs_are_followed_in_the_order_given(lineage_projects, registry):

@@ -78,5 +78,5 @@ def test_random_graphs(tmp_path, layout, seed):
     assert bool(cycle_notes) == ("J1" in seen and last in graph["J1"][1])
     nearest = related.walk(context, Relation("r", "upstream", ("particles",), None, ("homo_refine_new",), False,
                                              tmp_path, 1))
-    assert {c.identity["uid"] for c in nearest.matches} == reachable(graph, last, "homo_refine_new")[1]
+    assert {node.uid for node in nearest.matches} == reachable(graph, last, "homo_refine_new")[1]
     assert set(related.documents_read.values()) <= {1}  # each job read once, however many paths reach it

@@ -31,7 +31,7 @@ def _explain(registry: Registry, job_dir: str):
         print(f"{spec.name}: related jobs")
         for alias, relation in spec.related.items():
             walk = related.walk(context, relation)
-            found = ", ".join(c.identity["uid"] for c in walk.matches) or "none"
+            found = ", ".join(node.uid for node in walk.matches) or "none"
             print(f"  {alias}: {relation.describe()}: {found}")
             for step in walk.steps:
                 items = f" ({step['num_items']:,} items)" if step["num_items"] is not None else ""
