@@ -179,8 +179,12 @@ class RelatedJobs:
                                "note": f"the project's jobs cannot be listed: {exc}"})
             return
         for uid in uids:
+            key = self._key(near, uid)
+            held = key in self._contexts
             child = self._node(near, uid)[0] if uid != node.uid else None
             if child is None or not self._matches(child, relation):
+                if not held:  # a scan over the whole project keeps no document it does not use
+                    self._contexts.pop(key, None)
                 continue
             for name, connections in child.inputs.items():
                 used = [c["output"] for c in connections if c["job_uid"] == node.uid and c["output"] in relation.names]

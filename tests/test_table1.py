@@ -151,3 +151,10 @@ def test_the_readme_table_is_what_the_command_prints(lineage_projects, capsys):
     start = readme.index("| Data collection and processing | P32/J10 | P32/J12 | P32/J13 |")
     code, out, err = table1(capsys, lineage_projects["P32"], "J10", "J12", "J13", fmt="markdown")
     assert readme[start:start + len(out)] == out
+
+
+def test_a_job_directory_finds_its_related_jobs_beside_it(lineage_projects, capsys):
+    by_dir = run_csx(capsys, "table1", lineage_projects["P449"] / "J10", "--format", "json")
+    by_uid = run_csx(capsys, "table1", "--project-dir", lineage_projects["P449"], "J10", "--format", "json")
+    assert by_dir == by_uid
+    assert records(by_dir[1])[0]["micrographs"]["ctf_jobs"] == ["J4"]
