@@ -7,7 +7,7 @@ from pathlib import Path
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from .errors import SpecError
-from .expressions import ExpressionSyntaxError, Expression, compile_expression, merge_dataset_fields
+from .expressions import ExpressionSyntaxError, Expression, compile_expression, merge_dataset_fields, names_under
 from .relations import Relation
 from .schemacheck import errors, located_error, shipped_schema
 from .yamllines import Located, load_located
@@ -169,6 +169,13 @@ def _load(file: Path, stop_at_first: bool):
                 declared = ", ".join(datasets) or "none"
                 problems.append(SpecError(spec_field.file, spec_field.line, spec_field.col,
                                           f"field {spec_field.name}: datasets.{alias} is not declared under datasets: "
+                                          f"(declared: {declared})"))
+    for spec_field in fields:
+        for root in ("related", "lineage"):
+            for alias in sorted(names_under(spec_field.expression, root) - set(related)):
+                declared = ", ".join(related) or "none"
+                problems.append(SpecError(spec_field.file, spec_field.line, spec_field.col,
+                                          f"field {spec_field.name}: {root}.{alias} is not declared under related: "
                                           f"(declared: {declared})"))
     if problems or is_fragment(file):
         return None, problems[:1] if stop_at_first else problems

@@ -129,3 +129,14 @@ def test_a_bad_related_declaration_is_one_located_line(tmp_path, capsys, declara
     code, out, err = run_csx(capsys, "lint", spec)
     assert code == 1
     assert out.startswith(f"{spec}:4:") and message in out
+
+
+def test_an_undeclared_related_alias_is_a_located_error(tmp_path, capsys):
+    spec = tmp_path / "mine.yaml"
+    spec.write_text("kind: table1\nmatch: {layout: v4, job_types: [homo_refine_new]}\n"
+                    "related:\n  acquisition: {upstream: [particles], kind: import}\n"
+                    "fields:\n  lineage: lineage.acquisition\n  acquisition: related.aquisition[0]\n")
+    code, out, err = run_csx(capsys, "lint", spec)
+    assert code == 1
+    assert out.splitlines()[0] == (f"{spec}:7:3: field acquisition: related.aquisition is not declared under "
+                                   "related: (declared: acquisition)")
