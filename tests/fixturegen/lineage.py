@@ -27,8 +27,8 @@ import numpy as np
 
 from .datasets import write_datasets
 from .fields import TITLES
-from .documents import INPUTS, MICROGRAPH_SLOTS, PARTICLE_SLOTS, InputSpec, project_doc, v4_job_doc, v5_job_doc
-from .outputs import PARTICLE_PASSTHROUGH, Group, Result, _iterated
+from .documents import INPUTS, MICROGRAPH_SLOTS, InputSpec, project_doc, v4_job_doc, v5_job_doc
+from .outputs import PARTICLE_PASSTHROUGH, Group, _iterated
 from .outputs_pipeline import PIPELINE_OUTPUTS, _passthrough
 from .params import COMPUTE, Param
 from .params_pipeline import PIPELINE_PARAMS, SECTIONS
