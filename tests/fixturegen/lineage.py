@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from .datasets import write_datasets
-from .fields import TITLES
 from .documents import INPUTS, MICROGRAPH_SLOTS, InputSpec, project_doc, v4_job_doc, v5_job_doc
+from .fields import TITLES
 from .outputs import PARTICLE_PASSTHROUGH, Group, _iterated
 from .outputs_pipeline import PIPELINE_OUTPUTS, _passthrough
 from .params import COMPUTE, Param
