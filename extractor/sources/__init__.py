@@ -19,9 +19,9 @@ FAST_REWRITE = re.compile(
     rb'|\{' + SPACE + rb'"\$(?:date|oid)"' + SPACE + rb":" + SPACE + rb'("[^"\\]*")' + SPACE + rb"\}"
     rb"(?=" + SPACE + rb"(?:[,\]}]|\Z))"
     rb"|(NaN|-?Infinity)")
-# What orjson cannot give exactly: an integer past 64 bits (it makes a float of it), and a `$` written as
-# an escape, which hides an extended-JSON key from the rewrite.
-EXACT_ONLY = re.compile(rb"[0-9]{19}|\\u0024")
+# What orjson cannot give exactly: an integer past 64 bits (it makes a float of it; 19 digits and more, not
+# those of a fraction), and a `$` written as an escape, which hides an extended-JSON key from the rewrite.
+EXACT_ONLY = re.compile(rb"(?<![.0-9eE])[0-9]{19,}(?![.0-9eE])|\\u0024")
 EXTENDED_OBJECT = re.compile(rb"\{" + SPACE + rb'"\$')
 # The extended values with a number in a string, and the strings the general path accepts in them.
 NUMBER_TEXT = {
