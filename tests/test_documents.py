@@ -6,6 +6,7 @@ import json
 import math
 import os
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 import extractor.sources
 from extractor.sources import DocumentError, parse_exact, parse_job_json
-from tests.helpers import run_csx
+from tests.helpers import records, run_csx
 
 # --- values --------------------------------------------------------------------------------------------------
 
@@ -202,3 +203,36 @@ def test_a_document_error_never_quotes_the_document():
     with pytest.raises(DocumentError) as caught:
         parse_job_json(b'{"password": "hunter2", "x": hunter2}')
     assert not re.search("hunter", str(caught.value))
+
+
+# --- what a record field with NaN in the document becomes -------------------------------------------------
+
+
+def _volume_stats(project: Path) -> tuple:
+    """(J329's job.json path, its document, the volume's statistics in it)."""
+    path = project / "J329" / "job.json"
+    doc = json.loads(path.read_text())
+    return path, doc, doc["spec"]["outputs"]["volume"]["latest_summary_stats"]
+
+
+def test_a_field_that_reads_nan_is_null_in_the_record(project_copy, capsys):
+    project = project_copy("P446")
+    path, doc, stats = _volume_stats(project)
+    stats.update(cfar=math.nan, guinier_bfactor=-math.inf)
+    path.write_text(json.dumps(doc, indent=4))
+    code, out, err = run_csx(capsys, "extract", project / "J329")
+    assert (code, err) == (0, [])
+    (record,) = records(out)
+    assert (record["cfar"], record["guinier_bfactor"], record["gsfsc"]) == (None, None, 2.522837574905974)
+    assert "NaN" not in out and "Infinity" not in out
+
+
+def test_a_required_field_that_reads_nan_fails_that_job_naming_the_field(project_copy, capsys):
+    project = project_copy("P446")
+    path, doc, stats = _volume_stats(project)
+    stats["fsc_info_best"]["radwn_final_A"] = math.nan
+    path.write_text(json.dumps(doc))
+    code, out, err = run_csx(capsys, "extract", project / "J329")
+    assert (code, out) == (1, "")
+    assert err[0].startswith(f"P446/J329 ({project}/J329): field gsfsc (")
+    assert "required, but" in err[0] and err[0].endswith("is null for this job")

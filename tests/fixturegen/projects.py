@@ -82,7 +82,7 @@ VARIANTS = {variant.name: variant for variant in (
     AS_SHIPPED,
     Variant("indented", job_json="indented", nonfinite_stats=True),
     Variant("shared-volume", volume_files="shared", nonfinite_stats=True),
-    Variant("v4.0-4.2", job_json="indented", volume_files="shared", v4_version="v4.2.1"),
+    Variant("indented-shared", job_json="indented", volume_files="shared"),
 )}
 
 
