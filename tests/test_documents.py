@@ -190,6 +190,19 @@ def test_fast_path_equals_general_path_on_generated_documents(value, indent, sep
     assert _fast(data) == _general(data) != ("error", None)
 
 
+# numbers as any JSON text may spell them, not only as Python's repr does
+NUMBER_TEXT = st.from_regex(r"\A-?(0|[1-9][0-9]{0,30})(\.[0-9]{1,30})?([eE][+-]?[0-9]{1,3})?\Z")
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(NUMBER_TEXT, min_size=1, max_size=6), st.booleans())
+def test_fast_path_equals_general_path_on_number_text(numbers, dated):
+    data = ("[" + ", ".join(numbers) + (', {"$date": "2025-06-02T14:01:22Z"}' if dated else "") + "]").encode()
+    fast, general = _fast(data), _general(data)
+    assert fast == general
+    assert [type(n) for n in fast[1]] == [type(n) for n in general[1]]  # 1 stays an int, 1.0 a float
+
+
 @PROPERTY_SETTINGS
 @given(VALUES, INDENTS, st.data())
 def test_fast_path_equals_general_path_on_broken_documents(value, indent, data):

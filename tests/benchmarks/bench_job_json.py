@@ -17,8 +17,7 @@ import types
 from pathlib import Path
 
 from extractor.sources import parse_exact, parse_job_json
-from tests.fixturegen import JobFixture, make_project
-from tests.fixturegen.projects import Variant
+from tests.fixturegen import JobFixture, Variant, make_project
 
 # main before job.json parsing learned whitespace-free extended JSON, NaN and exact integers
 BASELINE = "41b6125"
