@@ -29,7 +29,7 @@ def test_notebook_v4_record_of_P30_J180(reference_projects, capsys):
         },
         "gsfsc": 2.281461238861084,
         "cfar": None,
-        "guinier_bfactor": 78.3,
+        "guinier_bfactor": -78.3,
         "fsc_resolution_A": {
             "no_mask": masks["nomask"],
             "spherical": masks["sphericalmask"],

@@ -85,7 +85,7 @@ def test_j180_job_document_matches_the_notebook(reference_projects):
     assert [g["name"] for g in doc["output_result_groups"]] == ["particles", "volume", "mask"]
     assert doc["output_result_groups"][0]["num_items"] == 656974
     assert [c["name"] for c in v4_group(doc, "particles")["contains"]] == [
-        "alignments3D", "ctf", "blob", "motion", "location", "pick_stats"]
+        "blob", "ctf", "alignments3D", "motion", "location", "pick_stats"]
     assert [c["name"] for c in v4_group(doc, "volume")["contains"]] == list(VOLUME_RESULTS)
     assert [c["name"] for c in v4_group(doc, "mask")["contains"]] == ["mask_refine"]
     assert [("latest_summary_stats" in g) for g in doc["output_result_groups"]] == [False, True, False]
@@ -105,8 +105,10 @@ def test_j180_metafile_versions_and_passthrough(reference_projects):
     assert volume_map["metafiles"][0] == "J180/J180_000_volume_map.cs"
     assert volume_map["metafiles"][-1] == "J180/J180_009_volume_map.cs"
     assert volume_map["num_items"] == [1] * 10
-    assert results["particles", "alignments3D"]["metafiles"][-1] == "J180/J180_009_particles.cs"
-    for name in ("ctf", "blob", "motion", "location", "pick_stats"):
+    for name in ("blob", "ctf", "alignments3D"):
+        assert results["particles", name]["passthrough"] is False
+        assert results["particles", name]["metafiles"][-1] == "J180/J180_009_particles.cs"
+    for name in ("motion", "location", "pick_stats"):
         assert results["particles", name]["passthrough"] is True
         assert results["particles", name]["metafiles"] == ["J180/J180_passthrough_particles.cs"]
     assert results["mask", "mask_refine"]["metafiles"] == results["volume", "mask_refine"]["metafiles"]
@@ -243,7 +245,8 @@ def test_latest_fsc_info_differs_from_the_best(reference_projects):
     stats = v4_group(doc, "volume")["latest_summary_stats"]
     assert stats["fsc_info_best"]["radwn_final_A"] == 2.2814612388610840
     assert stats["fsc_info"]["radwn_final_A"] == 2.2952
-    assert stats["guinier_bfactor"] == 78.3
+    assert stats["guinier_bfactor"] == -78.3
+    assert stats["version"] == 9  # the iteration, not the CryoSPARC version
     assert "cfar" not in stats
 
 
@@ -316,8 +319,9 @@ def test_particle_datasets_are_small_and_share_uids(reference_projects):
     assert len(own) == len(passthrough) == 120
     assert own["uid"].tolist() == passthrough["uid"].tolist()
     assert set(own["alignments3D/psize_A"].tolist()) == {0.9681428670883179}
-    assert {"ctf/df1_A", "blob/path", "location/micrograph_path", "motion/path", "pick_stats/ncc_score"} <= set(
-        passthrough.fields())
+    assert {"ctf/df1_A", "blob/path", "alignments3D/pose"} <= set(own.fields())
+    assert {"location/micrograph_path", "motion/path", "pick_stats/ncc_score"} <= set(passthrough.fields())
+    assert not any(f.startswith(("ctf/", "blob/")) for f in passthrough.fields())
 
 
 def test_job_json_is_one_line_and_refinements_are_large(reference_projects):

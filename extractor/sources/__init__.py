@@ -3,28 +3,140 @@ running instance) into a JobDocument. They know file formats and clients,
 never specs."""
 
 import json
+import math
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Callable
 
-# {"$date": "..."} and {"$oid": "..."} exactly as CryoSPARC v4 writes them into job.json
-EXTENDED_STRING = re.compile(rb'\{"\$(?:date|oid)": ("[^"\\]*")\}')
+SPACE = rb"[ \t\n\r]*"  # JSON's whitespace (re's \s has two more)
+# An object whose first key starts with "$" (never inside a string: its quote would end the string), and
+# the one kind the fast path rewrites: {"$date": "..."} or {"$oid": "..."} holding a plain string, in any
+# whitespace, where a value ends (group 1: the string). Both start with a literal: the search skips ahead.
+EXTENDED_OBJECT = re.compile(rb"\{" + SPACE + rb'"\$')
+EXTENDED_STRING = re.compile(rb"\{" + SPACE + rb'"\$(?:date|oid)"' + SPACE + rb":" + SPACE + rb'("[^"\\]*")'
+                             + SPACE + rb"\}(?=" + SPACE + rb"(?:[,\]}]|\Z))")
+# Digits to "0", whatever may precede an integer (and most other bytes) to " ", the rest of a number to
+# "x": an integer of 19 digits or more, the ones that may not fit in 64 bits, is " " and 19 "0"s.
+NUMBER_SHAPES = bytes(ord("0") if b in b"0123456789" else ord("x") if b in b".eE" else ord(" ") for b in range(256))
+LONG_INTEGER = b" " + b"0" * 19
+# The extended values with a number in a string, and the strings the general path accepts in them.
+NUMBER_TEXT = {
+    "$numberLong": r"-?[0-9]+",
+    "$numberInt": r"-?[0-9]+",
+    "$numberDouble": r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|NaN|-?Infinity",
+}
+
+
+class DocumentError(ValueError):
+    """A document that is not JSON csx reads, with the 1-based line and column where known. The
+    message never quotes the document."""
+
+    def __init__(self, message: str, line: int | None = None, col: int | None = None):
+        self.message, self.line, self.col = message, line, col
+        super().__init__(message if line is None else f"line {line} column {col}: {message}")
 
 
 def parse_job_json(data: bytes):
-    """A job.json document with MongoDB extended JSON turned into plain values, as the
-    live client gives them. orjson parses a 100 KB document about twice as fast as the
-    standard library; it has no object hook, so the usual extended values are rewritten
-    in the bytes first (split on the pattern and joined: the text between matches and
-    each match's string, four times faster than re.sub), and anything else left takes
-    the general path."""
+    """A JSON document (job.json, project.json) with MongoDB extended JSON turned into plain values, as
+    the live client gives them, and every non-finite number (NaN, Infinity, 1e999) turned into None.
+    Raises DocumentError.
+
+    orjson parses a 100 KB document several times faster than the standard library but has no hooks,
+    so the usual extended values, and NaN tokens when orjson refuses the document, are rewritten in the
+    bytes first, found with searches that skip ahead (a regex that starts with a literal, bytes.find),
+    never a regex tried at every byte. Other extended JSON, and whatever orjson refuses or would not
+    give exactly, takes the general path, which gives every error its line and column."""
     import orjson
 
-    if b'"$' in data:
-        data = b"".join(EXTENDED_STRING.split(data))
-        if b'"$' in data:
-            return json.loads(data, object_hook=plain_json_object)
-    return orjson.loads(data)
+    shapes = data.translate(NUMBER_SHAPES)
+    # orjson makes a float of an integer past 64 bits; an escaped "$" would hide an extended key
+    exact_only = shapes.find(LONG_INTEGER) != -1 or shapes.startswith(LONG_INTEGER[1:]) or (
+        b"\\" in data and b"\\u0024" in data)
+    dates = None if exact_only else _plain_extended_values(data)
+    if dates is not None:
+        try:
+            return orjson.loads(_rewrite(data, dates))
+        except orjson.JSONDecodeError:
+            tokens = _nonfinite_tokens(data)  # looked for only now: most documents have none
+        if tokens:
+            try:
+                return orjson.loads(_rewrite(data, dates + tokens))
+            except orjson.JSONDecodeError:
+                pass  # a number past a double's range, or an error: the general path says which and where
+    return parse_exact(data)
+
+
+def _plain_extended_values(data: bytes) -> list | None:
+    """(start, end, its string) of each {"$date": "..."} / {"$oid": "..."}; None when the document holds
+    other extended JSON."""
+    edits = []
+    for found in EXTENDED_OBJECT.finditer(data):
+        plain = EXTENDED_STRING.match(data, found.start())
+        if plain is None:
+            return None
+        edits.append((plain.start(), plain.end(), plain[1]))
+    return edits
+
+
+def _nonfinite_tokens(data: bytes) -> list:
+    """(start, end, b"null") of each NaN, Infinity and -Infinity, in strings or not."""
+    edits = []
+    for token in (b"NaN", b"Infinity"):
+        at = data.find(token)
+        while at != -1:
+            negative = token == b"Infinity" and data[at - 1:at] == b"-"
+            edits.append((at - negative, at + len(token), b"null"))
+            at = data.find(token, at + len(token))
+    return edits
+
+
+def _rewrite(data: bytes, edits: list) -> bytes:
+    """The document with the edits made that lie outside strings. A spot is inside a string when an odd
+    number of unescaped quotes precede it."""
+    if not edits:
+        return data
+    # escaped backslashes blanked out (same length): every backslash left starts an escape
+    shadow = data.replace(b"\\\\", b"__") if b"\\" in data else None
+    pieces, kept_to, counted_to, quotes = [], 0, 0, 0
+    for start, end, replacement in sorted(edits):
+        if start < kept_to:
+            continue  # inside the string of a date just replaced
+        quotes += data.count(b'"', counted_to, start)
+        if shadow is not None:
+            quotes -= shadow.count(b'\\"', counted_to, start)
+        counted_to = start
+        if quotes % 2 == 0:
+            pieces += [data[kept_to:start], replacement]
+            kept_to = end
+    pieces.append(data[kept_to:])
+    return b"".join(pieces)
+
+
+def parse_exact(data: bytes):
+    """parse_job_json's general path: the standard library, for any JSON Python's json can write."""
+    try:
+        return json.loads(data, object_hook=plain_json_object, parse_constant=_nonfinite, parse_float=_finite)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(exc.msg, exc.lineno, exc.colno) from None
+    except UnicodeDecodeError as exc:
+        raise DocumentError(f"not UTF-8 text ({exc.reason})", *_position(data, exc.start)) from None
+    except RecursionError:
+        raise DocumentError("nested too deeply to read") from None
+    except BadExtendedValue as exc:
+        raise DocumentError(f'a {{"{exc.key}": ...}} that holds no number in a string',
+                            *_position(data, _bad_extended_value(data, exc.key))) from None
+    except ValueError:  # int() of more digits than sys.get_int_max_str_digits()
+        digits = sys.get_int_max_str_digits()
+        found = re.search(rb"[0-9]{%d}" % (digits + 1), data)
+        raise DocumentError(f"an integer of more than {digits} digits", *_position(data, found and found.start())
+                            ) from None
+
+
+class BadExtendedValue(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
 
 
 def plain_json_object(obj: dict):
@@ -33,11 +145,38 @@ def plain_json_object(obj: dict):
         (key, value), = obj.items()
         if key in ("$date", "$oid"):
             return value
-        if key in ("$numberLong", "$numberInt"):
-            return int(value)
-        if key == "$numberDouble":
-            return float(value)
+        if key in NUMBER_TEXT:
+            if not (isinstance(value, str) and re.fullmatch(NUMBER_TEXT[key], value)):
+                raise BadExtendedValue(key)
+            return _finite(value) if key == "$numberDouble" else int(value)
     return obj
+
+
+def _nonfinite(token: str) -> None:
+    """NaN, Infinity and -Infinity are no number: None, as JSON null."""
+    return None
+
+
+def _finite(text: str) -> float | None:
+    number = float(text)
+    return number if math.isfinite(number) else None  # 1e999 overflows to inf
+
+
+def _bad_extended_value(data: bytes, key: str) -> int | None:
+    """Offset of the first `"$numberLong": <value>` whose value is not a number in a string."""
+    good = re.compile(rb'"(?:' + NUMBER_TEXT[key].encode() + rb')"')
+    for found in re.finditer(b'"' + re.escape(key.encode()) + b'"' + SPACE + rb":" + SPACE, data):
+        if not good.match(data, found.end()):
+            return found.end()
+    return None
+
+
+def _position(data: bytes, offset: int | None) -> tuple:
+    """(line, column), 1-based, of a byte offset; (None, None) when there is none."""
+    if offset is None:
+        return None, None
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[line_start:offset].decode(errors="replace")) + 1
 
 
 def select_uids(requested, available) -> list:

@@ -1,12 +1,11 @@
 """Offline sources: CryoSPARC job and project directories on disk."""
 
-import json
 import re
 from functools import partial
 from pathlib import Path
 
 from ..errors import DatasetError, JobError, UsageError
-from . import JobDocument, JobHandle, parse_job_json, select_uids
+from . import DocumentError, JobDocument, JobHandle, parse_job_json, select_uids
 
 JOB_UID = re.compile(r"^J\d+$")
 
@@ -18,8 +17,9 @@ def read_json(path: Path, what: str):
         raise JobError(f"{path}: no {what} there") from exc
     except OSError as exc:
         raise JobError(f"{path}: cannot read {what}: {exc.strerror}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise JobError(f"{path}: {what} is not valid JSON ({exc}); is it truncated? re-export the job "
+    except DocumentError as exc:
+        where = f"{path}:{exc.line}:{exc.col}" if exc.line else str(path)
+        raise JobError(f"{where}: {what} is not valid JSON: {exc.message}; is it truncated? re-export the job "
                        "from CryoSPARC") from exc
 
 

@@ -25,7 +25,7 @@ GENERATION = cryosparc.__version__.split(".")[0]
 def refinements(count: int) -> list:
     layout = f"v{GENERATION}"
     return [JobFixture(f"J{100 + n}", "nonuniform_refine_new", layout=layout, box=256, psize_A=1.05,
-                       particle_count=100000 + n, iteration=5, gsfsc_A=3.0 + n / 100, guinier_bfactor=90.0,
+                       particle_count=100000 + n, iteration=5, gsfsc_A=3.0 + n / 100, guinier_bfactor=-90.0,
                        parents=(("particles", "J10", "particles"), ("volume", "J11", "volume")))
             for n in range(count)]
 

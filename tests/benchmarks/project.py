@@ -47,7 +47,7 @@ def refinement(n: int) -> JobFixture:
         box=rng.choice(BOXES), psize_A=rng.choice(PIXEL_SIZES), particle_count=rng.randrange(40_000, 900_000),
         iteration=rng.randrange(10, 26) if nonuniform else rng.randrange(8, 16),
         gsfsc_A=round(rng.uniform(2.0, 4.5), 6), cfar=round(rng.uniform(0.55, 0.9), 4) if n % 3 else None,
-        guinier_bfactor=round(rng.uniform(50, 160), 1), params_set=params,
+        guinier_bfactor=-round(rng.uniform(50, 160), 1), params_set=params,
         title="Non-uniform Refinement" if nonuniform else "Homogeneous Refinement",
         parents=(("particles", "J10", "particles"), ("volume", "J11", "volume")),
     )

@@ -1,9 +1,12 @@
-"""The .cs files of a fixture job, written with cryosparc-tools' own Dataset.
+"""The .cs and .csg files of a fixture job; the .cs written with cryosparc-tools' own Dataset.
 
 Each final metafile (see outputs.py) holds a `uid` column and the fields of
 every result that points at it. A volume metafile has one row, whose uid is
 the same in all of them; particle metafiles have at most PARTICLE_ROWS rows
 (the document's `num_items` is the real count) and share the particles' uids.
+Beside them, each output with files has a `.csg` result group (YAML: `group`,
+`results.<name>.{metafile: '>file.cs', num_items, type}`, `version`), named
+like its own metafiles (`J180/J180_009_volume.csg`).
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import yaml
 from cryosparc.dataset import Dataset
 
-from .outputs import Result, job_outputs
+from .outputs import Group, Result, iteration_stem, job_outputs
 
 if TYPE_CHECKING:
     from .projects import JobFixture
@@ -58,7 +62,7 @@ class _Writer:
         if result.type == "volume.blob" and rows > 1:  # volumes_all_classes: a row per class
             return self.class_maps()[i]
         if result.type in ("volume.blob", "template.blob"):
-            return result.final_metafile.removesuffix(".cs") + ".mrc"
+            return (result.data_stem or result.final_metafile.removesuffix(".cs")) + ".mrc"
         stem = f"{int(self.item_uids[i]) % 10**21:021d}_FoilHole_{31467 + i}_Data_{31800 + i}"
         if result.name in ("micrograph_blob", "micrograph_blob_non_dw"):
             if self.job.job_type == "import_micrographs":
@@ -120,8 +124,25 @@ class _Writer:
         return path
 
 
+def write_result_group(job: JobFixture, group: Group, project_dir: Path) -> Path | None:
+    """The output's .csg file, or None when the job did not complete or none of its results has a file."""
+    if job.status != "completed":
+        return None
+    results = {r.name: {"metafile": ">" + Path(r.final_metafile).name,
+                        "num_items": r.num_items[0 if r.passthrough else -1], "type": r.type}
+               for r in group.results if r.final_metafile is not None}
+    if not results:
+        return None
+    path = project_dir / (iteration_stem(job, group.name) + ".csg")
+    document = {"group": {"description": "", "name": group.name, "title": group.title, "type": group.type},
+                "results": results, "version": job.version}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return path
+
+
 def write_datasets(job: JobFixture, puid: str, project_dir: Path) -> list[Path]:
-    """Write the final metafile of every result of the job; returns the files written."""
+    """Write the final metafile of every result of the job and each output's .csg; returns the files written."""
     results: dict[str, dict[str, Result]] = {}  # metafile -> result name -> result
     rows: dict[str, int] = {}
     for group in job_outputs(job):
@@ -131,4 +152,6 @@ def write_datasets(job: JobFixture, puid: str, project_dir: Path) -> list[Path]:
                 one_volume = result.type == "volume.blob" and group.type != "volume_multi"
                 rows[result.final_metafile] = 1 if one_volume else min(group.num_items, PARTICLE_ROWS)
     writer = _Writer(job, puid)
-    return [writer.write(project_dir, m, list(by_name.values()), rows[m]) for m, by_name in results.items()]
+    written = [writer.write(project_dir, m, list(by_name.values()), rows[m]) for m, by_name in results.items()]
+    groups = [write_result_group(job, group, project_dir) for group in job_outputs(job)]
+    return written + [path for path in groups if path is not None]

@@ -2,7 +2,10 @@
 
 `v4_job_doc` is a v4.7.1 job.json: `params_base`/`params_spec`,
 `input_slot_groups`, `output_result_groups`/`output_results` and MongoDB
-extended-JSON dates (`{"$date": "2025-06-02T14:01:22.123Z"}`).
+extended-JSON dates (`{"$date": "2025-06-02T14:01:22.123Z"}`). For a job
+that CryoSPARC 4.0 to 4.2 ran, a volume output keeps its statistics in a
+`summary_stats` list (the iteration before the last, then the last) instead
+of `latest_summary_stats`.
 `v5_job_doc` is the same job as cryosparc-tools 5's
 `Job.model_dump(mode="json", by_alias=True)` gives it: every field of the
 model, ISO dates, `spec.params` (value in force), `spec.inputs`, `spec.outputs`.
@@ -14,7 +17,9 @@ import hashlib
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .fsc import volume_summary_stats
+from packaging.version import Version
+
+from .fsc import PREVIOUS_ITERATION_FACTOR, volume_summary_stats
 from .outputs import REFINEMENT_TYPES, Group, job_outputs
 from .params import check_params_set, params_base, params_in_force, params_secs
 
@@ -187,12 +192,22 @@ def _resolution(job: JobFixture, group: Group) -> float | None:
     return job.gsfsc_A
 
 
-def _summary_stats(job: JobFixture, group: Group) -> dict[str, Any] | None:
+def _summary_stats_list(job: JobFixture) -> bool:
+    """CryoSPARC 4.0-4.2 kept a list of summary statistics, and the auto-tightened mask's FSC."""
+    return job.layout == "v4" and Version(job.version.removeprefix("v")) < Version("4.3")
+
+
+def _summary_stats(job: JobFixture, group: Group, previous: bool = False) -> dict[str, Any] | None:
+    """The volume's statistics at the last iteration, or (`previous`) at the one before."""
     if group.type != "volume" or job.status != "completed":
         return None
     resolution = _resolution(job, group)
+    iteration = job.iteration or 0
+    if previous and resolution is not None:
+        resolution, iteration = round(resolution * PREVIOUS_ITERATION_FACTOR, 4), iteration - 1
     stats = {} if resolution is None else volume_summary_stats(
-        job.box, job.psize_A, resolution, job.layout, job.version, cfar=job.cfar, guinier_bfactor=job.guinier_bfactor)
+        job.box, job.psize_A, resolution, job.layout, iteration, cfar=job.cfar, guinier_bfactor=job.guinier_bfactor,
+        autotight=_summary_stats_list(job), nonfinite=job.nonfinite_stats)
     return {**stats, **job.stats} or None
 
 
@@ -247,7 +262,9 @@ def _v4_outputs(job: JobFixture, groups: list[Group]) -> tuple[list[dict], list[
                "description": "", "contains": contains, "passthrough": group.passthrough_input or False,
                "num_items": group.num_items, "summary": _summary(job, group)}
         stats = _summary_stats(job, group)
-        if stats is not None:
+        if stats is not None and _summary_stats_list(job):
+            doc["summary_stats"] = [_summary_stats(job, group, previous=True), stats] if job.iteration else [stats]
+        elif stats is not None:
             doc["latest_summary_stats"] = stats
         group_docs.append(doc)
     return group_docs, result_docs

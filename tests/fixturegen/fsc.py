@@ -5,7 +5,13 @@ and crosses 0.143 at its mask's resolution; the scalar `radwn_<curve>_A`
 holds that resolution. The last curve of a layout is the noise-substituted
 (corrected) one and its scalar equals `radwn_final_A`, the GSFSC. v4
 documents also hold `fsc_noisesub_raw` and `fsc_noisesub_true`, the curves the
-correction is computed from (no scalar of their own).
+correction is computed from (no scalar of their own). CryoSPARC 4.0 to 4.2 add
+`fsc_info_autotight`, the curves with the auto-tightened mask, beside
+`fsc_info_best`.
+
+With `nonfinite`, the curves hold what Python's json writes for a division by
+zero: every curve's corner shell is NaN, and the corrected curve's first shell
+(where the randomized FSC is 1) is Infinity.
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ THRESHOLD = 0.143
 # v4 also stores the two curves the noise-substituted one is computed from;
 # the phase-randomized maps decorrelate at this multiple of the GSFSC.
 RANDOMIZATION_FACTOR = 2.2
+# CryoSPARC 4.0-4.2's auto-tightened mask gives a resolution a little off the best one.
+AUTOTIGHT_FACTOR = 1.013
+# The iteration before the last, in a 4.0-4.2 document's list of summary statistics.
+PREVIOUS_ITERATION_FACTOR = 1.041
 
 
 def expected_mask_resolutions(gsfsc_A: float, layout: str) -> dict[str, float]:
@@ -50,7 +60,7 @@ def fsc_curve(box: int, psize_A: float, resolution_A: float) -> list[float]:
     return curve
 
 
-def fsc_info(box: int, psize_A: float, gsfsc_A: float, layout: str) -> dict[str, Any]:
+def fsc_info(box: int, psize_A: float, gsfsc_A: float, layout: str, nonfinite: bool = False) -> dict[str, Any]:
     """One `fsc_info` dict: N, psize, the curves, radwns and the scalars."""
     info: dict[str, Any] = {"N": box, "psize": psize_A}
     for name, res in expected_mask_resolutions(gsfsc_A, layout).items():
@@ -62,6 +72,11 @@ def fsc_info(box: int, psize_A: float, gsfsc_A: float, layout: str) -> dict[str,
             info["radwns"] = list(range(box // 2 + 1))
         info[f"radwn_{name}_A"] = res
     info["radwn_final_A"] = gsfsc_A
+    if nonfinite:
+        for key, curve in info.items():
+            if key.startswith("fsc_"):
+                info[key] = curve[:-1] + [math.nan]
+        info[f"fsc_{CURVES[layout][-1]}"][0] = math.inf
     return info
 
 
@@ -70,19 +85,24 @@ def volume_summary_stats(
     psize_A: float,
     gsfsc_A: float,
     layout: str,
-    version: str,
+    iteration: int,
     cfar: float | None = None,
     guinier_bfactor: float | None = None,
+    autotight: bool = False,
+    nonfinite: bool = False,
 ) -> dict[str, Any]:
-    """`latest_summary_stats` of a refinement's volume output."""
+    """`latest_summary_stats` of a refinement's volume output; `version` is the iteration they describe.
+    `autotight`: with CryoSPARC 4.0-4.2's `fsc_info_autotight`."""
     stats: dict[str, Any] = {}
     if cfar is not None:
         stats["cfar"] = cfar
     stats["extent"] = round(0.62 * box * psize_A, 2)
-    stats["fsc_info"] = fsc_info(box, psize_A, round(gsfsc_A * LAST_ITERATION_FACTOR, 4), layout)
-    stats["fsc_info_best"] = fsc_info(box, psize_A, gsfsc_A, layout)
+    stats["fsc_info"] = fsc_info(box, psize_A, round(gsfsc_A * LAST_ITERATION_FACTOR, 4), layout, nonfinite)
+    stats["fsc_info_best"] = fsc_info(box, psize_A, gsfsc_A, layout, nonfinite)
+    if autotight:
+        stats["fsc_info_autotight"] = fsc_info(box, psize_A, round(gsfsc_A * AUTOTIGHT_FACTOR, 4), layout, nonfinite)
     if guinier_bfactor is not None:
         stats["guinier_bfactor"] = guinier_bfactor
     stats["processed_fraction"] = 1.0
-    stats["version"] = version
+    stats["version"] = iteration
     return stats

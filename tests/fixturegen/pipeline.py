@@ -21,7 +21,7 @@ from cryosparc.dataset import Dataset
 from .datasets import CONSTANTS, _numpy_field, _seed
 from .documents import project_doc, v4_job_doc, v5_job_doc
 from .outputs import job_outputs
-from .projects import JobFixture, ProjectFixture, _write_json, make_project
+from .projects import AS_SHIPPED, JobFixture, ProjectFixture, Variant, _write_json, make_project
 
 
 def uniform(low: float, high: float):
@@ -98,13 +98,13 @@ def _pipeline_jobs(layout: str, raw_psize: float, kv: float, dose: float, mic_kv
                    title="3D Classification", parents=(("particles", "J13", "particles_class_0"),),
                    params_set={"class3D_N_K": len(class3d), "class3D_target_res": 6}),
         JobFixture("J15", "helix_refine", layout=layout, box=320, psize_A=psize, particle_count=98431 if v4 else 87120,
-                   iteration=11, gsfsc_A=3.4107 if v4 else 3.2264, guinier_bfactor=102.4 if v4 else 95.8,
+                   iteration=11, gsfsc_A=3.4107 if v4 else 3.2264, guinier_bfactor=-102.4 if v4 else -95.8,
                    cfar=None if v4 else 0.66, title="Helical Refinement",
                    parents=(("particles", "J14", "particles_class_3"), ("volume", "J14", "volume_class_3")),
                    params_set={"helical_twist_est": -27.7, "helical_rise_est": 9.46} if v4
                    else {"helical_twist_est": -25.7, "helical_rise_est": 8.79, "refine_symmetry": "C1"}, stats=helical),
         JobFixture("J16", "homo_reconstruct", **binned, particle_count=hetero[0], gsfsc_A=3.7912 if v4 else 3.6583,
-                   guinier_bfactor=118.0, cfar=None if v4 else 0.72, title="Homogeneous Reconstruction Only",
+                   guinier_bfactor=-118.0, cfar=None if v4 else 0.72, title="Homogeneous Reconstruction Only",
                    parents=(("particles", "J13", "particles_class_0"),)),
         JobFixture("J17", "sharpen", **binned, title="Sharpening Tools", parents=(("volume", "J16", "volume"),),
                    params_set={"sharpen_bfactor": -85 if v4 else -72.5}),
@@ -132,9 +132,10 @@ PIPELINE_PROJECTS: dict[str, ProjectFixture] = {
 }
 
 
-def make_pipeline_projects(root: Path) -> dict[str, Path]:
+def make_pipeline_projects(root: Path, variant: Variant = AS_SHIPPED) -> dict[str, Path]:
     """Write every pipeline project under root; returns puid -> project directory."""
-    return {puid: make_project(root, p.puid, p.title, p.jobs, p.dirname) for puid, p in PIPELINE_PROJECTS.items()}
+    return {puid: make_project(root, p.puid, p.title, p.jobs, p.dirname, variant)
+            for puid, p in PIPELINE_PROJECTS.items()}
 
 
 LARGE_CTF_JOB = JobFixture("J1", "patch_ctf_estimation_multi", layout="v5", exposure_count=1_000_000, psize_A=0.83,

@@ -1,14 +1,20 @@
 """Project folders shaped like CryoSPARC's, and the reference projects.
 
 A project folder holds `project.json` and one folder per job with its
-`job.json` (one line, as CryoSPARC writes it) and the final metafile of each
-output result. The maps themselves (.mrc) are not written.
+`job.json` (one line, or indented: CryoSPARC writes both), the final metafile
+of each output result and a `.csg` file per output. The maps themselves
+(.mrc) are not written.
+
+A Variant writes the same projects in another shape real CryoSPARC files take:
+indented job.json, NaN/Infinity in the summary statistics, one shared volume
+.cs, or the documents of CryoSPARC 4.0 to 4.2. Whatever the variant, a spec
+must read the same facts.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +49,9 @@ class JobFixture:
     # (rng, dataset) -> column, called in field order
     values: dict[str, Any] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)  # latest_summary_stats keys the job adds (helical, locres)
+    job_json: str = "compact"  # "compact": one line; "indented": 4 spaces, extended JSON over several lines
+    volume_files: str = "per-result"  # "per-result": a .cs per volume result; "shared": one J<N>_<iter>_volume.cs
+    nonfinite_stats: bool = False  # NaN and Infinity tokens in the volume's summary statistics (no spec reads them)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "version", self.version or DEFAULT_VERSIONS[self.layout])
@@ -50,6 +59,31 @@ class JobFixture:
     @property
     def uid_num(self) -> int:
         return int(self.uid[1:])
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A shape of real CryoSPARC files, applied to every job of a project."""
+
+    name: str
+    job_json: str = "compact"
+    volume_files: str = "per-result"
+    nonfinite_stats: bool = False
+    v4_version: str | None = None  # e.g. "v4.2.1": the v4 jobs as that version wrote them
+
+    def apply(self, job: JobFixture) -> JobFixture:
+        version = self.v4_version if self.v4_version and job.layout == "v4" else job.version
+        return replace(job, job_json=self.job_json, volume_files=self.volume_files,
+                       nonfinite_stats=self.nonfinite_stats, version=version)
+
+
+AS_SHIPPED = Variant("as-shipped")
+VARIANTS = {variant.name: variant for variant in (
+    AS_SHIPPED,
+    Variant("indented", job_json="indented", nonfinite_stats=True),
+    Variant("shared-volume", volume_files="shared", nonfinite_stats=True),
+    Variant("indented-shared", job_json="indented", volume_files="shared"),
+)}
 
 
 @dataclass
@@ -60,22 +94,24 @@ class ProjectFixture:
     dirname: str | None = None
 
 
-def _write_json(path: Path, doc: dict[str, Any]) -> None:
+def _write_json(path: Path, doc: dict[str, Any], style: str = "compact") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w") as f:
-        json.dump(doc, f)
+        json.dump(doc, f, indent=4 if style == "indented" else None)
 
 
-def make_project(root: Path, puid: str, title: str, jobs: list[JobFixture], dirname: str | None = None) -> Path:
-    """Write `<root>/<dirname or puid>/` with project.json and every job's folder."""
+def make_project(root: Path, puid: str, title: str, jobs: list[JobFixture], dirname: str | None = None,
+                 variant: Variant = AS_SHIPPED) -> Path:
+    """Write `<root>/<dirname or puid>/` with project.json and every job's folder, in the variant's shape."""
+    jobs = [variant.apply(job) for job in jobs]
     layouts = {job.layout for job in jobs}
     if len(layouts) != 1:
         raise ValueError(f"{puid}: jobs of one project share a layout, got {sorted(layouts)}")
     project_dir = Path(root) / (dirname or puid)
-    _write_json(project_dir / "project.json", project_doc(puid, title, dirname or puid, jobs))
+    _write_json(project_dir / "project.json", project_doc(puid, title, dirname or puid, jobs), variant.job_json)
     for job in jobs:
         doc = v4_job_doc(job, puid) if job.layout == "v4" else v5_job_doc(job, puid)
-        _write_json(project_dir / job.uid / "job.json", doc)
+        _write_json(project_dir / job.uid / "job.json", doc, job.job_json)
         write_datasets(job, puid, project_dir)
     return project_dir
 
@@ -99,16 +135,16 @@ P30_JOBS = [
     JobFixture("J2", "patch_ctf_estimation_multi", **P30_MOVIES, title="Patch CTF Estimation",
                parents=(("exposures", "J1", "imported_movies"),)),
     _refinement("J180", "nonuniform_refine_new", **P30_MAPS, particle_count=656974, iteration=9,
-                gsfsc_A=2.2814612388610840, guinier_bfactor=78.3, title="Non-uniform Refinement",
+                gsfsc_A=2.2814612388610840, guinier_bfactor=-78.3, title="Non-uniform Refinement",
                 volume_uid=802514353316584297, params_set={"refine_num_final_iterations": 1}),
     _refinement("J181", "homo_refine_new", **P30_MAPS, particle_count=656974, iteration=7,
-                gsfsc_A=2.6035172939300537, guinier_bfactor=91.7, title="Homogeneous Refinement C2",
+                gsfsc_A=2.6035172939300537, guinier_bfactor=-91.7, title="Homogeneous Refinement C2",
                 params_set={"refine_symmetry": "C2", "refine_defocus_refine": True, "refine_ctf_global_refine": True}),
     JobFixture("J182", "homo_reconstruct", **P30_MAPS, particle_count=656974, gsfsc_A=2.3190743923187256,
-               guinier_bfactor=80.2, title="Homogeneous Reconstruction Only",
+               guinier_bfactor=-80.2, title="Homogeneous Reconstruction Only",
                parents=(("particles", "J180", "particles"),)),
     _refinement("J183", "new_local_refine", **P30_MAPS, particle_count=656974, iteration=12,
-                gsfsc_A=2.7412354946136475, guinier_bfactor=95.4, title="Local Refinement TM domain",
+                gsfsc_A=2.7412354946136475, guinier_bfactor=-95.4, title="Local Refinement TM domain",
                 params_set={"use_alignment_prior": True, "refine_relax_symmetry": "none"}),
     _refinement("J184", "nonuniform_refine_new", **P30_MAPS, status="failed", particle_count=656974,
                 iteration=4, title="Non-uniform Refinement (failed)", params_set={"compute_use_ssd": False}),
@@ -119,16 +155,16 @@ P446_JOBS = [
                params_set={"blob_paths": "/bulk2/raw/transporter/*.eer", "psize_A": 0.6216474771499634,
                            "accel_kv": 300, "cs_mm": 2.7, "total_dose_e_per_A2": 50}),
     _refinement("J66", "homo_refine_new", **P446_MAPS, particle_count=512003, iteration=6,
-                gsfsc_A=3.0527474880218506, cfar=0.71, guinier_bfactor=104.6, title="Homogeneous Refinement C3",
+                gsfsc_A=3.0527474880218506, cfar=0.71, guinier_bfactor=-104.6, title="Homogeneous Refinement C3",
                 params_set={"refine_symmetry": "C3"}),
     _refinement("J329", "nonuniform_refine_new", **P446_MAPS, particle_count=440847, iteration=8,
-                gsfsc_A=2.522837574905974, cfar=0.8075670003890991, guinier_bfactor=86.15,
+                gsfsc_A=2.522837574905974, cfar=0.8075670003890991, guinier_bfactor=-82.71,
                 title="Non-uniform Refinement", params_set={"refine_gs_resplit": False}),
     JobFixture("J330", "homo_reconstruct", **P446_MAPS, particle_count=440847, gsfsc_A=2.5731523036956787,
-               cfar=0.79, guinier_bfactor=88.0, title="Homogeneous Reconstruction Only",
+               cfar=0.79, guinier_bfactor=-88.0, title="Homogeneous Reconstruction Only",
                parents=(("particles", "J329", "particles"),)),
     _refinement("J331", "new_local_refine", **P446_MAPS, particle_count=440847, iteration=10,
-                gsfsc_A=2.98104190826416, cfar=0.74, guinier_bfactor=97.2, title="Local Refinement",
+                gsfsc_A=2.98104190826416, cfar=0.74, guinier_bfactor=-97.2, title="Local Refinement",
                 params_set={"refine_symmetry": "C3", "refine_relax_symmetry": "marginalization"}),
     _refinement("J332", "nonuniform_refine_new", **P446_MAPS, status="failed", particle_count=440847,
                 iteration=2, title="Non-uniform Refinement (failed)"),
@@ -143,8 +179,8 @@ REFERENCE_PROJECTS: dict[str, ProjectFixture] = {
 }
 
 
-def make_reference_projects(root: Path) -> dict[str, Path]:
+def make_reference_projects(root: Path, variant: Variant = AS_SHIPPED) -> dict[str, Path]:
     """Write every reference project under root; returns puid -> project directory."""
     return {
-        puid: make_project(root, p.puid, p.title, p.jobs, p.dirname) for puid, p in REFERENCE_PROJECTS.items()
+        puid: make_project(root, p.puid, p.title, p.jobs, p.dirname, variant) for puid, p in REFERENCE_PROJECTS.items()
     }
