@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..uids import is_job_uid, uid_number
+
 # {"$date": "..."} and {"$oid": "..."} exactly as CryoSPARC v4 writes them into job.json
 EXTENDED_STRING = re.compile(rb'\{"\$(?:date|oid)": ("[^"\\]*")\}')
 
@@ -45,9 +47,10 @@ def select_uids(requested, available) -> list:
     selected = []
     for item in requested:
         first, _, last = item.partition("-")
-        if last and first[1:].isdigit() and last.lstrip("J").isdigit():
-            low, high = int(first[1:]), int(last.lstrip("J"))
-            selected += [uid for uid in available if low <= int(uid[1:]) <= high]
+        last = last if last.startswith("J") else f"J{last}"
+        if is_job_uid(first) and is_job_uid(last):
+            low, high = uid_number(first), uid_number(last)
+            selected += [uid for uid in available if low <= uid_number(uid) <= high]
         else:
             selected.append(item)
     return list(dict.fromkeys(selected))
@@ -64,6 +67,7 @@ class JobDocument:
     source: dict  # what `source` means in expressions: where the record came from
     # (project-relative .cs path, fields or None, prefixes or None) -> cryosparc Dataset
     load_dataset: Callable = field(repr=False, default=None)
+    uid: str | None = None  # the job uid the document must have: its directory's name, the uid asked for
 
 
 @dataclass
