@@ -50,7 +50,7 @@ def select_uids(requested, available) -> list:
         last = last if last.startswith("J") else f"J{last}"
         if is_job_uid(first) and is_job_uid(last):
             low, high = uid_number(first), uid_number(last)
-            selected += [uid for uid in available if low <= uid_number(uid) <= high]
+            selected += [uid for uid in available if is_job_uid(uid) and low <= uid_number(uid) <= high]
         else:
             selected.append(item)
     return list(dict.fromkeys(selected))
