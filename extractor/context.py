@@ -77,7 +77,7 @@ class JobContext:
                            "(P followed by digits)")
         expected_uid, expected_puid = self.document.uid, self.document.project.get("uid")
         if expected_uid is not None and uid != expected_uid:
-            raise JobError(f"{self.origin}: its document is job {uid}, not {shown(expected_uid)}; csx files a "
+            raise JobError(f"{self.origin}: its document is job {uid}, not {expected_uid}; csx files a "
                            "record only under the job's own uid")
         if expected_puid is not None and puid != expected_puid:
             raise JobError(f"{self.origin}: its document is of project {puid}, not {expected_puid}; csx files a "

@@ -21,7 +21,11 @@ class AtomicFile:
 
     def commit(self):
         self.stream.close()
-        os.replace(self.temporary, self.target)
+        try:
+            os.replace(self.temporary, self.target)
+        except BaseException:  # e.g. a target name the file system refuses: leave nothing behind
+            Path(self.temporary).unlink(missing_ok=True)
+            raise
 
     def abort(self):
         self.stream.close()
