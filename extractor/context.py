@@ -66,7 +66,7 @@ class JobContext:
         for key, types in IDENTITY_TYPES.items():
             value = identity.get(key)
             if not isinstance(value, types) or isinstance(value, bool):
-                wanted = "a string" if types[0] is str else "a string or null"
+                wanted = "a string or null" if type(None) in types else "a string"
                 raise JobError(f"{self.origin}: the job's {key} ({self.layout.identity[key].expression}) is "
                                f"{json_type(value)}, not {wanted}")
         uid, puid = identity["uid"], identity["project_uid"]
@@ -88,7 +88,7 @@ class JobContext:
         return self.layout.param(self.doc, name)
 
     def output_names(self) -> list:
-        names = self._read("the job's outputs", self.layout.output_names)
+        names = self._read(f"the job's outputs ({self.layout.outputs.expression})", self.layout.output_names)
         if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
             raise JobError(f"{self.origin}: the job's outputs ({self.layout.outputs.expression}) are not a list "
                            "of names")
@@ -113,13 +113,15 @@ class JobContext:
 def _check_result(result, where: str):
     if not isinstance(result, dict):
         raise JobError(f"{where}: a result is {json_type(result)}, not an object")
-    name, metafiles = result.get("name"), result.get("metafiles")
+    name, metafiles, passthrough = result.get("name"), result.get("metafiles"), result.get("passthrough")
     if not isinstance(name, str):
         raise JobError(f"{where}: a result's name is {json_type(name)}, not a string")
-    if metafiles is not None and (not isinstance(metafiles, list)
-                                  or not all(isinstance(file, str) for file in metafiles)):
-        raise JobError(f"{where}: the metafiles of result {shown(name)} are {json_type(metafiles)}, not a list "
-                       "of file names")
-    if not isinstance(result.get("passthrough"), (bool, type(None))):
-        raise JobError(f"{where}: the passthrough of result {shown(name)} is {json_type(result['passthrough'])}, "
-                       "not true or false")
+    if not isinstance(metafiles, (list, type(None))):
+        raise JobError(f"{where}: the metafiles of result {shown(name)} are {json_type(metafiles)}, not a list of "
+                       "file names")
+    for metafile in metafiles or ():
+        if not isinstance(metafile, str):
+            raise JobError(f"{where}: a metafile of result {shown(name)} is {json_type(metafile)}, not a file name")
+    if not isinstance(passthrough, (bool, type(None))):
+        raise JobError(f"{where}: the passthrough of result {shown(name)} is {json_type(passthrough)}, not true "
+                       "or false")
