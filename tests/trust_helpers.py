@@ -52,7 +52,11 @@ def csx(capsys, workdir: Path, *args) -> Result:
     """`csx ARGS` with `workdir` as the current folder. Checks that it neither hangs nor shows a traceback,
     and that it writes nothing under `workdir` but record files in workdir/out (when -o names it)."""
     out_dir = workdir / "out"
-    before = tree(workdir)
+
+    def outside():
+        return {path: info for path, info in tree(workdir).items() if out_dir not in (path, *path.parents)}
+
+    before = outside()
     cwd = os.getcwd()
     os.chdir(workdir)
     try:
@@ -60,13 +64,12 @@ def csx(capsys, workdir: Path, *args) -> Result:
             code, out, err = run_csx(capsys, *args)
     finally:
         os.chdir(cwd)
-    after = {path: info for path, info in tree(workdir).items() if out_dir not in (path, *path.parents)}
-    assert after == before, "csx changed files outside its output folder"
+    assert outside() == before, "csx changed files outside its output folder"
     assert not any("Traceback" in line for line in err), err
     written = {}
     if out_dir.is_dir():
-        written = {path.name: json.loads(path.read_text()) for path in out_dir.iterdir()}
-        assert all(name.endswith(".json") and not name.startswith(".") for name in written), sorted(written)
+        assert not [path.name for path in out_dir.iterdir() if path.name.startswith(".")], "a temporary file is left"
+        written = {path.name: json.loads(path.read_text()) for path in out_dir.glob("*.json")}
     return Result(code, out, err, written)
 
 
