@@ -98,8 +98,11 @@ class JobContext:
         """[{name, metafiles, passthrough}] of one output, each checked; DatasetError when there is no such output."""
         results = self._read(f"output {output!r}", self.layout.results_of, output)
         if not results:
-            outputs = ", ".join(self.output_names()) or "none"
-            raise DatasetError(f"{self.origin}: the job has no output {output!r} (its outputs: {outputs})")
+            names = self.output_names()
+            if output in names:
+                raise DatasetError(f"{self.origin}: output {output!r} lists no results")
+            raise DatasetError(f"{self.origin}: the job has no output {output!r} (its outputs: "
+                               f"{', '.join(names) or 'none'})")
         if not isinstance(results, list):
             raise JobError(f"{self.origin}: the results of output {output!r} are {json_type(results)}, not a list")
         for result in results:

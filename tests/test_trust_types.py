@@ -145,7 +145,7 @@ def test_v4_output_result_groups_an_object(p30, tmp_path, capsys):
 def test_v4_output_results_an_object(p30, tmp_path, capsys):
     edit(p30 / "J180" / "job.json", lambda doc: doc.update(output_results={"volume": doc["output_results"]}))
     line = run_one_bad_job(capsys, tmp_path, p30, "J180", "J181")
-    assert line == f"P30/J180 ({p30}/J180): the job has no output 'volume' (its outputs: particles, volume, mask)"
+    assert line == f"P30/J180 ({p30}/J180): output 'volume' lists no results"
 
 
 def test_a_gsfsc_that_is_text(p30, tmp_path, capsys):
@@ -205,3 +205,10 @@ def test_nesting_past_what_the_parser_reads_is_one_line(p30, tmp_path, capsys):
     (p30 / "J180" / "job.json").write_text(text)
     line = run_one_bad_job(capsys, tmp_path, p30, "J180", "J181")
     assert line.startswith(f"{p30}/J180/job.json: job.json ")
+
+
+@pytest.mark.parametrize("value", [[], {}, "map", 3])
+def test_v5_results_that_list_nothing(p446, tmp_path, capsys, value):
+    edit(p446 / "J329" / "job.json", lambda doc: doc["spec"]["outputs"]["volume"].update(results=value))
+    line = run_one_bad_job(capsys, tmp_path, p446, "J329", "J66")
+    assert line == f"P446/J329 ({p446}/J329): output 'volume' lists no results"
