@@ -212,3 +212,11 @@ def test_v5_results_that_list_nothing(p446, tmp_path, capsys, value):
     edit(p446 / "J329" / "job.json", lambda doc: doc["spec"]["outputs"]["volume"].update(results=value))
     line = run_one_bad_job(capsys, tmp_path, p446, "J329", "J66")
     assert line == f"P446/J329 ({p446}/J329): output 'volume' lists no results"
+
+
+def test_a_document_that_breaks_csx_unforeseen_fails_that_job_only(p30, tmp_path, capsys):
+    # a $numberLong that is no number: whichever way the parser words it, the job fails alone, by name
+    job_json = p30 / "J180" / "job.json"
+    job_json.write_text(job_json.read_text().replace('"uid": "J180"', '"uid": "J180", "n": {"$numberLong": "ten"}', 1))
+    line = run_one_bad_job(capsys, tmp_path, p30, "J180", "J181")
+    assert "J180" in line

@@ -97,3 +97,10 @@ def reopenable(file):
     it whole), or the open file itself where the system has no such path."""
     path = _PROC_FD / str(file.fileno())
     return str(path) if path.exists() else file
+
+
+def unreadable_dataset(where: str, exc: Exception) -> str:
+    """Why a dataset could not be read, in words of csx's own: the reader's message may quote the
+    file's first bytes, which are not shown."""
+    return (f"{where}: not a CryoSPARC dataset (.cs) file, or a damaged one "
+            f"({type(exc.__cause__ or exc).__name__})")

@@ -8,7 +8,7 @@ from ..errors import DatasetError, JobError, UsageError, shown
 from ..uids import is_job_uid, is_project_uid, uid_number
 from . import JobDocument, JobHandle, parse_job_json, select_uids
 from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, open_regular, opened_path, read_regular, reopenable,
-                            resolved_inside)
+                            resolved_inside, unreadable_dataset)
 
 
 def read_json(path: Path, what: str):
@@ -76,10 +76,8 @@ def _dataset_loader(project_dir: Path, origin: str):
         except OSError as exc:
             raise DatasetError(f"{subject}: cannot read it: {exc.strerror}") from exc
         except DatasetLoadError as exc:
-            # the reader's own message may quote the file's first bytes: name only what went wrong
-            cause = type(exc.__cause__ or exc).__name__
-            raise DatasetError(f"{origin}: cannot read dataset {_path_text(relative)}: not a CryoSPARC dataset "
-                               f"(.cs) file, or a damaged one ({cause})") from exc
+            raise DatasetError(unreadable_dataset(f"{origin}: cannot read dataset {_path_text(relative)}",
+                                                  exc)) from exc
 
     return load
 

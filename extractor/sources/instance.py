@@ -15,6 +15,7 @@ from ..errors import DatasetError, JobError, UsageError, shown
 from ..redaction import register_secret
 from ..uids import is_job_uid, uid_number
 from . import JobDocument, JobHandle, select_uids
+from .checked_files import unreadable_dataset
 from .clients import GENERATIONS
 
 ENVIRONMENT = {
@@ -182,7 +183,7 @@ class Instance:
         try:
             return Dataset.load(io.BytesIO(data), fields=fields, prefixes=prefixes)
         except DatasetLoadError as exc:
-            raise DatasetError(f"{origin}: cannot read dataset {relative}: {exc.__cause__ or exc}") from exc
+            raise DatasetError(unreadable_dataset(f"{origin}: cannot read dataset {relative}", exc)) from exc
 
 
 def instance_handles(instance: Instance, puid: str, job_uids=(), all_jobs=False, types=(), statuses=()) -> list:
