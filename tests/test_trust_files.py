@@ -107,9 +107,8 @@ def test_a_metafile_that_is_dev_zero(p30, tmp_path, capsys):
     (p30 / "J180" / "J180_009_volume_map.cs").symlink_to("/dev/zero")
     result = extract(capsys, tmp_path, p30 / "J180")
     assert (result.code, result.written) == (1, {})
-    # /dev/zero is outside the project: refused before it is even opened
-    assert result.err == [f"P30/J180 ({p30}/J180): metafile J180/J180_009_volume_map.cs is outside the project "
-                          f"directory {p30} (it resolves to /dev/zero); csx reads only files of the project"]
+    assert result.err == [f"P30/J180 ({p30}/J180): dataset J180/J180_009_volume_map.cs is a character device, "
+                          "not a regular file"]
 
 
 def _point_metafile(project, juid, suffix, new_path):
@@ -206,3 +205,16 @@ def test_a_metafile_name_with_a_nul_byte(p30, tmp_path, capsys):
     result = extract(capsys, tmp_path, p30 / "J180")
     assert (result.code, result.written) == (1, {})
     assert result.err == [f"P30/J180 ({p30}/J180): metafile 'J180/map\\x00.cs' is not a file name"]
+
+
+def test_a_metafile_through_a_directory_symlink_and_back_up_is_refused(p30, tmp_path, capsys):
+    # J180/deep/.. is, to the system, the parent of where `deep` points, not J180: text alone cannot tell
+    (tmp_path / "far" / "away").mkdir(parents=True)
+    (tmp_path / "far" / "outside.cs").write_bytes((p30 / "J180" / "J180_009_volume_map.cs").read_bytes())
+    (p30 / "J180" / "deep").symlink_to(tmp_path / "far" / "away")
+    _point_metafile(p30, "J180", "_volume_map.cs", "J180/deep/../outside.cs")
+    result = extract(capsys, tmp_path, p30 / "J180")
+    assert (result.code, result.written) == (1, {})
+    assert result.err == [f"P30/J180 ({p30}/J180): metafile J180/deep/../outside.cs is outside the project "
+                          f"directory {p30} (it resolves to {tmp_path}/far/outside.cs); csx reads only files of the "
+                          "project"]

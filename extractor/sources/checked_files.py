@@ -9,6 +9,7 @@ file is, never what it holds.
 
 import errno
 import os
+import posixpath
 import stat
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 # where an open descriptor's real path can be read, and reopened without a path lookup (Linux)
 _PROC_FD = Path("/proc/self/fd")
+_HAS_PROC_FD = _PROC_FD.is_dir()
 
 
 def _kind(mode: int) -> str:
@@ -75,28 +77,27 @@ def read_regular(path, subject: str, limit: int, error) -> bytes:
     return data
 
 
-def resolved_inside(root: Path, relative: str) -> tuple:
-    """(`relative` under `root` with every symlink resolved, whether that stays inside `root`).
+def lexically_inside(directory: str, relative: str) -> tuple:
+    """(`relative` joined to `directory` with `.` and `..` worked out, whether that stays inside `directory`).
 
-    `root` must be resolved already: a project directory often sits behind a symlink itself.
-    """
-    target = (root / relative).resolve()
-    return target, target.is_relative_to(root)
+    The cheap first check, before opening: `../` and absolute paths. Symlinks are checked on the
+    opened file (opened_path)."""
+    joined = posixpath.normpath(posixpath.join(directory, relative))
+    return joined, joined.startswith(directory.rstrip("/") + "/")
 
 
-def opened_path(file) -> Path | None:
-    """Where an open file really is, read from its descriptor; None where the system cannot say."""
-    try:
+def opened_path(file) -> Path:
+    """Where an open file really is, every symlink resolved: read from its descriptor where the
+    system can say (Linux), so nothing can be swapped in after the check; else from its name."""
+    if _HAS_PROC_FD:
         return Path(os.readlink(_PROC_FD / str(file.fileno())))
-    except OSError:
-        return None
+    return Path(file.name).resolve()
 
 
 def reopenable(file):
     """A path that opens this very file again (so a reader can map it into memory rather than read
     it whole), or the open file itself where the system has no such path."""
-    path = _PROC_FD / str(file.fileno())
-    return str(path) if path.exists() else file
+    return str(_PROC_FD / str(file.fileno())) if _HAS_PROC_FD else file
 
 
 def unreadable_dataset(where: str, exc: Exception) -> str:

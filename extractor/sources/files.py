@@ -7,8 +7,8 @@ from pathlib import Path
 from ..errors import DatasetError, JobError, UsageError, shown
 from ..uids import is_job_uid, is_project_uid, uid_number
 from . import JobDocument, JobHandle, parse_job_json, select_uids
-from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, open_regular, opened_path, read_regular, reopenable,
-                            resolved_inside, unreadable_dataset)
+from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, lexically_inside, open_regular, opened_path,
+                            read_regular, reopenable, unreadable_dataset)
 
 
 def read_json(path: Path, what: str):
@@ -57,18 +57,20 @@ def _dataset_loader(project_dir: Path, origin: str):
         from cryosparc.dataset import Dataset
         from cryosparc.errors import DatasetLoadError
 
-        if not root:
-            root.append(project_dir.resolve())
         subject = f"{origin}: dataset {_path_text(relative)}"
         if "\0" in relative:
             raise DatasetError(f"{origin}: metafile {shown(relative)} is not a file name")
-        path, inside = resolved_inside(root[0], relative)
-        if not inside:
-            raise DatasetError(_outside(origin, relative, project_dir, path))
+        normalized, inside = lexically_inside(str(project_dir), relative)
+        if not inside:  # ../ or an absolute path: refused before anything is opened
+            raise DatasetError(_outside(origin, relative, project_dir, normalized))
+        if not root:
+            root.append(project_dir.resolve())
         try:
-            with open_regular(path, subject, DATASET_LIMIT, DatasetError) as file:
+            # opened as the system resolves the name (a symlink's `..` is the parent of its target),
+            # then checked where it really is: a file out of the project is refused before a byte is read
+            with open_regular(project_dir / relative, subject, DATASET_LIMIT, DatasetError) as file:
                 really = opened_path(file)
-                if really is not None and not really.is_relative_to(root[0]):  # swapped for a symlink meanwhile
+                if not really.is_relative_to(root[0]):
                     raise DatasetError(_outside(origin, relative, project_dir, really))
                 return Dataset.load(reopenable(file), fields=fields, prefixes=prefixes)
         except FileNotFoundError as exc:
