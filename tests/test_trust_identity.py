@@ -50,7 +50,8 @@ def test_the_real_job_keeps_its_record_when_a_copy_of_it_sits_elsewhere(p30, tmp
 
 
 @pytest.mark.parametrize("uid, shown", [("J180\n", "'J180\\n'"), ("J 180", "'J 180'"), ("j180", "'j180'"),
-                                        ("J١٨٠", "'J١٨٠'"), ("", "''")])
+                                        ("J١٨٠", "'J١٨٠'"), ("", "''"),
+                                        ("../../../evil", "'../../../evil'")])
 def test_a_uid_must_be_J_and_digits_exactly(p30, tmp_path, capsys, uid, shown):
     _edit(p30 / "J180" / "job.json", uid=uid)
     result = extract(capsys, tmp_path, "--project-dir", p30, "J180", "J181")
