@@ -220,3 +220,16 @@ def test_a_document_that_breaks_csx_unforeseen_fails_that_job_only(p30, tmp_path
     job_json.write_text(job_json.read_text().replace('"uid": "J180"', '"uid": "J180", "n": {"$numberLong": "ten"}', 1))
     line = run_one_bad_job(capsys, tmp_path, p30, "J180", "J181")
     assert "J180" in line
+
+
+def test_a_layout_whose_detect_fails_on_a_document_names_it(p30, tmp_path, capsys):
+    layouts = tmp_path / "myspecs" / "layouts"
+    layouts.mkdir(parents=True)
+    shipped = (specs_dir() / "layouts" / "v5.yaml").read_text()
+    (layouts / "v6.yaml").write_text(shipped.replace("layout: v5", "layout: v6").replace(
+        "detect: job.spec.type", "detect: \"keys(job.spec)[?@ == 'type6']\""))
+    result = extract(capsys, tmp_path, "--specs", tmp_path / "myspecs", p30 / "J180", p30 / "J181")
+    assert (result.code, result.written) == (1, {})
+    assert result.err == [f"P30/{job} ({p30}/{job}): layout v6 cannot tell whether it fits: `keys(job.spec)"
+                          "[?@ == 'type6']` fails on this document (keys() takes object, not null; "
+                          f"{layouts}/v6.yaml)" for job in ("J180", "J181")]
