@@ -199,3 +199,13 @@ def test_the_file_writer_refuses_a_non_finite_number_and_leaves_nothing(tmp_path
     with pytest.raises(RecordWriteError, match=r"^P30/J180: its record holds NaN"):
         sink.write(Outcome("P30/J180", record={"kind": "map-info", "curve": [0.5, math.nan]}))
     assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize("value", [b"J180/map.mrc", 1 + 2j])
+def test_the_json_writers_refuse_a_value_json_has_no_type_for(tmp_path, value):
+    outcome = Outcome("P30/J180", record={"kind": "map-info", "paths": {"map": value}})
+    for sink in (JsonLinesSink(stream=open(tmp_path / "stdout", "w")), DirectorySink(tmp_path / "out")):
+        with pytest.raises(RecordWriteError, match=r"^P30/J180: its record holds a value JSON has no type for; "
+                                                   r"not written$"):
+            sink.write(outcome)
+    assert (tmp_path / "stdout").read_text() == "" and list((tmp_path / "out").iterdir()) == []

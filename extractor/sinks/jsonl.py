@@ -14,6 +14,9 @@ def record_json(outcome, indent=None) -> str:
     except ValueError as exc:  # NaN or infinity; an integer of more digits than Python writes
         raise RecordWriteError(f"{outcome.label}: its record holds NaN, an infinity or an integer too long "
                                "to write as JSON; not written") from exc
+    except TypeError as exc:  # bytes or a complex number from a dataset column, under --no-validate
+        raise RecordWriteError(f"{outcome.label}: its record holds a value JSON has no type for; not "
+                               "written") from exc
 
 
 class JsonLinesSink:
