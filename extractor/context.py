@@ -17,14 +17,14 @@ from .registry import JobKey
 from .sources import JobDocument
 from .uids import is_job_uid, is_project_uid
 
-# identity key -> the types its value may have
+# identity key -> the types its value may have, and their name in messages
 IDENTITY_TYPES = {
-    "uid": (str,),
-    "project_uid": (str,),
-    "type": (str,),
-    "status": (str,),
-    "version": (str, type(None)),
-    "updated": (str, int, float, type(None)),  # a date, or the milliseconds of one
+    "uid": ((str,), "a string"),
+    "project_uid": ((str,), "a string"),
+    "type": ((str,), "a string"),
+    "status": ((str,), "a string"),
+    "version": ((str, type(None)), "a string or null"),
+    "updated": ((str, int, float, type(None)), "a date or null"),  # a date, or the milliseconds of one
 }
 
 
@@ -63,10 +63,9 @@ class JobContext:
 
     def _identity(self) -> dict:
         identity = self._read("the job's identity", self.layout.identify)
-        for key, types in IDENTITY_TYPES.items():
+        for key, (types, wanted) in IDENTITY_TYPES.items():
             value = identity.get(key)
             if not isinstance(value, types) or isinstance(value, bool):
-                wanted = "a string or null" if type(None) in types else "a string"
                 raise JobError(f"{self.origin}: the job's {key} ({self.layout.identity[key].expression}) is "
                                f"{json_type(value)}, not {wanted}")
         uid, puid = identity["uid"], identity["project_uid"]

@@ -233,3 +233,9 @@ def test_a_layout_whose_detect_fails_on_a_document_names_it(p30, tmp_path, capsy
     assert result.err == [f"P30/{job} ({p30}/{job}): layout v6 cannot tell whether it fits: `keys(job.spec)"
                           "[?@ == 'type6']` fails on this document (keys() takes object, not null; "
                           f"{layouts}/v6.yaml)" for job in ("J180", "J181")]
+
+
+def test_an_update_time_of_another_type(p446, tmp_path, capsys):
+    edit(p446 / "J329" / "job.json", lambda doc: doc.update(updated_at=["2025-06-02T14:01:22Z"]))
+    line = run_one_bad_job(capsys, tmp_path, p446, "J329", "J66")
+    assert line == f"P446/J329 ({p446}/J329): the job's updated (job.updated_at) is a list, not a date or null"
