@@ -218,3 +218,20 @@ def test_a_metafile_through_a_directory_symlink_and_back_up_is_refused(p30, tmp_
     assert result.err == [f"P30/J180 ({p30}/J180): metafile J180/deep/../outside.cs is outside the project "
                           f"directory {p30} (it resolves to {tmp_path}/far/outside.cs); csx reads only files of the "
                           "project"]
+
+
+def test_a_directory_as_a_metafile(p30, tmp_path, capsys):
+    (p30 / "J180" / "J180_009_volume_map.cs").unlink()
+    (p30 / "J180" / "J180_009_volume_map.cs").mkdir()
+    result = extract(capsys, tmp_path, p30 / "J180")
+    assert (result.code, result.written) == (1, {})
+    assert result.err == [f"P30/J180 ({p30}/J180): dataset J180/J180_009_volume_map.cs is a directory, not a "
+                          "regular file"]
+
+
+def test_a_directory_as_project_json(p30, tmp_path, capsys):
+    (p30 / "project.json").unlink()
+    (p30 / "project.json").mkdir()
+    result = extract(capsys, tmp_path, "--project-dir", p30, "J180")
+    assert (result.code, result.written) == (2, {})
+    assert result.err == [f"csx: {p30}/project.json: project.json is a directory, not a regular file"]
