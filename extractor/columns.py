@@ -8,6 +8,8 @@ numpy is imported by whoever made the array (the dataset reader), not here,
 so a spec that reads no dataset never imports it.
 """
 
+import math
+
 
 class Column(list):
     __slots__ = ("array", "_filled")
@@ -68,15 +70,35 @@ class Column(list):
     def is_text(self) -> bool:
         return self.array.dtype.kind in "OUS" and self.array.ndim == 1
 
+    @property
+    def is_finite(self) -> bool:
+        """No NaN or infinity in it (checked on the array, not row by row)."""
+        import numpy
 
-def plain(value):
-    """A value as JSON would hold it: Columns and numpy scalars made Python values."""
+        return self.array.dtype.kind not in "fc" or bool(numpy.isfinite(self.array).all())
+
+
+class TooDeep(ValueError):
+    """A value nests deeper than MAX_DEPTH."""
+
+
+# how deep a record's values may nest; CryoSPARC's documents nest about ten levels
+MAX_DEPTH = 100
+
+
+def plain(value, depth: int = 0):
+    """A value as a record holds it: Columns and numpy scalars made Python values, and
+    NaN and infinities made null (JSON has no such numbers: csx's policy is null)."""
+    if depth > MAX_DEPTH:
+        raise TooDeep(f"nests deeper than {MAX_DEPTH} levels")
     if isinstance(value, Column):
-        return value.plain()
+        return value.plain() if value.is_finite else [plain(item, depth + 1) for item in value.plain()]
     if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
+        return {key: plain(item, depth + 1) for key, item in value.items()}
     if isinstance(value, list):
-        return [plain(item) for item in value]
+        return [plain(item, depth + 1) for item in value]
     if type(value).__module__ == "numpy":  # a numpy scalar, from an aggregate
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value

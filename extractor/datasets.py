@@ -40,9 +40,13 @@ def load_columns(context, output: str, columns) -> dict:
     loaded = []
     for relative, wanted in per_file.items():
         if wanted["prefixes"]:
-            loaded.append(context.document.load_dataset(relative, prefixes=sorted(wanted["prefixes"])))
+            dataset = context.document.load_dataset(relative, prefixes=sorted(wanted["prefixes"]))
         else:
-            loaded.append(context.document.load_dataset(relative, fields=["uid", *sorted(wanted["fields"])]))
+            dataset = context.document.load_dataset(relative, fields=["uid", *sorted(wanted["fields"])])
+        if "uid" not in dataset.fields():
+            raise DatasetError(f"{context.origin}: dataset {relative} has no uid column; is it a CryoSPARC "
+                               "dataset (.cs)?")
+        loaded.append(dataset)
     if all(_same_rows(loaded[0], other) for other in loaded[1:]):
         # the usual case: every result file holds the same rows in the same order, so the
         # inner join on uid is the files side by side

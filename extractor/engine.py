@@ -1,13 +1,15 @@
 """The engine: a spec's compiled expressions evaluated over a job's context,
 giving the record. It knows no job type, version or document key."""
 
+import math
+
 from jmespath.exceptions import JMESPathError
 
-from .columns import plain
+from .columns import MAX_DEPTH, TooDeep, plain
 from .context import JobContext
 from .datasets import load_datasets
-from .errors import FieldError
-from .functions import CsxFunctions
+from .errors import FieldError, json_type, shown
+from .functions import CsxFunctions, error_text
 from .specfile import FieldSpec, Spec
 
 JSON_TYPES = {
@@ -20,13 +22,32 @@ JSON_TYPES = {
 }
 
 
+# floats hold every integer up to this exactly; past it an integral float may not be the integer meant
+EXACT_FLOAT_INTEGERS = 2 ** 53
+
+
 def _typed(value, wanted: str, where: str):
     if wanted == "integer" and isinstance(value, float) and value.is_integer():
+        if abs(value) > EXACT_FLOAT_INTEGERS:
+            raise FieldError(f"{where}: expected an integer, got {shown(value)}, a number too large to be an "
+                             "exact integer")
         return int(value)
     is_bool = isinstance(value, bool)
     if isinstance(value, JSON_TYPES[wanted]) and (wanted == "boolean" or not is_bool):
         return value
-    raise FieldError(f"{where}: expected {wanted}, got {type(value).__name__} {value!r}")
+    raise FieldError(f"{where}: expected {wanted}, got {json_type(value)} ({shown(value)})")
+
+
+def _non_finite(value) -> bool:
+    try:
+        return not math.isfinite(value)
+    except (TypeError, OverflowError):  # not a number; an integer past a float's range
+        return False
+
+
+def _json_name(number) -> str:
+    """NaN, Infinity or -Infinity, as Python's json writes them."""
+    return "NaN" if math.isnan(number) else "Infinity" if number > 0 else "-Infinity"
 
 
 def evaluate(context: JobContext, spec: Spec, related=None) -> dict:
@@ -49,16 +70,23 @@ def evaluate(context: JobContext, spec: Spec, related=None) -> dict:
 def _value(context, spec: Spec, spec_field: FieldSpec, scope, functions):
     where = f"{context.origin}: field {spec_field.name} ({spec.where(spec_field)})"
     try:
-        value = plain(spec_field.expression.search(scope, functions))
+        found = spec_field.expression.search(scope, functions)
+        value = plain(found)
     except JMESPathError as exc:
-        raise FieldError(f"{where}: {exc}") from exc
+        raise FieldError(f"{where}: {error_text(exc)}") from exc
+    except TooDeep as exc:
+        raise FieldError(f"{where}: the value nests deeper than {MAX_DEPTH} levels") from exc
+    except RecursionError as exc:
+        raise FieldError(f"{where}: the value nests too deeply to evaluate") from exc
     if value is None:
-        value = spec_field.default
+        value = plain(spec_field.default)
     if value is None:
         if spec_field.required:
             status = context.identity.get("status")
             hint = f"; the job's status is {status}" if status not in (None, "completed") else ""
-            raise FieldError(f"{where}: required, but `{spec_field.expression.text}` is null for this job{hint}")
+            what = f"{_json_name(found)}, not a finite number" if _non_finite(found) else "null"
+            raise FieldError(f"{where}: required, but `{spec_field.expression.text}` is {what} for this "
+                             f"job{hint}")
         return None
     return _typed(value, spec_field.type, where) if spec_field.type else value
 

@@ -45,3 +45,39 @@ class SinkError(CsxError):
 
 class UsageError(CsxError):
     """Bad command-line arguments: nothing could run."""
+
+
+class RecordWriteError(CsxError):
+    """One job's record cannot be written (its file name is refused, it holds what the sink cannot store):
+    that job fails, the others are written."""
+
+
+def shown(value, width: int = 60) -> str:
+    """A value taken from a document, as a message quotes it: a scalar's repr (control characters
+    escaped) cut short; a list or object by its size, as it may be huge or nest deep."""
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    if isinstance(value, dict):
+        return f"an object of {len(value)} keys"
+    try:
+        text = repr(value)
+    except ValueError:  # an integer of more digits than Python turns into text
+        return "a number too long to show"
+    return text if len(text) <= width else f"{text[:width - 3]}..."
+
+
+def json_type(value) -> str:
+    """What JSON calls a value's type, with its article: "a string", "an object", "null"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return f"a {type(value).__name__}"

@@ -51,6 +51,10 @@ class Extraction:
             self._extract(handle, outcome)
         except CsxError as exc:
             outcome.error = exc
+        except Exception as exc:  # a document shaped in a way no check foresaw: still only this job fails
+            outcome.error = JobError(f"{outcome.label}: csx cannot handle this job ({type(exc).__name__}); a bug: "
+                                     "please report it with the traceback --debug shows")
+            outcome.error.__cause__ = exc
         return outcome
 
     def _extract(self, handle, outcome: Outcome):

@@ -41,7 +41,20 @@ def _numbers(values, function_name):
         return values.array
     if any(type(v).__name__ not in NUMBER_TYPES for v in values):
         raise exceptions.JMESPathTypeError(function_name, values, "array", ["array-number"])
-    return numpy.asarray(values, dtype=float)
+    try:
+        return numpy.asarray(values, dtype=float)
+    except OverflowError as exc:
+        raise exceptions.JMESPathError(f"{function_name}() meets an integer too large for it") from exc
+
+
+def _exact_sum(column: Column):
+    """A column's sum; of integers, exact even where it passes 64 bits (numpy's would wrap around)."""
+    array = column.array
+    if array.dtype.kind in "iu" and len(array):
+        largest = max(abs(int(array.min())), abs(int(array.max())))
+        if largest * len(array) >= 2 ** 63:
+            return sum(array.tolist())
+    return _scalar(array.sum())
 
 
 def _extreme(values, pick):
@@ -55,6 +68,13 @@ def _extreme(values, pick):
 
 def _scalar(value):
     return value.item() if hasattr(value, "item") else value
+
+
+def error_text(exc: exceptions.JMESPathError) -> str:
+    """A JMESPath error in a few words, without the value it was about (which may be huge, or nest deep)."""
+    if isinstance(exc, exceptions.JMESPathTypeError):
+        return f"{exc.function_name}() takes {' or '.join(exc.expected_types)}, not {exc.actual_type}"
+    return str(exc)
 
 
 class CsxFunctions(functions.Functions):
@@ -97,7 +117,7 @@ class CsxFunctions(functions.Functions):
     @functions.signature({"types": ["array-number"]})
     def _func_sum(self, values):
         if isinstance(values, Column):
-            return _scalar(values.array.sum())
+            return _exact_sum(values)
         return sum(values)
 
     @functions.signature({"types": ["array-number"]})

@@ -15,6 +15,7 @@ from pathlib import Path
 import jmespath
 
 from .errors import JobError
+from .functions import error_text
 from .schemacheck import first_error, located_error, shipped_schema
 from .yamllines import load_located
 
@@ -136,7 +137,14 @@ def load_layouts(dirs) -> dict:
 def detect_layout(layouts: dict, doc, where: str) -> Layout:
     if not isinstance(doc, dict):
         raise JobError(f"{where}: not a job document (a JSON object was expected)")
-    found = [layout for layout in layouts.values() if layout.detects(doc)]
+    found = []
+    for layout in layouts.values():
+        try:
+            if layout.detects(doc):
+                found.append(layout)
+        except jmespath.exceptions.JMESPathError as exc:  # e.g. a function given a type this document has
+            raise JobError(f"{where}: layout {layout.name} cannot tell whether it fits: `{layout.detect.expression}` "
+                           f"fails on this document ({error_text(exc)}; {layout.file})") from exc
     if len(found) == 1:
         return found[0]
     if not found:

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import SinkError, UsageError
+from ..errors import RecordWriteError, SinkError, UsageError
 from ..extraction import DEFAULT_STATUSES, Extraction, job_types
 from ..pools import open_pool, ordered_map
 from ..progress import Progress
@@ -57,6 +57,16 @@ def _instance_handles(args, registry: Registry) -> list:
                             args.status or DEFAULT_STATUSES)
 
 
+def _write(sink, outcome, written: int):
+    """Write an outcome's record; when that record alone cannot be written, it becomes the outcome's error."""
+    try:
+        sink.write(outcome)
+    except RecordWriteError as exc:  # the next records may well be written
+        outcome.record, outcome.error = None, exc
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a locked database: no point going on
+        raise SinkError(f"{outcome.label}: cannot write its record ({exc}); {written} written before it") from exc
+
+
 def run(args, log) -> int:
     if args.force and not args.db:
         raise UsageError("--force goes with --db (it re-extracts jobs the database already has)")
@@ -84,18 +94,15 @@ def run(args, log) -> int:
     try:
         for outcome in ordered_map(pool, work, handles, window=4 * workers):
             if outcome.record is not None:
-                try:
-                    sink.write(outcome)
-                except (OSError, sqlite3.Error) as exc:  # a full disk, a locked database: no point going on
-                    raise SinkError(f"{outcome.label}: cannot write its record ({exc}); "
-                                    f"{summary.done} written before it") from exc
-                summary.done += 1
-            elif outcome.skipped:
-                summary.skipped.append((outcome.label, outcome.skipped))
-            else:
+                _write(sink, outcome, summary.done)
+            if outcome.error is not None:
                 summary.failed.append((outcome.label, str(outcome.error)))
                 log.error(str(outcome.error), exc_info=(type(outcome.error), outcome.error,
                                                         outcome.error.__traceback__) if args.debug else None)
+            elif outcome.skipped:
+                summary.skipped.append((outcome.label, outcome.skipped))
+            else:
+                summary.done += 1
             progress.step(summary)
         completed = True
     finally:

@@ -5,12 +5,12 @@ from pathlib import Path
 
 from jmespath.exceptions import JMESPathError
 
-from ..columns import plain
+from ..columns import MAX_DEPTH, TooDeep, plain
 from ..context import JobContext
 from ..datasets import load_datasets
 from ..errors import FieldError, NoSpecError, UsageError
 from ..expressions import ExpressionSyntaxError, compile_expression
-from ..functions import CsxFunctions
+from ..functions import CsxFunctions, error_text
 from ..jobs import open_job
 from ..registry import Registry
 from ..related import RelatedJobs
@@ -29,7 +29,7 @@ def chosen_spec(context: JobContext, registry: Registry, kind=None):
 
 def declared_datasets(context: JobContext, spec) -> dict:
     """Every output under its own name, plus the aliases of the spec."""
-    declared = {name: name for name in context.layout.output_names(context.doc)}
+    declared = {name: name for name in context.output_names()}
     if spec is not None:
         declared.update(spec.datasets)
     return declared
@@ -56,7 +56,10 @@ def run(args, log) -> int:
     try:
         value = plain(expression.search(scope, CsxFunctions(context, scope)))
     except JMESPathError as exc:
-        raise FieldError(f"{context.origin}: {args.expression}: {exc}") from exc
+        raise FieldError(f"{context.origin}: {args.expression}: {error_text(exc)}") from exc
+    except (TooDeep, RecursionError) as exc:
+        raise FieldError(f"{context.origin}: {args.expression}: the value nests deeper than {MAX_DEPTH} "
+                         "levels") from exc
     print("\n".join(outline(value)) if args.keys else json.dumps(value, indent=2))
     return 0
 

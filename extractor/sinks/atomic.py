@@ -14,13 +14,18 @@ from pathlib import Path
 class AtomicFile:
     def __init__(self, target: Path, newline=None):
         self.target = Path(target)
-        handle, self.temporary = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.",
+        # the name cut short: a target name near the system's limit must not make the temporary one too long
+        handle, self.temporary = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name[:128]}.",
                                                   suffix=".tmp")
         self.stream = os.fdopen(handle, "w", encoding="utf-8", newline=newline)
 
     def commit(self):
         self.stream.close()
-        os.replace(self.temporary, self.target)
+        try:
+            os.replace(self.temporary, self.target)
+        except BaseException:  # e.g. a target name the file system refuses: leave nothing behind
+            Path(self.temporary).unlink(missing_ok=True)
+            raise
 
     def abort(self):
         self.stream.close()

@@ -1,10 +1,12 @@
 """One JSON file per job in a directory: P30-J180.json, the notebook's naming."""
 
-import json
+import errno
 import os
 from pathlib import Path
 
+from ..errors import RecordWriteError
 from .atomic import atomic_file
+from .jsonl import record_json
 
 
 class DirectorySink:
@@ -13,9 +15,16 @@ class DirectorySink:
         self.directory.mkdir(parents=True, exist_ok=True)
 
     def write(self, outcome):
-        with atomic_file(self.directory / f"{outcome.file_stem}.json") as out:
-            json.dump(outcome.record, out, indent=2)
-            out.write("\n")
+        text = record_json(outcome, indent=2)
+        target = self.directory / f"{outcome.file_stem}.json"
+        try:
+            with atomic_file(target) as out:
+                out.write(text + "\n")
+        except OSError as exc:
+            if exc.errno != errno.ENAMETOOLONG:  # a full disk, a read-only folder: the other records fail too
+                raise
+            raise RecordWriteError(f"{outcome.label}: cannot write its record: the file name {target.name[:40]}... "
+                                   f"is too long for {self.directory}") from exc
 
     def close(self, completed=True):
         os.sync()  # once for the whole run: the records survive a power cut from here on

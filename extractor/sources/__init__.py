@@ -9,6 +9,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..uids import is_job_uid, uid_number
+
 SPACE = rb"[ \t\n\r]*"  # JSON's whitespace (re's \s has two more)
 # An object whose first key starts with "$" (never inside a string: its quote would end the string), and
 # the one kind the fast path rewrites: {"$date": "..."} or {"$oid": "..."} holding a plain string, in any
@@ -184,9 +186,10 @@ def select_uids(requested, available) -> list:
     selected = []
     for item in requested:
         first, _, last = item.partition("-")
-        if last and first[1:].isdigit() and last.lstrip("J").isdigit():
-            low, high = int(first[1:]), int(last.lstrip("J"))
-            selected += [uid for uid in available if low <= int(uid[1:]) <= high]
+        last = last if last.startswith("J") else f"J{last}"
+        if is_job_uid(first) and is_job_uid(last):
+            low, high = uid_number(first), uid_number(last)
+            selected += [uid for uid in available if is_job_uid(uid) and low <= uid_number(uid) <= high]
         else:
             selected.append(item)
     return list(dict.fromkeys(selected))
@@ -205,6 +208,7 @@ class JobDocument:
     load_dataset: Callable = field(repr=False, default=None)
     # the other jobs of the project, for related jobs: .key, .document(juid), .uids(types)
     project_jobs: object = field(repr=False, default=None)
+    uid: str | None = None  # the job uid the document must have: its directory's name, the uid asked for
 
 
 @dataclass

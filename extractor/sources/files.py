@@ -1,18 +1,18 @@
 """Offline sources: CryoSPARC job and project directories on disk."""
 
-import re
 from functools import partial
 from pathlib import Path
 
-from ..errors import DatasetError, JobError, UsageError
+from ..errors import DatasetError, JobError, UsageError, shown
+from ..uids import is_job_uid, is_project_uid, uid_number
 from . import DocumentError, JobDocument, JobHandle, parse_job_json, select_uids
-
-JOB_UID = re.compile(r"^J\d+$")
+from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, lexically_inside, open_regular, opened_path,
+                            read_regular, reopenable, unreadable_dataset)
 
 
 def read_json(path: Path, what: str):
     try:
-        return parse_job_json(path.read_bytes())
+        return parse_job_json(read_regular(path, f"{path}: {what}", DOCUMENT_LIMIT, JobError))
     except FileNotFoundError as exc:
         raise JobError(f"{path}: no {what} there") from exc
     except OSError as exc:
@@ -23,38 +23,77 @@ def read_json(path: Path, what: str):
                        "from CryoSPARC") from exc
 
 
+def _read_document(path: Path, what: str):
+    """read_json, with a document nested past the parser's reach as one line rather than a traceback."""
+    try:
+        return read_json(path, what)
+    except RecursionError as exc:
+        raise JobError(f"{path}: {what} nests too deeply to read") from exc
+
+
 def _read_project(project_dir: Path) -> dict:
     """uid and title from project.json, when the project directory has one."""
     path = project_dir / "project.json"
     if not path.exists():
         return {"uid": None, "title": None}
-    info = read_json(path, "project.json")
-    info = info if isinstance(info, dict) else {}
-    return {"uid": info.get("uid"), "title": info.get("title")}
+    info = _read_document(path, "project.json")
+    if not isinstance(info, dict):
+        raise JobError(f"{path}: project.json is not a JSON object")
+    uid, title = info.get("uid"), info.get("title")
+    if uid is not None and not is_project_uid(uid):
+        raise JobError(f"{path}: its uid {shown(uid)} is not a project uid (P followed by digits)")
+    return {"uid": uid, "title": title if isinstance(title, str) else None}
+
+
+def _path_text(relative) -> str:
+    return relative if relative.isprintable() else shown(relative)
 
 
 def _dataset_loader(project_dir: Path, origin: str):
+    root = []  # the project directory with its symlinks resolved, worked out on the first load
+
     def load(relative: str, fields=None, prefixes=None):
         # numpy and the dataset code are imported only when a .cs is needed
         from cryosparc.dataset import Dataset
         from cryosparc.errors import DatasetLoadError
 
-        path = project_dir / relative
-        if not path.exists():
-            raise DatasetError(f"{origin}: dataset {relative} is missing from {project_dir}")
+        subject = f"{origin}: dataset {_path_text(relative)}"
+        if "\0" in relative:
+            raise DatasetError(f"{origin}: metafile {shown(relative)} is not a file name")
+        normalized, inside = lexically_inside(str(project_dir), relative)
+        if not inside:  # ../ or an absolute path: refused before anything is opened
+            raise DatasetError(_outside(origin, relative, project_dir, normalized))
+        if not root:
+            root.append(project_dir.resolve())
         try:
-            return Dataset.load(path, fields=fields, prefixes=prefixes)
+            # opened as the system resolves the name (a symlink's `..` is the parent of its target),
+            # then checked where it really is: a file out of the project is refused before a byte is read
+            with open_regular(project_dir / relative, subject, DATASET_LIMIT, DatasetError) as file:
+                really = opened_path(file)
+                if not really.is_relative_to(root[0]):
+                    raise DatasetError(_outside(origin, relative, project_dir, really))
+                return Dataset.load(reopenable(file), fields=fields, prefixes=prefixes)
+        except FileNotFoundError as exc:
+            raise DatasetError(f"{subject} is missing from {project_dir}") from exc
+        except OSError as exc:
+            raise DatasetError(f"{subject}: cannot read it: {exc.strerror}") from exc
         except DatasetLoadError as exc:
-            raise DatasetError(f"{origin}: cannot read dataset {relative}: {exc.__cause__ or exc}") from exc
+            raise DatasetError(unreadable_dataset(f"{origin}: cannot read dataset {_path_text(relative)}",
+                                                  exc)) from exc
 
     return load
+
+
+def _outside(origin: str, relative: str, project_dir: Path, resolved: Path) -> str:
+    return (f"{origin}: metafile {_path_text(relative)} is outside the project directory {project_dir} "
+            f"(it resolves to {_path_text(str(resolved))}); csx reads only files of the project")
 
 
 def job_dir_document(job_dir: Path, project: dict | None = None) -> JobDocument:
     job_dir = Path(job_dir).absolute()
     if not job_dir.is_dir():
         raise JobError(f"{job_dir}: not a directory (give a CryoSPARC job directory such as P30/J180)")
-    doc = read_json(job_dir / "job.json", "job.json")
+    doc = _read_document(job_dir / "job.json", "job.json")
     project_dir = job_dir.parent
     if project is None:
         project = _read_project(project_dir)
@@ -67,6 +106,7 @@ def job_dir_document(job_dir: Path, project: dict | None = None) -> JobDocument:
         source={"type": "job_dir", "path": str(job_dir)},
         load_dataset=_dataset_loader(project_dir, origin),
         project_jobs=ProjectFolder(project_dir, project),
+        uid=job_dir.name,
     )
 
 
@@ -78,14 +118,14 @@ class ProjectFolder:
         self.key = str(self.project_dir)
 
     def document(self, juid: str) -> JobDocument:
-        if not JOB_UID.match(juid) or not (self.project_dir / juid / "job.json").is_file():
+        if not is_job_uid(juid) or not (self.project_dir / juid / "job.json").is_file():
             raise JobError(f"{self.project_dir}: no job {juid} there")
         return job_dir_document(self.project_dir / juid, self.project)
 
     def uids(self, types=()) -> list:
         """Every job of the folder (the caller keeps those of the types it wants)."""
-        return sorted((p.parent.name for p in self.project_dir.glob("J*/job.json") if JOB_UID.match(p.parent.name)),
-                      key=_uid_number)
+        return sorted((p.parent.name for p in self.project_dir.glob("J*/job.json") if is_job_uid(p.parent.name)),
+                      key=uid_number)
 
 
 def _fingerprint(job_dir: Path):
@@ -114,10 +154,6 @@ def job_dir_handles(job_dirs) -> list:
     return handles
 
 
-def _uid_number(uid: str) -> int:
-    return int(uid[1:])
-
-
 def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> list:
     project_dir = Path(project_dir).absolute()
     if not project_dir.is_dir():
@@ -125,15 +161,15 @@ def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> list:
     project = _read_project(project_dir)
     label = project["uid"] or project_dir.name
     if all_jobs:
-        uids = sorted((p.parent.name for p in project_dir.glob("J*/job.json") if JOB_UID.match(p.parent.name)),
-                      key=_uid_number)
+        uids = sorted((p.parent.name for p in project_dir.glob("J*/job.json") if is_job_uid(p.parent.name)),
+                      key=uid_number)
         if not uids:
             raise UsageError(f"--project-dir {project_dir}: no CryoSPARC jobs (J*/job.json) there; "
                              "is it a project directory?")
     else:
         if not job_uids:
             raise UsageError("--project-dir: name the jobs (J180 J181 J190-J199 ...) or give --all")
-        available = sorted((p.name for p in project_dir.glob("J*") if JOB_UID.match(p.name)), key=_uid_number)
+        available = sorted((p.name for p in project_dir.glob("J*") if is_job_uid(p.name)), key=uid_number)
         uids = select_uids(job_uids, available)
 
     return [JobHandle(f"{label}/{uid}", partial(_project_job, project_dir, project, label, uid), str(project_dir),
@@ -141,8 +177,8 @@ def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> list:
 
 
 def _project_job(project_dir: Path, project: dict, label: str, uid: str) -> JobDocument:
-    if not JOB_UID.match(uid):
-        raise JobError(f"{label}: {uid!r} is not a job uid (J followed by digits)")
+    if not is_job_uid(uid):
+        raise JobError(f"{label}: {shown(uid)} is not a job uid (J followed by digits)")
     if not (project_dir / uid).is_dir():
         raise JobError(f"{label}: no job {uid} in {project_dir}")
     return job_dir_document(project_dir / uid, project)

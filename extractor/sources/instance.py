@@ -11,9 +11,11 @@ import re
 import warnings
 from pathlib import Path
 
-from ..errors import DatasetError, JobError, UsageError
+from ..errors import DatasetError, JobError, UsageError, shown
 from ..redaction import register_secret
+from ..uids import is_job_uid, uid_number
 from . import JobDocument, JobHandle, select_uids
+from .checked_files import unreadable_dataset
 from .clients import GENERATIONS
 
 ENVIRONMENT = {
@@ -147,11 +149,14 @@ class Instance:
             uids = self.client.job_uids(puid, types, statuses)
         except Exception as exc:  # CommandError / APIError
             raise JobError(f"{puid}: cannot list the jobs on {self.address} ({_first_line(exc)})") from exc
-        return sorted(set(uids), key=lambda uid: int(uid[1:]))
+        # an answer that is not a job uid is kept, last, for its job to fail by name
+        return sorted(set(uids), key=lambda uid: (0, uid_number(uid), "") if is_job_uid(uid) else (1, 0, str(uid)))
 
     def document(self, puid: str, juid: str) -> JobDocument:
         project = self.project(puid)
         origin = f"{puid}/{juid} ({self.address})"
+        if not is_job_uid(juid):
+            raise JobError(f"{puid}/{shown(juid)} ({self.address}): not a job uid (J followed by digits)")
         try:
             doc = self.client.job_document(puid, juid)
         except Exception as exc:  # CommandError / APIError
@@ -165,6 +170,7 @@ class Instance:
             load_dataset=lambda relative, fields=None, prefixes=None: self._dataset(puid, origin, relative,
                                                                                      fields, prefixes),
             project_jobs=InstanceProject(self, puid),
+            uid=juid,  # the instance must answer with the job asked for
         )
 
     def _dataset(self, puid, origin, relative, fields, prefixes):
@@ -178,7 +184,7 @@ class Instance:
         try:
             return Dataset.load(io.BytesIO(data), fields=fields, prefixes=prefixes)
         except DatasetLoadError as exc:
-            raise DatasetError(f"{origin}: cannot read dataset {relative}: {exc.__cause__ or exc}") from exc
+            raise DatasetError(unreadable_dataset(f"{origin}: cannot read dataset {relative}", exc)) from exc
 
 
 class InstanceProject:
