@@ -10,7 +10,7 @@ another job's uid.
 
 from jmespath.exceptions import JMESPathError
 
-from .errors import DatasetError, JobError, json_type, shown
+from .errors import DatasetError, ForeignJobError, JobError, json_type, shown
 from .functions import error_text
 from .layouts import Layout
 from .registry import JobKey
@@ -79,8 +79,8 @@ class JobContext:
             raise JobError(f"{self.origin}: its document is job {uid}, not {expected_uid}; csx files a "
                            "record only under the job's own uid")
         if expected_puid is not None and puid != expected_puid:
-            raise JobError(f"{self.origin}: its document is of project {puid}, not {expected_puid}; csx files a "
-                           "record only under the job's own project")
+            raise ForeignJobError(f"{self.origin}: its document is of project {puid}, not {expected_puid}; csx "
+                                  "files a record only under the job's own project", puid)
         return identity
 
     def param(self, name: str):

@@ -27,6 +27,14 @@ class JobError(CsxError):
     """A job cannot be read: its document is missing, truncated or of no known layout."""
 
 
+class ForeignJobError(JobError):
+    """A job document that belongs to another project than the one it was found in."""
+
+    def __init__(self, message, project_uid=None):
+        super().__init__(message)
+        self.project_uid = project_uid
+
+
 class DatasetError(CsxError):
     """A .cs file an expression needs is missing or unreadable."""
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .context import JobContext
 from .engine import evaluate
-from .errors import CsxError
+from .errors import CsxError, ForeignJobError
 from .layouts import detect_layout
 from .registry import JobKey, Registry
 from .relations import Relation
@@ -116,15 +116,19 @@ class RelatedJobs:
         if key not in self._nodes:
             try:
                 self._nodes[key] = _Node.of(self._read(near, juid))
+            except ForeignJobError as exc:  # a parent in another project: the walk says whose
+                self._nodes[key] = f"a job of project {exc.project_uid}, not {near.project['uid']}"
             except CsxError as exc:
                 self._nodes[key] = str(exc)
         found = self._nodes[key]
         return (None, found) if isinstance(found, str) else (found, None)
 
     def _parent(self, near: JobContext, child: _Node, juid: str, input_name: str):
-        parent, _ = self._node(near, juid)
+        parent, unread = self._node(near, juid)
         where = f"input {input_name} comes from {juid}"
         if parent is None:
+            if unread.startswith("a job of project"):
+                return None, f"{where}, {unread}"
             return None, f"{where}, which is not in project {near.project['uid']} (deleted?)"
         if parent.deleted:
             return None, f"{where}, which is deleted"

@@ -88,14 +88,14 @@ def test_non_finite_statistics_become_null_in_every_sink(p30, tmp_path, capsys):
     assert "NaN" not in everything and "Infinity" not in everything and "nan" not in everything
 
 
-@pytest.mark.parametrize("value, shown", [(NAN, "NaN"), (INFINITY, "Infinity"), (MINUS_INFINITY, "-Infinity")])
-def test_a_required_field_that_is_not_finite_fails_naming_it(p30, tmp_path, capsys, value, shown):
+@pytest.mark.parametrize("value", [NAN, INFINITY, MINUS_INFINITY])
+def test_a_required_field_that_is_not_finite_fails_naming_it(p30, tmp_path, capsys, value):
     edit(p30 / "J180" / "job.json", lambda doc: volume_stats(doc)["fsc_info_best"].update(radwn_final_A=value))
     result = extract(capsys, tmp_path, "--project-dir", p30, "J180", "J181")
     assert result.code == 1
     assert result.err == [f"P30/J180 ({p30}/J180): field gsfsc ({spec_line('map-info-v4.yaml', GSFSC_LINE)}): "
                           "required, but `job.output_result_groups[?name=='volume'] | [0].latest_summary_stats"
-                          f".fsc_info_best.radwn_final_A` is {shown}, not a finite number for this job"]
+                          ".fsc_info_best.radwn_final_A` is null for this job"]  # the parser makes NaN null
     assert list(result.written) == ["P30-J181.json"]
 
 
