@@ -14,7 +14,10 @@ Each says something plain JMESPath cannot, or says it fast:
   (v5 `spec.outputs`); get(obj, key): a key chosen by an expression;
 - zip(a, b, ...): lists side by side, row by row, to pair what CryoSPARC
   keeps in separate places (a class's particle count, map and resolution);
-- root(): the whole context, to reach `job` from inside a projection.
+- root(): the whole context, to reach `job` from inside a projection;
+- shell_frequencies(radwns, N, psize): the spatial frequency (1/Å) of each
+  Fourier shell of an FSC curve, radwn / (N * psize), which JMESPath's lack
+  of arithmetic cannot say.
 
 numpy is imported only when a function meets a column.
 """
@@ -136,3 +139,10 @@ class CsxFunctions(functions.Functions):
     @functions.signature()
     def _func_root(self):
         return self._scope
+
+    # "array", not "array-number": jmespath cannot check the items of a value that may be null
+    @functions.signature({"types": ["array", "null"]}, {"types": ["number", "null"]}, {"types": ["number", "null"]})
+    def _func_shell_frequencies(self, radwns, box, psize):
+        if radwns is None or not box or not psize:
+            return None
+        return (_numbers(radwns, "shell_frequencies") / (box * psize)).tolist()

@@ -156,6 +156,8 @@ def spec_files(directory: Path) -> list:
 def mismatch(spec: Spec, key: JobKey, kind) -> str | None:
     if kind is not None and spec.kind != kind:
         return f"kind is {spec.kind}, not {kind}"
+    if kind is None and spec.on_request:
+        return f"{spec.kind} records are made on request (--spec {spec.kind})"
     if spec.layout != key.layout:
         return f"written for layout {spec.layout}, the job's document is {key.layout}"
     if key.type not in spec.job_types:
@@ -181,6 +183,9 @@ def _probe_versions(*ranges) -> list:
 
 
 def _overlap(a: Spec, b: Spec) -> bool:
+    # a kind made on request never competes with another kind for a job's default record
+    if a.kind != b.kind and (a.on_request or b.on_request):
+        return False
     if a.layout != b.layout or not set(a.job_types) & set(b.job_types):
         return False
     return any(a.admits_version(v) and b.admits_version(v) for v in _probe_versions(a.cryosparc, b.cryosparc))

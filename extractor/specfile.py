@@ -45,6 +45,7 @@ class Spec:
     fields: list
     dataset_fields: dict  # alias -> columns (or ALL_FIELDS) over all expressions
     located: Located = field(repr=False, default=None)
+    on_request: bool = False  # made only when its kind is asked for
 
     def error(self, yaml_path, message) -> SpecError:
         return self.located.error(yaml_path, message)
@@ -176,6 +177,7 @@ def _load(file: Path, stop_at_first: bool):
         fields=fields,
         dataset_fields=merge_dataset_fields(f.expression.dataset_fields for f in fields),
         located=located,
+        on_request=bool(match.get("on_request", False)),
     )
     return spec, []
 
