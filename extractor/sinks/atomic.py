@@ -37,3 +37,15 @@ def atomic_file(target: Path, newline=None):
         atomic.abort()
         raise
     atomic.commit()
+
+
+def write_atomically(target: Path, data: bytes):
+    """`data` as the whole of `target`, or no file there when writing fails."""
+    handle, temporary = tempfile.mkstemp(dir=Path(target).parent, prefix=f".{Path(target).name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
