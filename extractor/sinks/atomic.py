@@ -45,6 +45,10 @@ def write_atomically(target: Path, data: bytes):
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        # a figure or a report is for others to open: the mode a new file gets, not mkstemp's 0600
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
