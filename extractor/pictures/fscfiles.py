@@ -11,11 +11,12 @@ import json
 import xml.etree.ElementTree as ET
 
 from .curves import Curve
+from .markup import clean
 
 
 def emdb_xml(curve: Curve) -> bytes:
     title = f"{curve.label} {curve.title or ''} FSC, {curve.mask.replace('_', ' ')}".replace("  ", " ")
-    root = ET.Element("fsc", {"title": title, "xaxis": "Resolution (A-1)", "yaxis": "Correlation Coefficient"})
+    root = ET.Element("fsc", {"title": clean(title), "xaxis": "Resolution (A-1)", "yaxis": "Correlation Coefficient"})
     for x, y in zip(curve.frequency_invA, curve.fsc):
         coordinate = ET.SubElement(root, "coordinate")
         ET.SubElement(coordinate, "x").text = repr(float(x))

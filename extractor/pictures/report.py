@@ -9,9 +9,9 @@ related kinds (SECTIONS) where records of them exist."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from html import escape
 from importlib.resources import files
 
+from .markup import escaped
 from .svg import fsc_svg, timeline_svg
 
 # kind -> function(record) -> HTML of a per-map section, shown with the enlarged plot.
@@ -47,8 +47,8 @@ COLUMNS = (  # heading, sort type (None: not sortable), cell class
 
 
 def _cell(value, shown=None, css="") -> str:
-    sort = "" if value is None else escape(str(value), quote=True)
-    text = "" if value is None else escape(str(value if shown is None else shown))
+    sort = "" if value is None else escaped(str(value))
+    text = "" if value is None else escaped(str(value if shown is None else shown))
     css = f' class="{css}"' if css else ""
     return f'<td{css} data-sort="{sort}">{text}</td>'
 
@@ -71,9 +71,9 @@ def _row(entry: MapEntry) -> str:
     sections = "".join(SECTIONS[kind](related) for kind, related in entry.related.items() if kind in SECTIONS)
     details = f'<div class="details">{sections}</div>' if sections else ""
     if entry.fsc is not None:
-        caption = escape(f"{entry.label} {entry.title or ''}".strip(), quote=True)
+        caption = escaped(f"{entry.label} {entry.title or ''}".strip())
         cells.append(f'<td><button class="thumb" type="button" data-title="{caption}" '
-                     f'aria-label="FSC of {escape(entry.label, quote=True)}, enlarge">'
+                     f'aria-label="FSC of {escaped(entry.label)}, enlarge">'
                      f"{fsc_svg(entry.fsc, entry.label)}</button>{details}</td>")
     else:
         cells.append(f"<td>{details}</td>")
@@ -84,18 +84,18 @@ def _row(entry: MapEntry) -> str:
 def report_html(entries: list, title: str, generated_at: datetime | None = None) -> str:
     generated_at = generated_at or datetime.now(timezone.utc)
     projects = sorted({entry.map_info["job_info"]["puid"] for entry in entries})
-    heads = "".join(f'<th data-type="{kind}" scope="col">{escape(name)}</th>' if kind else
-                    f'<th scope="col">{escape(name)}</th>' for name, kind, _ in COLUMNS)
+    heads = "".join(f'<th data-type="{kind}" scope="col">{escaped(name)}</th>' if kind else
+                    f'<th scope="col">{escaped(name)}</th>' for name, kind, _ in COLUMNS)
     timeline = timeline_svg([(e.completed_at, e.map_info.get("gsfsc"), e.label) for e in entries])
     style = files(__package__).joinpath("report.css").read_text(encoding="utf-8")
     script = files(__package__).joinpath("report.js").read_text(encoding="utf-8")
     return "".join([
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title><style>{style}</style></head><body>",
-        f"<header><h1>{escape(title)}</h1>",
+        f"<title>{escaped(title)}</title><style>{style}</style></head><body>",
+        f"<header><h1>{escaped(title)}</h1>",
         f'<p class="meta">{len(entries)} maps from {len(projects)} project{"s" if len(projects) != 1 else ""} '
-        f"({escape(', '.join(projects))}); made by csx on {generated_at:%Y-%m-%d %H:%M} UTC</p></header>",
+        f"({escaped(', '.join(projects))}); made by csx on {generated_at:%Y-%m-%d %H:%M} UTC</p></header>",
         f"<section><h2>Resolution over time</h2>{timeline}</section>" if timeline else "",
         f'<section><h2>Maps</h2><table id="maps"><thead><tr>{heads}</tr></thead><tbody>',
         "\n".join(_row(entry) for entry in entries),

@@ -5,9 +5,9 @@ keeps only the points that change its drawing (_thinned). Every text is
 escaped."""
 
 from datetime import datetime, timezone
-from html import escape
 
 from .curves import MASKS, THRESHOLD, record_curves
+from .markup import escaped
 
 FSC_SIZE = (600, 400)
 TIMELINE_SIZE = (900, 320)
@@ -42,9 +42,14 @@ def _thinned(x, y):
     return x.astype(int).tolist(), y.astype(int).tolist()
 
 
-def _polyline(x, y, css_class: str) -> str:
-    text = " ".join(f"{a},{b}" for a, b in zip(*_thinned(x, y)))
-    return f'<polyline class="{css_class}" points="{text}"/>'
+def _line(x, y, css_class: str) -> str:
+    """A path through the points, each step relative to the last: mostly one or two digits a number,
+    and no separator before a minus sign."""
+    x, y = _thinned(x, y)
+    if len(x) < 2:
+        return ""
+    steps = " ".join(f"{x[i] - x[i - 1]} {y[i] - y[i - 1]}" for i in range(1, len(x))).replace(" -", "-")
+    return f'<path class="{css_class}" d="M{x[0]} {y[0]}l{steps}"/>'
 
 
 def _frame(size: tuple, x_label: str, y_label: str) -> list:
@@ -52,20 +57,20 @@ def _frame(size: tuple, x_label: str, y_label: str) -> list:
     right = width - RIGHT
     return [f'<path class="axis" d="M{LEFT},{TOP}V{bottom}H{right}"/>',
             f'<text class="label" x="{(LEFT + right) / 2:g}" y="{height - 10}" text-anchor="middle">'
-            f"{escape(x_label)}</text>",
+            f"{escaped(x_label)}</text>",
             f'<text class="label" transform="translate(18 {(TOP + bottom) / 2:g}) rotate(-90)" '
-            f'text-anchor="middle">{escape(y_label)}</text>']
+            f'text-anchor="middle">{escaped(y_label)}</text>']
 
 
 def _x_tick(size: tuple, x: float, text: str, anchor="middle") -> str:
     bottom = size[1] - BOTTOM
     return (f'<path class="axis" d="M{x:.0f},{bottom}v6"/>'
-            f'<text class="tick" x="{x:.0f}" y="{bottom + 22}" text-anchor="{anchor}">{escape(text)}</text>')
+            f'<text class="tick" x="{x:.0f}" y="{bottom + 22}" text-anchor="{anchor}">{escaped(text)}</text>')
 
 
 def _y_tick(y: float, text: str) -> str:
     return (f'<path class="axis" d="M{LEFT - 6},{y:.0f}h6"/>'
-            f'<text class="tick" x="{LEFT - 10}" y="{y + 6:.0f}" text-anchor="end">{escape(text)}</text>')
+            f'<text class="tick" x="{LEFT - 10}" y="{y + 6:.0f}" text-anchor="end">{escaped(text)}</text>')
 
 
 def fsc_svg(record: dict, label: str) -> str:
@@ -83,7 +88,7 @@ def fsc_svg(record: dict, label: str) -> str:
     def y_of(v):  # FSC from -0.05 to 1.05
         return bottom - (bottom - TOP) * (v + 0.05) / 1.1
 
-    parts = [f'<svg class="fsc" viewBox="0 0 {width} {height}" role="img"><title>{escape(label)}</title>']
+    parts = [f'<svg class="fsc" viewBox="0 0 {width} {height}" role="img"><title>{escaped(label)}</title>']
     parts += _frame(FSC_SIZE, "Spatial frequency (1/Å)", "FSC")
     parts += [_x_tick(FSC_SIZE, x_of(f), f"{f:g}") for f in (0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7) if f <= nyquist]
     parts += [_y_tick(y_of(v), f"{v:g}") for v in (0, 0.5, 1)]
@@ -95,14 +100,14 @@ def fsc_svg(record: dict, label: str) -> str:
         x = x_of(numpy.asarray(curve.frequency_invA, dtype=float)) * CURVE_SCALE
         y = y_of(numpy.asarray(curve.fsc, dtype=float)) * CURVE_SCALE
         drawn = ~numpy.isnan(y)  # a NaN shell is left out of the line
-        curves.append(_polyline(x[drawn], y[drawn], css))
+        curves.append(_line(x[drawn], y[drawn], css))
         resolution = "" if curve.resolution_A is None else f" {curve.resolution_A:.2f} Å"
         if curve.resolution_A:
             keys.append(f'<circle class="{css}" cx="{x_of(1 / curve.resolution_A):.0f}" '
                         f'cy="{y_of(THRESHOLD):.0f}" r="5"/>')
         keys.append(f'<path class="{css}" d="M{LEFT + 14},{legend_y - 6}h30"/>'
                     f'<text class="key" x="{LEFT + 50}" y="{legend_y}">'
-                    f"{escape(curve.mask.replace('_', ' ') + resolution)}</text>")
+                    f"{escaped(curve.mask.replace('_', ' ') + resolution)}</text>")
         legend_y -= 26
     parts.append(f'<g class="curves" transform="scale({1 / CURVE_SCALE:.6f})">{"".join(curves)}</g>')
     parts += keys
@@ -146,6 +151,6 @@ def timeline_svg(points: list) -> str:
     parts += [_y_tick(y_of(low + (high - low) * k / 4), f"{low + (high - low) * k / 4:.2f}") for k in range(5)]
     for when, res, label in sorted(dated):
         parts.append(f'<circle class="point" cx="{x_of(when):.0f}" cy="{y_of(res):.0f}" r="5">'
-                     f"<title>{escape(f'{label}: {res:.2f} Å')}</title></circle>")
+                     f"<title>{escaped(f'{label}: {res:.2f} Å')}</title></circle>")
     parts.append("</svg>")
     return "".join(parts)
