@@ -13,7 +13,8 @@ from .curves import THRESHOLD
 
 WIDTH_IN, HEIGHT_IN = 3.5, 2.6
 FONT_PT = 7
-MASK_STYLES = {"no_mask": ":", "spherical": (0, (5, 1.5)), "loose": "-.", "tight": (0, (1.5, 1)), "corrected": "-"}
+MASK_STYLES = {"no_mask": ":", "spherical": (0, (6, 2)), "loose": "-.", "tight": (0, (4, 1, 1, 1, 1, 1)),
+               "corrected": "-"}
 MASK_LABELS = {"no_mask": "no mask", "spherical": "spherical", "loose": "loose", "tight": "tight",
                "corrected": "corrected"}
 # resolutions (Å) offered as ticks on the top axis, where they fall inside the plotted range
