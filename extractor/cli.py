@@ -89,7 +89,9 @@ def _job_selection(parser, jobs_help):
     parser.add_argument("--project", metavar="P", help="project uid on the instance, e.g. P30")
     parser.add_argument("--timeout", type=float, default=30, metavar="S",
                         help="seconds to wait for the instance per request (default 30)")
-    parser.set_defaults(all=False, type=None, status=None)
+    parser.add_argument("--status", action="append", metavar="S",
+                        help="jobs with this status too (may repeat; default completed)")
+    parser.set_defaults(all=False, type=None)
 
 
 def _picture_commands(commands, common):

@@ -5,6 +5,7 @@ against the job document, the figures read back as images."""
 import csv
 import io
 import json
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -147,3 +148,18 @@ def test_plot_refuses_other_formats_and_unknown_masks(capsys, tmp_path):
     code, out, err = run_csx(capsys, "plot", "fsc", P30 / "J180", "--mask", "soft", "-o", tmp_path / "x.png")
     assert code == 2 and err[0].startswith("csx: --mask soft: no such mask")
     assert not list(tmp_path.iterdir())
+
+
+def test_a_failed_job_is_named_with_what_to_do(capsys, tmp_path):
+    code, out, err = run_csx(capsys, "fsc", "--project-dir", P30, "J184")
+    assert code == 1 and len(err) == 1
+    assert err[0].endswith("the job is failed, not completed; add --status failed to extract it anyway")
+    code, out, err = run_csx(capsys, "fsc", "--project-dir", P30, "J184", "--status", "failed")
+    assert code == 1 and "job.output_result_groups" in err[0]  # a failed refinement has no FSC statistics
+
+
+def test_plot_without_matplotlib_says_how_to_install_it(capsys, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # what `import matplotlib` meets where it is missing
+    code, out, err = run_csx(capsys, "plot", "fsc", P30 / "J180", "-o", tmp_path / "x.png")
+    assert (code, err) == (2, ["csx: csx plot needs matplotlib: pip install 'csx[plot]'"])
+    assert not (tmp_path / "x.png").exists()
