@@ -39,10 +39,9 @@ class MapEntry:
         return (self.fsc or {}).get("job_info", {}).get("title")
 
 
-COLUMNS = (  # heading, sort type (None: not sortable), cell class
-    ("Job", "text", ""), ("Title", "text", ""), ("Type", "text", ""), ("Completed", "text", ""),
-    ("Resolution (Å)", "number", "number"), ("Particles", "number", "number"), ("Symmetry", "text", ""),
-    ("B-factor (Å²)", "number", "number"), ("FSC", None, ""), ("Map", "text", "path"),
+COLUMNS = (  # heading, how it sorts (None: it does not)
+    ("Job", "text"), ("Title", "text"), ("Type", "text"), ("Completed", "text"), ("Resolution (Å)", "number"),
+    ("Particles", "number"), ("Symmetry", "text"), ("B-factor (Å²)", "number"), ("FSC", None), ("Map", "text"),
 )
 
 
@@ -85,7 +84,7 @@ def report_html(entries: list, title: str, generated_at: datetime | None = None)
     generated_at = generated_at or datetime.now(timezone.utc)
     projects = sorted({entry.map_info["job_info"]["puid"] for entry in entries})
     heads = "".join(f'<th data-type="{kind}" scope="col">{escaped(name)}</th>' if kind else
-                    f'<th scope="col">{escaped(name)}</th>' for name, kind, _ in COLUMNS)
+                    f'<th scope="col">{escaped(name)}</th>' for name, kind in COLUMNS)
     timeline = timeline_svg([(e.completed_at, e.map_info.get("gsfsc"), e.label) for e in entries])
     style = files(__package__).joinpath("report.css").read_text(encoding="utf-8")
     script = files(__package__).joinpath("report.js").read_text(encoding="utf-8")
