@@ -27,6 +27,8 @@ class Browser:
     """One headless Chromium with one page; events are kept in `events` as they arrive."""
 
     def __init__(self, width=1280, height=900, timeout=30.0):
+        if chromium_path() is None:
+            raise RuntimeError("no chromium on PATH: apt-get install chromium (.ci/run does)")
         self.timeout = timeout
         self.profile = tempfile.mkdtemp(prefix="csx-chromium-")
         commands_read, self._commands = os.pipe()
