@@ -141,3 +141,17 @@ def test_the_report_file_is_readable_by_others(capsys, tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert (tmp_path / "report.html").stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600
+
+
+def test_a_section_of_a_related_kind_shows_with_its_map_only(monkeypatch):
+    """The hook Table 1 and lineage will use: a renderer per kind, fed the map's record of that kind."""
+    from extractor.pictures import report as module
+
+    monkeypatch.setitem(module.SECTIONS, "table1", lambda record: f"<p>Table 1: {record['n']}</p>")
+    fsc = {"job_info": {"puid": "P1", "juid": "J2", "title": "T", "completed_at": "2025-01-02T03:04:05Z"},
+           "frequency_invA": [0.0, 0.1, 0.2], "curves": {"corrected": [1.0, 0.5, 0.0]}, "resolution_A": {}}
+    maps = [module.MapEntry({"job_info": {"puid": "P1", "juid": f"J{n}"}}, fsc, related)
+            for n, related in ((2, {"table1": {"n": 7}}), (3, {}))]
+    html = module.report_html(maps, "hook")
+    assert html.count('<div class="details"><p>Table 1: 7</p></div>') == 1
+    assert html.count("Table 1") == 1

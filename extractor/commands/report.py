@@ -12,7 +12,11 @@ from ..sinks.atomic import write_atomically
 from ..sinks.database import table_name
 from .gather import gather
 
-KINDS = ("map-info", "fsc", *SECTIONS)
+
+
+def _kinds() -> tuple:
+    """The kinds a report shows: its maps, their curves, and the kinds of SECTIONS as they stand."""
+    return ("map-info", "fsc", *SECTIONS)
 
 
 def _uid_order(key: tuple) -> tuple:
@@ -44,7 +48,7 @@ def _database(path: Path) -> dict:
         try:
             tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             by_kind = {}
-            for kind in KINDS:
+            for kind in _kinds():
                 if table_name(kind) in tables:
                     rows = connection.execute(f'SELECT source, project_uid, job_uid, record FROM "{table_name(kind)}"')
                     by_kind[kind] = {(source, puid, juid): orjson.loads(record) for source, puid, juid, record in rows}
@@ -69,7 +73,7 @@ def run(args, log) -> int:
     elif args.project_dir or live:
         # every refinement of the project unless jobs are named
         args.all, args.type = not args.jobs, ["map-info"]
-        found, failed = gather(args, KINDS, log)
+        found, failed = gather(args, _kinds(), log)
         by_kind = {kind: _keyed(records) for kind, records in found.items()}
     else:
         raise UsageError("report: give --project-dir DIR, --instance FILE --project P, or --db SQLITE")
