@@ -112,7 +112,53 @@ def _parser() -> argparse.ArgumentParser:
 
     specs = commands.add_parser("specs", parents=[common], help="list specs and what they match")
     specs.add_argument("--explain", metavar="JOB_DIR", help="say which spec matches this job, and why the others do not")
+    _picture_commands(commands, common)
     return parser
+
+
+def _job_selection(parser, jobs_help):
+    """The jobs of a picture command, named as csx extract names them."""
+    parser.add_argument("jobs", nargs="*", metavar="JOB", help=jobs_help)
+    parser.add_argument("--project-dir", metavar="DIR", help="a CryoSPARC project directory")
+    parser.add_argument("--instance", metavar="FILE", nargs="?", const="",
+                        help="a running CryoSPARC: the JSON of CryoSPARC(**info) arguments")
+    parser.add_argument("--project", metavar="P", help="project uid on the instance, e.g. P30")
+    parser.add_argument("--timeout", type=float, default=30, metavar="S",
+                        help="seconds to wait for the instance per request (default 30)")
+    parser.add_argument("--status", action="append", metavar="S",
+                        help="jobs with this status too (may repeat; default completed)")
+    parser.set_defaults(all=False, type=None)
+
+
+def _picture_commands(commands, common):
+    masks = "no_mask, spherical, loose, tight or corrected"
+    jobs = "job directories; with --project-dir or --instance, job uids (J180 J190-J199)"
+    plots = commands.add_parser("plot", help="figures (PNG or SVG)", description="Figures made from records.")
+    plots = plots.add_subparsers(dest="what", required=True, metavar="WHAT")
+    plot = plots.add_parser("fsc", parents=[common], help="FSC curves of jobs",
+                            description="FSC curves of one or more jobs in one panel, with the 0.143 line and "
+                                        "a resolution axis, 3.5 in wide. Needs matplotlib (csx[plot]).")
+    _job_selection(plot, jobs)
+    plot.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.png or FILE.svg")
+    plot.add_argument("--mask", action="append", metavar="NAME", help=f"only this mask's curve: {masks} (may repeat)")
+
+    fsc = commands.add_parser("fsc", parents=[common], help="a job's FSC curve as a file (EMDB XML, JSON, CSV)",
+                              description="A job's FSC curve as the XML EMDB deposition takes, or its curves as "
+                                          "JSON or CSV, on stdout or in -o FILE.")
+    _job_selection(fsc, "the job: its directory, or its uid with --project-dir or --instance")
+    fsc.add_argument("--format", choices=["emdb-xml", "json", "csv"], default="emdb-xml",
+                     help="emdb-xml (default: one curve), json or csv (every curve, or those of --mask)")
+    fsc.add_argument("--mask", action="append", metavar="NAME",
+                     help=f"the curve: {masks} (default corrected for emdb-xml; json and csv may repeat it)")
+    fsc.add_argument("-o", "--output", metavar="FILE", help="write the file here instead of stdout")
+
+    report = commands.add_parser("report", parents=[common], help="one HTML file on a project's maps",
+                                 description="A self-contained HTML report (no network needed to open it): the "
+                                             "refinements in a sortable table, FSC thumbnails, resolution over time.")
+    _job_selection(report, "only these jobs (default: every refinement of the project)")
+    report.add_argument("--db", metavar="SQLITE", help="a database csx extract --db filled (every project in it)")
+    report.add_argument("-o", "--output", required=True, metavar="FILE.html")
+    report.add_argument("--title", help="the report's heading (default: the projects' titles)")
 
 
 def _log(verbose: bool) -> logging.Logger:

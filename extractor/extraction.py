@@ -96,7 +96,7 @@ class Extraction:
 
     def _spec(self, context):
         if self.forced is not None:
-            reason = mismatch(self.forced, context.key, None)
+            reason = mismatch(self.forced, context.key, self.forced.kind)
             if reason:
                 raise NoSpecError(f"{context.origin}: spec {self.forced.file} does not fit: {reason}")
             return self.forced

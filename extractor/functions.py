@@ -18,6 +18,9 @@ Each says something plain JMESPath cannot, or says it fast:
 - agree(values): what related jobs say of one quantity: the value they agree
   on, the sorted list of their distinct values where they disagree, null
   where none says; divide(value, by): a unit change (A to um), null stays null.
+- shell_frequencies(radwns, N, psize): the spatial frequency (1/Å) of each
+  Fourier shell of an FSC curve, radwn / (N * psize), which JMESPath's lack
+  of arithmetic cannot say.
 
 numpy is imported only when a function meets a column.
 """
@@ -180,3 +183,9 @@ class CsxFunctions(functions.Functions):
         if by == 0:
             raise exceptions.JMESPathError("divide(): division by zero")
         return value / by
+    # "array", not "array-number": jmespath cannot check the items of a value that may be null
+    @functions.signature({"types": ["array", "null"]}, {"types": ["number", "null"]}, {"types": ["number", "null"]})
+    def _func_shell_frequencies(self, radwns, box, psize):
+        if radwns is None or not box or not psize:
+            return None
+        return (_numbers(radwns, "shell_frequencies") / (box * psize)).tolist()

@@ -78,3 +78,12 @@ def test_zip_pairs_lists_and_columns_row_by_row(scope):
     assert search("zip(plain, `[\"a\", \"b\", \"c\", \"d\"]`)", scope) == [[3, "a"], [1, "b"], [2, "c"]]
     assert search('zip(datasets.x."blob/path", plain)', scope) == [["a.mrc", 3], ["b.mrc", 1]]
     assert search("zip(`[]`, plain)", scope) == []
+
+
+def test_shell_frequencies_divide_by_box_and_pixel_size():
+    fsc = {"radwns": [0, 1, 2, 175], "N": 350, "psize": 0.5}
+    assert search("shell_frequencies(radwns, N, psize)", fsc) == [0.0, 1 / 175, 2 / 175, 1.0]
+    assert search("shell_frequencies(missing, N, psize)", fsc) is None
+    assert search("shell_frequencies(radwns, missing, psize)", fsc) is None
+    with pytest.raises(JMESPathTypeError):
+        search("shell_frequencies(`[\"a\"]`, N, psize)", fsc)

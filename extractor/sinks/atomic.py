@@ -42,3 +42,19 @@ def atomic_file(target: Path, newline=None):
         atomic.abort()
         raise
     atomic.commit()
+
+
+def write_atomically(target: Path, data: bytes):
+    """`data` as the whole of `target`, or no file there when writing fails."""
+    handle, temporary = tempfile.mkstemp(dir=Path(target).parent, prefix=f".{Path(target).name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        # a figure or a report is for others to open: the mode a new file gets, not mkstemp's 0600
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

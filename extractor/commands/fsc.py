@@ -1,0 +1,41 @@
+"""csx fsc: one job's FSC curve as the file EMDB deposition takes (XML), or
+its curves as JSON or CSV."""
+
+import sys
+from pathlib import Path
+
+from ..errors import SinkError, UsageError
+from ..pictures.curves import checked_masks, one_curve
+from ..pictures.fscfiles import curves_csv, curves_json, emdb_xml
+from ..sinks.atomic import write_atomically
+from .gather import gather
+
+
+def _file(record: dict, file_format: str, masks) -> bytes:
+    if file_format == "emdb-xml":
+        if masks and len(masks) > 1:
+            raise UsageError("fsc --format emdb-xml: an EMDB FSC file holds one curve; give one --mask")
+        return emdb_xml(one_curve(record, masks[0] if masks else "corrected"))
+    curves = [one_curve(record, mask) for mask in checked_masks(masks)] if masks else None
+    if curves is None:  # every curve the job reports
+        curves = [one_curve(record, mask) for mask in checked_masks(None) if record["curves"].get(mask)]
+    return (curves_json(curves) if file_format == "json" else curves_csv(curves)).encode()
+
+
+def run(args, log) -> int:
+    if len(args.jobs) != 1:
+        raise UsageError("fsc: name one job (its directory, or its uid with --project-dir or --instance)")
+    found, failed = gather(args, ["fsc"], log)
+    if failed:
+        return 1
+    (record,) = found["fsc"]
+    data = _file(record, args.format, args.mask)
+    if not args.output:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    try:
+        write_atomically(Path(args.output), data)
+    except OSError as exc:
+        raise SinkError(f"-o {args.output}: cannot write there ({exc.strerror or exc})") from exc
+    return 0
