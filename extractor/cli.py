@@ -3,16 +3,20 @@ one line on stderr and to the exit code (0 all done, 1 some jobs failed,
 2 nothing could run)."""
 
 import argparse
+import io
 import logging
+import os
+import signal
 import sys
 import warnings
 from importlib import import_module
 
 from . import __version__
-from .errors import CsxError
+from .errors import CsxError, StdoutClosed
 from .redaction import RedactingFormatter
 
 EXIT_NOTHING_RAN = 2  # commands themselves return 0 (all done) or 1 (some jobs failed)
+EXIT_PIPE_CLOSED = 128 + signal.SIGPIPE  # what a shell reports for a program SIGPIPE ended
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,6 +93,24 @@ def _log(verbose: bool) -> logging.Logger:
 
 
 def main(argv=None) -> int:
+    try:
+        return _run(argv)
+    except (BrokenPipeError, StdoutClosed):
+        return _stdout_closed()
+
+
+def _stdout_closed() -> int:
+    """The reader of stdout went away (csx ... | head): end quietly, with the status of a
+    program SIGPIPE ended, and point stdout at /dev/null so that Python's flush at exit
+    meets no closed pipe either."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # stdout is no file (tests capture it)
+        pass
+    return EXIT_PIPE_CLOSED
+
+
+def _run(argv) -> int:
     args = _parser().parse_args(argv)
     log = _log(args.verbose)
     command = import_module(f".commands.{args.command}", __package__)

@@ -45,3 +45,8 @@ class SinkError(CsxError):
 
 class UsageError(CsxError):
     """Bad command-line arguments: nothing could run."""
+
+
+class StdoutClosed(Exception):
+    """The reader of stdout went away (csx ... | head). No CsxError and no OSError: no
+    message is due, and no write-failure handling may take it for one job's fault."""
