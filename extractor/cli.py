@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--workers", type=int, metavar="N",
                          help="jobs worked on at once (default 8 with --instance, else 1)")
     extract.add_argument("--timeout", type=float, default=30, metavar="S",
-                         help="seconds to wait for the instance per request (default 30)")
+                         help="seconds each request to the instance may take, start to last byte "
+                              "(default 30; connecting: twice that)")
     extract.add_argument("--all", action="store_true", help="every job of the project (completed ones unless --status)")
     extract.add_argument("--type", action="append", metavar="T",
                          help="only jobs of this type, or of the types of this record kind, e.g. map-info (may repeat)")
@@ -119,6 +120,8 @@ def _run(argv) -> int:
             if not args.debug:
                 # the clients warn about each retry; errors reach the user as csx's own lines
                 warnings.simplefilter("ignore")
+            else:  # shown, but through the log's redaction: a client's warning may quote a server's answer
+                warnings.showwarning = lambda *warning, **_: log.warning(warnings.formatwarning(*warning[:4]).rstrip())
             return command.run(args, log)
     except CsxError as exc:
         log.error(f"csx: {exc}", exc_info=args.debug)
