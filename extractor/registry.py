@@ -10,7 +10,7 @@ from .errors import NoSpecError, SpecError
 from .layouts import load_layouts
 from .records import disallowed_path
 from .resources import schemas_dir, specs_dir
-from .schemacheck import read_schema
+from .schemacheck import read_schema, validator
 from .speccache import RegistryCache, folder_inputs
 from .specfile import Spec, is_fragment, load_spec
 
@@ -95,6 +95,7 @@ class Registry:
                                                      f"{', '.join(str(d) for d in self._schema_dirs())}")]
         try:
             schema = read_schema(schema_file)
+            validator(schema_file)  # a schema that is JSON but no JSON Schema fails here, not at the first record
         except SpecError as exc:
             return problems + [exc]
         for spec_field in spec.fields:

@@ -183,11 +183,13 @@ def test_a_user_record_schema_that_is_not_json(tmp_path, capsys, content, messag
 
 def test_a_user_record_schema_that_is_json_but_no_schema(tmp_path, capsys):
     mine = tmp_path / "mine"
+    write(mine / "a.yaml", SPEC.replace("map-info", "notes"))
     schema = write(mine / "schemas" / "notes.schema.json", '{"type": 5}')
+    message = f"{schema}:1:1: not a valid JSON Schema: type: 5 is not valid under any of the given schemas"
     record = write(tmp_path / "record.json", '{"kind": "notes"}')
-    code, out, err = run_csx(capsys, "validate", "--specs", mine, record)
-    assert (code, out) == (1, "")
-    assert err == [f"{schema}:1:1: not a valid JSON Schema: type: 5 is not valid under any of the given schemas"]
+    assert run_csx(capsys, "validate", "--specs", mine, record) == (1, "", [message])
+    assert run_csx(capsys, "lint", "--specs", mine, mine) == (1, message + "\n", ["csx lint: 1 problem(s)"])
+    assert run_csx(capsys, "extract", "--specs", mine, tmp_path / "J1") == (2, "", [f"csx: {message}"])
 
 
 @pytest.fixture
