@@ -41,6 +41,8 @@ def validator(schema_file: Path):
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         raise SpecError(schema_file, 1, 1, f"not a valid JSON Schema: {describe(exc)[:300]}") from exc
+    except RecursionError as exc:
+        raise SpecError(schema_file, 1, 1, "not a JSON Schema: nested too deeply") from exc
     return Draft202012Validator(schema)
 
 

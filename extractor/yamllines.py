@@ -16,6 +16,9 @@ from .textfiles import NotText, read_text
 # laughs") would otherwise be expanded by the position walk and the schema check.
 MAX_EXPANDED_NODES = 100_000
 MAX_SPEC_BYTES = 4 * 2**20
+# Values inside values: the shipped specs reach 4; the schema check and the field walk
+# recurse once or more per level, and Python's stack is not to be found out by a spec.
+MAX_DEPTH = 32
 # An alias token: "*" and an anchor name, where a node may start. Files without one
 # (most specs) skip the expansion walk; a false hit only costs the walk.
 ALIAS_TOKEN = re.compile(r"(?:^|[\s\[{,:])\*[^\s,\[\]{}]")
@@ -78,7 +81,7 @@ def load_located(file: Path) -> Located:
         loader.dispose()
     positions, value_positions = {}, {}
     if node is not None:
-        _record_positions(node, positions, value_positions)
+        _record_positions(file, node, positions, value_positions)
     return Located(file, data, positions, value_positions)
 
 
@@ -115,13 +118,15 @@ def _node_error(file, node, message) -> SpecError:
     return SpecError(file, node.start_mark.line + 1, node.start_mark.column + 1, message)
 
 
-def _record_positions(root, positions, value_positions):
+def _record_positions(file, root, positions, value_positions):
     # a loop, not recursion: libyaml nests deeper than Python's recursion limit. Nodes are
     # visited in document order, so a key written twice (a merge, then the file's own) ends
     # at its last place, where the value in force comes from.
     stack = [(root, (), None)]
     while stack:
         node, path, key_position = stack.pop()
+        if len(path) > MAX_DEPTH:
+            raise _node_error(file, node, f"nested more than {MAX_DEPTH} levels deep; flatten it")
         value_positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         # the key's own position is the more useful one for a field's errors
         positions[path] = key_position or value_positions[path]

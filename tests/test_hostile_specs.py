@@ -100,6 +100,14 @@ def test_a_deep_yaml_nesting_is_one_line(tmp_path, capsys):
     assert out.startswith(f"{spec}:1004:") and "exceeded maximum nesting depth" in out
 
 
+@pytest.mark.parametrize("levels", [33, 100, 990])
+def test_fields_nested_past_32_levels_are_one_line(tmp_path, capsys, levels):
+    nested = "".join("  " + " " * level + "a:\n" for level in range(levels)) + "  " + " " * levels + "job.uid\n"
+    spec = write(tmp_path / "nested.yaml", SPEC.replace("  gsfsc: {expr: job.uid, required: true}\n", nested))
+    code, out, err = run_csx(capsys, "lint", spec)
+    assert (code, out.splitlines()) == (1, [f"{spec}:36:35: nested more than 32 levels deep; flatten it"])
+
+
 def test_an_extends_cycle_names_the_file_and_line(tmp_path, capsys):
     write(tmp_path / "a.yaml", "extends: b.yaml\n" + SPEC)
     write(tmp_path / "b.yaml", "description: b\nextends: a.yaml\n")
@@ -165,6 +173,8 @@ def test_a_fifo_among_the_specs_is_no_wait(tmp_path, capsys):
     (b'{"title": "caf\xe9"}', "1:15: not UTF-8 text; save it as UTF-8"),
     (b'["an array"]', "1:1: not a JSON Schema: a JSON object ({...}) was expected"),
     (b"", "1:1: not JSON: Expecting value"),
+    (b'{"items": ' * 600 + b"{}" + b"}" * 600, "1:1: not a JSON Schema: nested too deeply"),
+    (b"[" * 100_000 + b"]" * 100_000, "1:1: not a JSON Schema: nested too deeply"),
 ])
 def test_a_user_record_schema_that_is_not_json(tmp_path, capsys, content, message):
     mine = tmp_path / "mine"
