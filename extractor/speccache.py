@@ -23,8 +23,13 @@ def _cache_dir() -> Path:
 
 
 def _digest(path: Path) -> str | None:
+    """The content's digest; None for what is no regular file (never waiting on a FIFO)."""
     try:
-        return hashlib.sha1(path.read_bytes()).hexdigest()
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(handle, "rb") as file:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                return None
+            return hashlib.file_digest(file, "sha1").hexdigest()
     except OSError:
         return None
 

@@ -159,12 +159,15 @@ def test_a_control_character_in_a_spec_names_line_and_column(tmp_path, capsys):
     assert (code, out.splitlines()) == (1, [f"{spec}:5:15: character U+0000 is not allowed in YAML"])
 
 
-def test_a_fifo_among_the_specs_is_no_wait(tmp_path, capsys):
+def test_a_fifo_among_the_specs_is_no_wait(tmp_path):
     write(tmp_path / "good.yaml", SPEC)
     os.mkfifo(tmp_path / "pipe.yaml")
-    code, out, err = run_csx(capsys, "lint", tmp_path)
-    assert code == 1
-    assert out.splitlines() == [f"{tmp_path / 'pipe.yaml'}:1:1: not a regular file"]
+    (tmp_path / "schemas").mkdir()
+    os.mkfifo(tmp_path / "schemas" / "notes.schema.json")
+    lint = csx_process("lint", tmp_path)
+    assert (lint.returncode, lint.stdout) == (1, f"{tmp_path / 'pipe.yaml'}:1:1: not a regular file\n")
+    specs = csx_process("specs", "--specs", tmp_path)
+    assert (specs.returncode, specs.stderr) == (2, f"csx: {tmp_path / 'pipe.yaml'}:1:1: not a regular file\n")
 
 
 @pytest.mark.parametrize("content, message", [
