@@ -5,6 +5,7 @@ told to misbehave."""
 
 import hashlib
 import json
+import os
 import threading
 import time
 from contextlib import contextmanager
@@ -171,3 +172,20 @@ def test_an_echoing_server_shows_no_token(project, tmp_path, capsys):
     assert len(tokens) == (1 if GENERATION == "5" else 0)
     for secret in [*tokens, *secrets_of(server.instance_info["password"])]:
         assert secret not in printed
+
+
+@pytest.mark.parametrize("content, message", [
+    (b'{"email": "ali@example.com",\n "password": "caf\xe9"}', ":2:18: not UTF-8 text; save it as UTF-8"),
+    (b'{"email": "ali@example.com",\n "password": hunter2}', ":2:14: not JSON (Expecting value)"),
+    (b"[" * 100_000, ": not the JSON of CryoSPARC(**info) arguments"),
+    (None, ":1:1: not a regular file"),
+])
+def test_an_instance_file_that_is_not_json(tmp_path, capsys, content, message):
+    path = tmp_path / "instance-info.json"
+    if content is None:
+        os.mkfifo(path)
+    else:
+        path.write_bytes(content)
+    code, out, err = run_csx(capsys, "extract", "--instance", path, "--project", PUID, "J1")
+    assert (code, out, err) == (2, "", [f"csx: --instance {path}{message}"])
+    assert "hunter2" not in "\n".join(err)

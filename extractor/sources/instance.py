@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import DatasetError, JobError, UsageError
 from ..redaction import register_secret
+from ..textfiles import NotText, read_text
 from . import JobDocument, JobHandle, select_uids
 from .clients import GENERATIONS
 from .deadline import NoAnswer, within
@@ -24,6 +25,7 @@ ENVIRONMENT = {
           "email": "CRYOSPARC_EMAIL", "password": "CRYOSPARC_PASSWORD"},
 }
 REQUIRED = {"4": ("license", "host", "base_port", "email", "password"), "5": ("email", "password")}
+MAX_INFO_BYTES = 2**20
 MATCHING_TOOLS = {"4": "cryosparc-tools~=4.7.0", "5": "cryosparc-tools~=5.0.0"}
 
 
@@ -52,11 +54,15 @@ def instance_info(path: str | None, generation: str) -> dict:
     """The CryoSPARC(**info) arguments: from the JSON file, else from CRYOSPARC_* variables."""
     if path:
         try:
-            info = json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
+            info = json.loads(read_text(Path(path).expanduser(), MAX_INFO_BYTES))
         except OSError as exc:
             raise InstanceError(f"--instance {path}: cannot read: {exc.strerror}") from exc
+        except NotText as exc:
+            raise InstanceError(f"--instance {path}:{exc.line}:{exc.col}: {exc.message}") from exc
         except json.JSONDecodeError as exc:
-            raise InstanceError(f"--instance {path}: not JSON ({exc.msg}, line {exc.lineno})") from exc
+            raise InstanceError(f"--instance {path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})") from exc
+        except RecursionError as exc:
+            raise InstanceError(f"--instance {path}: not the JSON of CryoSPARC(**info) arguments") from exc
         if not isinstance(info, dict):
             raise InstanceError(f"--instance {path}: a JSON object of CryoSPARC(**info) arguments was expected")
         where = f"--instance {path}"
