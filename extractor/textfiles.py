@@ -16,14 +16,19 @@ def read_text(path, max_bytes: int) -> str:
     """The text of a regular file; OSError when it cannot be read, NotText when it is
     no file to read (a FIFO would block, a device never end) or not UTF-8."""
     handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(handle, "rb") as file:
+    try:
         status = os.fstat(handle)
         if not stat.S_ISREG(status.st_mode):
             raise NotText(1, 1, "not a regular file")
-        data = file.read(max_bytes + 1)
-    if len(data) > max_bytes:
+        chunks, size = [], 0
+        while size <= max_bytes and (chunk := os.read(handle, max(status.st_size, 2**16) + 1)):
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(handle)
+    if size > max_bytes:
         raise NotText(1, 1, f"larger than {max_bytes // 2**20} MiB")
-    return decode_utf8(data)
+    return decode_utf8(b"".join(chunks))
 
 
 def decode_utf8(data: bytes) -> str:

@@ -19,9 +19,10 @@ MAX_SPEC_BYTES = 4 * 2**20
 # Values inside values: the shipped specs reach 4; the schema check and the field walk
 # recurse once or more per level, and Python's stack is not to be found out by a spec.
 MAX_DEPTH = 32
-# An alias token: "*" and an anchor name, where a node may start. Files without one
+# An alias token: "*" where a node may start, and an anchor name. Files without one
 # (most specs) skip the expansion walk; a false hit only costs the walk.
-ALIAS_TOKEN = re.compile(r"(?:^|[\s\[{,:])\*[^\s,\[\]{}]")
+ALIAS_TOKEN = re.compile(r"\*[^\s,\[\]{}]")
+NODE_START = " \t\r\n\x85\u2028\u2029[{,:"  # YAML white space and line breaks, and flow punctuation
 
 
 class Located:
@@ -63,7 +64,7 @@ def load_located(file: Path) -> Located:
     try:
         # one parse: the node tree gives the positions, and the same tree the data
         node = loader.get_single_node()
-        if node is not None and ALIAS_TOKEN.search(text):
+        if node is not None and _may_alias(text):
             _check_expansion(file, node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -83,6 +84,16 @@ def load_located(file: Path) -> Located:
     if node is not None:
         _record_positions(file, node, positions, value_positions)
     return Located(file, data, positions, value_positions)
+
+
+def _may_alias(text: str) -> bool:
+    # a scan from "*" to "*": JMESPath's [*] and .* are the only stars of most specs
+    found = ALIAS_TOKEN.search(text)
+    while found:
+        if found.start() == 0 or text[found.start() - 1] in NODE_START:
+            return True
+        found = ALIAS_TOKEN.search(text, found.start() + 1)
+    return False
 
 
 def _children(node) -> list:

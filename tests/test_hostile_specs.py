@@ -39,12 +39,20 @@ def no_traceback(text):
     assert "Traceback" not in text
 
 
-def laughs(levels: int, copies: int = 10) -> str:
+def laughs(levels: int, copies: int = 10, joiner: str = ", ") -> str:
     """The billion laughs: each anchor a list of `copies` aliases of the one before."""
     lines = ['a0: &a0 ["lol"]']
     for level in range(1, levels):
-        lines.append(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * copies) + "]")
+        lines.append(f"a{level}: &a{level} [" + joiner.join([f"*a{level - 1}"] * copies) + "]")
     return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("joiner", [",", ",\t", ",\n  ", ", \u2028  "])
+def test_an_alias_bomb_written_tightly_is_refused_too(tmp_path, capsys, joiner):
+    bomb = write(tmp_path / "bomb.yaml", SPEC + laughs(8, joiner=joiner))
+    code, out, err = run_csx(capsys, "lint", bomb)
+    assert code == 1
+    assert "YAML aliases here expand to more than 100,000 values" in out
 
 
 def test_an_alias_bomb_is_refused_by_lint_and_extract(tmp_path):
