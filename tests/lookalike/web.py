@@ -81,6 +81,9 @@ class _Trickle:
     def flush(self) -> None:
         self.raw.flush()
 
+    def __getattr__(self, name: str) -> Any:  # what else the handler asks of its writer (closed, ...)
+        return getattr(self.raw, name)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the httpx client of cryosparc-tools 5 expects
