@@ -3,16 +3,20 @@ one line on stderr and to the exit code (0 all done, 1 some jobs failed,
 2 nothing could run)."""
 
 import argparse
+import io
 import logging
+import os
+import signal
 import sys
 import warnings
 from importlib import import_module
 
 from . import __version__
-from .errors import CsxError
+from .errors import CsxError, StdoutClosed
 from .redaction import RedactingFormatter
 
 EXIT_NOTHING_RAN = 2  # commands themselves return 0 (all done) or 1 (some jobs failed)
+EXIT_PIPE_CLOSED = 128 + signal.SIGPIPE  # what a shell reports for a program SIGPIPE ended
 
 
 # where the jobs named by table1 and check live
@@ -52,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--workers", type=int, metavar="N",
                          help="jobs worked on at once (default 8 with --instance, else 1)")
     extract.add_argument("--timeout", type=float, default=30, metavar="S",
-                         help="seconds to wait for the instance per request (default 30)")
+                         help="seconds each request to the instance may take, start to last byte "
+                              "(default 30; connecting: twice that)")
     extract.add_argument("--all", action="store_true", help="every job of the project (completed ones unless --status)")
     extract.add_argument("--type", action="append", metavar="T",
                          help="only jobs of this type, or of the types of this record kind, e.g. map-info (may repeat)")
@@ -171,6 +176,24 @@ def _log(verbose: bool) -> logging.Logger:
 
 
 def main(argv=None) -> int:
+    try:
+        return _run(argv)
+    except (BrokenPipeError, StdoutClosed):
+        return _stdout_closed()
+
+
+def _stdout_closed() -> int:
+    """The reader of stdout went away (csx ... | head): end quietly, with the status of a
+    program SIGPIPE ended, and point stdout at /dev/null so that Python's flush at exit
+    meets no closed pipe either."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # stdout is no file (tests capture it)
+        pass
+    return EXIT_PIPE_CLOSED
+
+
+def _run(argv) -> int:
     args = _parser().parse_args(argv)
     log = _log(args.verbose)
     command = import_module(f".commands.{args.command}", __package__)
@@ -179,6 +202,8 @@ def main(argv=None) -> int:
             if not args.debug:
                 # the clients warn about each retry; errors reach the user as csx's own lines
                 warnings.simplefilter("ignore")
+            else:  # shown, but through the log's redaction: a client's warning may quote a server's answer
+                warnings.showwarning = lambda *warning, **_: log.warning(warnings.formatwarning(*warning[:4]).rstrip())
             return command.run(args, log)
     except CsxError as exc:
         log.error(f"csx: {exc}", exc_info=args.debug)

@@ -89,3 +89,6 @@ def json_type(value) -> str:
     if isinstance(value, (list, tuple)):
         return "a list"
     return f"a {type(value).__name__}"
+class StdoutClosed(Exception):
+    """The reader of stdout went away (csx ... | head). No CsxError and no OSError: no
+    message is due, and no write-failure handling may take it for one job's fault."""

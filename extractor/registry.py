@@ -1,7 +1,6 @@
 """The spec registry: every spec and layout csx knows, and the choice of the
 one spec for a job (by layout, job type and CryoSPARC version)."""
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from .errors import NoSpecError, SpecError
 from .layouts import load_layouts
 from .records import disallowed_path
 from .resources import schemas_dir, specs_dir
+from .schemacheck import read_schema, validator
 from .speccache import RegistryCache, folder_inputs
 from .specfile import Spec, is_fragment, load_spec
 
@@ -93,11 +93,15 @@ class Registry:
         if schema_file is None:
             return problems + [spec.error(("kind",), f"kind: no record schema {spec.kind}.schema.json in "
                                                      f"{', '.join(str(d) for d in self._schema_dirs())}")]
-        schema = json.loads(schema_file.read_text(encoding="utf-8"))
         for relation in spec.related.values():
             if relation.kind is not None and self.record_schema(relation.kind) is None:
                 problems.append(spec.error(("related", relation.alias, "kind"),
                                            f"related.{relation.alias}.kind: no record kind {relation.kind!r}"))
+        try:
+            schema = read_schema(schema_file)
+            validator(schema_file)  # a schema that is JSON but no JSON Schema fails here, not at the first record
+        except SpecError as exc:
+            return problems + [exc]
         for spec_field in spec.fields:
             refused = disallowed_path(spec_field.record_path, schema)
             if refused is not None:

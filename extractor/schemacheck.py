@@ -6,14 +6,43 @@ from pathlib import Path
 
 from .errors import SpecError
 from .resources import schemas_dir
+from .textfiles import NotText, read_text
+
+
+MAX_SCHEMA_BYTES = 16 * 2**20
+
+
+def read_schema(schema_file: Path) -> dict:
+    """A JSON Schema file's object; SpecError naming the file, line and column when it is none."""
+    try:
+        text = read_text(schema_file, MAX_SCHEMA_BYTES)
+    except OSError as exc:
+        raise SpecError(schema_file, 1, 1, f"cannot read: {exc.strerror}") from exc
+    except NotText as exc:
+        raise SpecError(schema_file, exc.line, exc.col, exc.message) from exc
+    try:
+        schema = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SpecError(schema_file, exc.lineno, exc.colno, f"not JSON: {exc.msg}") from exc
+    except RecursionError as exc:
+        raise SpecError(schema_file, 1, 1, "not a JSON Schema: nested too deeply") from exc
+    if not isinstance(schema, dict):
+        raise SpecError(schema_file, 1, 1, "not a JSON Schema: a JSON object ({...}) was expected")
+    return schema
 
 
 @lru_cache(maxsize=None)
 def validator(schema_file: Path):
     from jsonschema import Draft202012Validator  # imported when the first check runs
+    from jsonschema.exceptions import SchemaError
 
-    schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
+    schema = read_schema(schema_file)
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        raise SpecError(schema_file, 1, 1, f"not a valid JSON Schema: {describe(exc)[:300]}") from exc
+    except RecursionError as exc:
+        raise SpecError(schema_file, 1, 1, "not a JSON Schema: nested too deeply") from exc
     return Draft202012Validator(schema)
 
 

@@ -10,6 +10,7 @@ cannot be written, csx simply loads the specs each time."""
 import hashlib
 import os
 import pickle
+import stat
 import tempfile
 from pathlib import Path
 
@@ -22,8 +23,13 @@ def _cache_dir() -> Path:
 
 
 def _digest(path: Path) -> str | None:
+    """The content's digest; None for what is no regular file (never waiting on a FIFO)."""
     try:
-        return hashlib.sha1(path.read_bytes()).hexdigest()
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(handle, "rb") as file:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                return None
+            return hashlib.file_digest(file, "sha1").hexdigest()
     except OSError:
         return None
 
@@ -44,24 +50,36 @@ class RegistryCache:
         self.path = _cache_dir() / f"registry-{key}.pickle"
 
     def load(self, inputs: dict):
+        """The cached (layouts, tiers), or None. The cache is only csx's own speed-up,
+        so whatever is in the file (torn, truncated, a FIFO, another csx's pickle) means
+        no cache, never a failure."""
         try:
-            with open(self.path, "rb") as handle:
-                entry = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            handle = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+            with os.fdopen(handle, "rb") as file:
+                if not stat.S_ISREG(os.fstat(handle).st_mode):
+                    return None
+                entry = pickle.load(file)
+            if entry["inputs"] != inputs:
+                return None
+            if any(_digest(Path(path)) != digest for path, digest in entry["extra"].items()):
+                return None
+            layouts, tiers = entry["value"]
+            if not isinstance(layouts, dict) or not all(isinstance(tier, list) for tier in tiers):
+                return None
+            return layouts, tiers
+        except Exception:  # unpickling garbage can raise nearly anything
             return None
-        if entry.get("inputs") != inputs:
-            return None
-        if any(_digest(Path(path)) != digest for path, digest in entry.get("extra", {}).items()):
-            return None
-        return entry["value"]
 
     def store(self, inputs: dict, extra_files, value):
         extra = {str(path): _digest(Path(path)) for path in extra_files if str(path) not in inputs}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+        except OSError:
+            return  # a read-only home: no cache, same results
+        try:
             with os.fdopen(handle, "wb") as out:
                 pickle.dump({"inputs": inputs, "extra": extra, "value": value}, out)
             os.replace(temporary, self.path)
-        except OSError:
-            pass  # a read-only home: no cache, same results
+        except OSError:  # a full disk, or a directory where the cache file goes
+            os.unlink(temporary)

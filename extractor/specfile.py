@@ -13,6 +13,7 @@ from .schemacheck import errors, located_error, shipped_schema
 from .yamllines import Located, load_located
 
 SPEC_SCHEMA = "spec.schema.json"
+MAX_EXTENDS_DEPTH = 32  # files in one extends chain, the spec itself included
 
 
 @dataclass
@@ -91,29 +92,36 @@ def is_fragment(file: Path) -> bool:
     return Path(file).name.startswith("_")
 
 
-def _layers(file: Path, chain: tuple, problems: list) -> list:
+def _layers(file: Path, problems: list) -> list:
     """The Located files a spec is made of, its furthest base first."""
-    try:
-        located = load_located(file)
-    except SpecError as exc:
-        problems.append(exc)
-        return []
-    schema_errors = errors(shipped_schema(SPEC_SCHEMA), located.data)
-    if schema_errors:
-        problems += [located_error(located, e, "spec schema") for e in schema_errors]
-        return []
-    base = located.data.get("extends")
-    if base is None:
-        return [located]
-    base_file = (file.parent / base).resolve()
-    if base_file in chain:
-        problems.append(located.error(("extends",), f"extends: {base} extends this file again (a cycle)"))
-        return []
-    if not base_file.is_file():
-        problems.append(located.error(("extends",), f"extends: no file {base_file}"))
-        return []
-    base_layers = _layers(base_file, chain + (base_file,), problems)
-    return base_layers + [located] if base_layers else []
+    layers, chain = [], {file.resolve()}
+    while True:
+        try:
+            located = load_located(file)
+        except SpecError as exc:
+            problems.append(exc)
+            return []
+        schema_errors = errors(shipped_schema(SPEC_SCHEMA), located.data)
+        if schema_errors:
+            problems += [located_error(located, e, "spec schema") for e in schema_errors]
+            return []
+        layers.insert(0, located)
+        base = located.data.get("extends")
+        if base is None:
+            return layers
+        base_file = (file.parent / base).resolve()
+        if base_file in chain:
+            problems.append(located.error(("extends",), f"extends: {base} extends this file again (a cycle)"))
+            return []
+        if len(chain) >= MAX_EXTENDS_DEPTH:
+            problems.append(located.error(("extends",), f"extends: {base} would make {layers[-1].file} a chain "
+                                                        f"of more than {MAX_EXTENDS_DEPTH} files; merge some"))
+            return []
+        if not base_file.is_file():
+            problems.append(located.error(("extends",), f"extends: no file {base_file}"))
+            return []
+        chain.add(base_file)
+        file = base_file
 
 
 def _merged_fields(layers: list, problems: list) -> list:
@@ -133,7 +141,7 @@ def _merged_fields(layers: list, problems: list) -> list:
 
 def _load(file: Path, stop_at_first: bool):
     problems = []
-    layers = _layers(file, (file.resolve(),), problems)
+    layers = _layers(file, problems)
     if problems:
         return None, problems[:1] if stop_at_first else problems
     located = layers[-1]

@@ -11,3 +11,10 @@ def test_workers_benchmark_runs_and_writes_every_record():
     result = run(jobs=3, delay=0.0)
     assert result["written"] == 3
     assert result["speedup"] > 0
+
+
+def test_deadline_benchmark_runs():
+    from tests.benchmarks.bench_deadline import run
+
+    result = run(rounds=1, calls=2)
+    assert result["with"] > 0 and result["without"] > 0

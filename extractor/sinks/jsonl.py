@@ -3,7 +3,7 @@
 import json
 import sys
 
-from ..errors import RecordWriteError
+from ..errors import RecordWriteError, StdoutClosed
 
 
 def record_json(outcome, indent=None) -> str:
@@ -24,8 +24,11 @@ class JsonLinesSink:
         self.stream = stream or sys.stdout
 
     def write(self, outcome):
-        self.stream.write(record_json(outcome) + "\n")
-        self.stream.flush()
+        try:
+            self.stream.write(record_json(outcome) + "\n")
+            self.stream.flush()
+        except BrokenPipeError as exc:
+            raise StdoutClosed from exc
 
     def close(self, completed=True):
         pass

@@ -21,11 +21,16 @@ def _plain(value):
 
 
 class _Tools:
-    def __init__(self, client):
-        self.client = client
+    """`ask(call, *args)` makes one request's call, under csx's deadline for a request."""
+
+    def __init__(self, client, ask):
+        self.client, self.ask = client, ask
 
     def download(self, puid: str, relative: str) -> bytes:
         """A project file's bytes (the same call in both generations)."""
+        return self.ask(self._read, puid, relative)
+
+    def _read(self, puid: str, relative: str) -> bytes:
         with self.client.download(puid, relative) as response:
             return response.read()
 
@@ -34,18 +39,18 @@ class Tools4(_Tools):
     """cryosparc-tools 4.x: JSON-RPC to command_core; job.doc, project.dir()."""
 
     def project(self, puid: str) -> tuple:
-        project = self.client.find_project(puid)
-        return str(project.dir()), project.doc.get("title")
+        project = self.ask(self.client.find_project, puid)
+        return str(self.ask(project.dir)), project.doc.get("title")
 
     def job_document(self, puid: str, juid: str) -> dict:
-        return _plain(self.client.find_job(puid, juid).doc)
+        return _plain(self.ask(self.client.find_job, puid, juid).doc)
 
     def job_uids(self, puid: str, types, statuses) -> list:
         # command_core lists by type within a project, or by status across projects
         if types:
-            docs = self.client.cli.get_jobs_by_type(project_uid=puid, types=list(types))
+            docs = self.ask(self.client.cli.get_jobs_by_type, project_uid=puid, types=list(types))
         else:
-            docs = [d for s in statuses for d in self.client.cli.get_jobs_by_status(status=s)
+            docs = [d for s in statuses for d in self.ask(self.client.cli.get_jobs_by_status, status=s)
                     if d.get("project_uid") == puid]
         return [d["uid"] for d in docs if not statuses or d.get("status") in statuses]
 
@@ -54,17 +59,22 @@ class Tools5(_Tools):
     """cryosparc-tools 5.x: REST; job.model (dumped as JSON), project.dir."""
 
     def project(self, puid: str) -> tuple:
-        project = self.client.find_project(puid)
-        return str(project.dir), project.model.title
+        project = self.ask(self.client.find_project, puid)
+        return str(self.ask(getattr, project, "dir")), project.model.title
 
     def job_document(self, puid: str, juid: str) -> dict:
-        return self.client.find_job(puid, juid).model.model_dump(mode="json", by_alias=True)
+        return self.ask(self.client.find_job, puid, juid).model.model_dump(mode="json", by_alias=True)
 
     def job_uids(self, puid: str, types, statuses) -> list:
         search = {"type": list(types)} if types else {}
         if statuses:
             search["status"] = list(statuses)
-        return [job.uid for job in self.client.find_project(puid).find_jobs(**search)]
+        pages = self.ask(self.client.find_project, puid).find_jobs(**search)
+        uids = []
+        # the client asks for the list a page at a time, as it is iterated
+        while (job := self.ask(next, pages, None)) is not None:
+            uids.append(job.uid)
+        return uids
 
 
 GENERATIONS = {"4": Tools4, "5": Tools5}

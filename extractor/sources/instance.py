@@ -14,9 +14,11 @@ from pathlib import Path
 from ..errors import DatasetError, JobError, UsageError, shown
 from ..redaction import register_secret
 from ..uids import is_job_uid, uid_number
+from ..textfiles import NotText, read_text
 from . import JobDocument, JobHandle, select_uids
 from .checked_files import unreadable_dataset
 from .clients import GENERATIONS
+from .deadline import NoAnswer, within
 
 ENVIRONMENT = {
     "4": {"license": "CRYOSPARC_LICENSE_ID", "host": "CRYOSPARC_MASTER_HOSTNAME", "base_port": "CRYOSPARC_BASE_PORT",
@@ -25,11 +27,20 @@ ENVIRONMENT = {
           "email": "CRYOSPARC_EMAIL", "password": "CRYOSPARC_PASSWORD"},
 }
 REQUIRED = {"4": ("license", "host", "base_port", "email", "password"), "5": ("email", "password")}
+MAX_INFO_BYTES = 2**20
 MATCHING_TOOLS = {"4": "cryosparc-tools~=4.7.0", "5": "cryosparc-tools~=5.0.0"}
 
 
 class InstanceError(UsageError):
     """The instance cannot be used at all: nothing can run (exit 2)."""
+
+
+class GaveUp(Exception):
+    """A call not made: the instance stopped answering an earlier one."""
+
+    def __init__(self, stalled: NoAnswer):
+        self.stalled = stalled
+        super().__init__(f"not asked: the instance had stopped answering ({stalled})")
 
 
 def client_generation() -> tuple:
@@ -45,11 +56,15 @@ def instance_info(path: str | None, generation: str) -> dict:
     """The CryoSPARC(**info) arguments: from the JSON file, else from CRYOSPARC_* variables."""
     if path:
         try:
-            info = json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
+            info = json.loads(read_text(Path(path).expanduser(), MAX_INFO_BYTES))
         except OSError as exc:
             raise InstanceError(f"--instance {path}: cannot read: {exc.strerror}") from exc
+        except NotText as exc:
+            raise InstanceError(f"--instance {path}:{exc.line}:{exc.col}: {exc.message}") from exc
         except json.JSONDecodeError as exc:
-            raise InstanceError(f"--instance {path}: not JSON ({exc.msg}, line {exc.lineno})") from exc
+            raise InstanceError(f"--instance {path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})") from exc
+        except RecursionError as exc:
+            raise InstanceError(f"--instance {path}: not the JSON of CryoSPARC(**info) arguments") from exc
         if not isinstance(info, dict):
             raise InstanceError(f"--instance {path}: a JSON object of CryoSPARC(**info) arguments was expected")
         where = f"--instance {path}"
@@ -57,7 +72,7 @@ def instance_info(path: str | None, generation: str) -> dict:
         names = ENVIRONMENT[generation]
         info = {key: os.environ[var] for key, var in names.items() if os.environ.get(var)}
         where = "the CRYOSPARC_* environment (" + ", ".join(sorted(set(names.values()))) + ")"
-    register_secret(info.get("password"))
+    register_secret(info.get("password"), hashed=True)
     missing = [key for key in REQUIRED[generation] if not info.get(key)]
     if generation == "5" and not (info.get("base_url") or info.get("host")):
         missing.append("base_url")
@@ -94,27 +109,44 @@ def _root_cause(exc: BaseException) -> BaseException:
 
 
 class Instance:
-    """A connected CryoSPARC instance, as the jobs' source."""
+    """A connected CryoSPARC instance, as the jobs' source.
+
+    `timeout` bounds each request, from its start to its last byte, and
+    connecting (several requests) gets twice that. Once a request has had no
+    complete answer in time, the instance counts as stalled: the calls after it
+    fail at once rather than wait their own timeouts."""
 
     def __init__(self, info: dict, generation: str, tools_version: str, timeout: float):
         self.generation, self.tools_version = generation, tools_version
         self.address = _address(info)
+        self.timeout = timeout
+        self._stalled = None  # the NoAnswer that gave the instance up
         if generation == "4":
-            # fail fast: two attempts 2 s apart rather than 3 attempts 30 s apart (the client
-            # counts RETRIES as attempts + 1, and reads both when cryosparc.command is imported)
+            # fail fast: two attempts rather than 3 attempts 30 s apart (the client counts
+            # RETRIES as attempts + 1, and reads both, as whole seconds, when cryosparc.command
+            # is imported); the pause fits twice a short timeout
             os.environ.setdefault("CRYOSPARC_COMMAND_RETRIES", "3")
-            os.environ.setdefault("CRYOSPARC_COMMAND_RETRY_SECONDS", "2")
+            os.environ.setdefault("CRYOSPARC_COMMAND_RETRY_SECONDS", "2" if timeout >= 4 else "0")
         from cryosparc.tools import CryoSPARC
 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                self.client = GENERATIONS[generation](CryoSPARC(**info, timeout=timeout))
+                # csx's deadlines end every wait; the client's own timeout, a little longer,
+                # only lets a request csx gave up on end by itself
+                client = within(2 * timeout, CryoSPARC, **info, timeout=2 * timeout + 1)
             except TypeError as exc:
                 raise InstanceError(f"{self.address}: {exc} for cryosparc-tools {tools_version}"
                                     + _generation_hint(info, generation)) from exc
+            except NoAnswer as exc:
+                raise InstanceError(f"cannot connect to CryoSPARC at {self.address}: {exc} "
+                                    f"(twice --timeout {timeout:g})") from exc
             except Exception as exc:  # each client generation raises its own error and transport types
                 raise InstanceError(self._connect_error(exc, info)) from exc
+        self.client = GENERATIONS[generation](client, self._ask)
+        # the 5.x client keeps its session token as a header
+        authorization = getattr(getattr(getattr(client, "api", None), "_client", None), "headers", {})
+        register_secret(authorization.get("Authorization", "").partition(" ")[2])
         for warning in caught:
             found = re.search(r"with version (v\S+)", str(warning.message))
             if found and "may not be compatible" in str(warning.message):
@@ -123,6 +155,24 @@ class Instance:
                 raise InstanceError(f"{self.address} runs CryoSPARC {running}, but cryosparc-tools {tools_version} "
                                     f"is installed; pip install 'cryosparc-tools~={major_minor}.0'")
         self._projects = {}
+
+    def _ask(self, call, *args, **kwargs):
+        """One request's call, given up on after the timeout; none at all once the instance stalled."""
+        if self._stalled is not None:
+            raise GaveUp(self._stalled)
+        try:
+            return within(self.timeout, call, *args, **kwargs)
+        except NoAnswer as exc:
+            self._stalled = exc
+            raise
+
+    def _failure(self, what: str, exc: BaseException) -> str:
+        """Why a call failed: a timeout as itself, anything else as `what` with the client's reason."""
+        if isinstance(exc, NoAnswer):
+            return f"CryoSPARC at {self.address} gave {exc} (--timeout)"
+        if isinstance(exc, GaveUp):
+            return f"not asked: CryoSPARC at {self.address} had stopped answering ({exc.stalled}, --timeout)"
+        return f"{what} ({_first_line(exc)})"
 
     def _connect_error(self, exc: BaseException, info: dict) -> str:
         cause = _root_cause(exc)
@@ -139,7 +189,7 @@ class Instance:
             try:
                 directory, title = self.client.project(puid)
             except Exception as exc:  # the clients raise CommandError / APIError, with the server's reason
-                raise JobError(f"{puid}: no such project on {self.address} ({_first_line(exc)})") from exc
+                raise JobError(f"{puid}: " + self._failure(f"no such project on {self.address}", exc)) from exc
             self._projects[puid] = {"uid": puid, "title": title, "dir": directory}
         return self._projects[puid]
 
@@ -148,7 +198,7 @@ class Instance:
         try:
             uids = self.client.job_uids(puid, types, statuses)
         except Exception as exc:  # CommandError / APIError
-            raise JobError(f"{puid}: cannot list the jobs on {self.address} ({_first_line(exc)})") from exc
+            raise JobError(f"{puid}: " + self._failure(f"cannot list the jobs on {self.address}", exc)) from exc
         # an answer that is not a job uid is kept, last, for its job to fail by name
         return sorted(set(uids), key=lambda uid: (0, uid_number(uid), "") if is_job_uid(uid) else (1, 0, str(uid)))
 
@@ -160,7 +210,7 @@ class Instance:
         try:
             doc = self.client.job_document(puid, juid)
         except Exception as exc:  # CommandError / APIError
-            raise JobError(f"{origin}: no such job, or it cannot be read ({_first_line(exc)})") from exc
+            raise JobError(f"{origin}: " + self._failure("no such job, or it cannot be read", exc)) from exc
         return JobDocument(
             doc=doc,
             project_dir=project["dir"],
@@ -180,7 +230,7 @@ class Instance:
         try:
             data = self.client.download(puid, relative)
         except Exception as exc:  # CommandError / APIError / httpx errors
-            raise DatasetError(f"{origin}: cannot download dataset {relative} ({_first_line(exc)})") from exc
+            raise DatasetError(f"{origin}: " + self._failure(f"cannot download dataset {relative}", exc)) from exc
         try:
             return Dataset.load(io.BytesIO(data), fields=fields, prefixes=prefixes)
         except DatasetLoadError as exc:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import v4, v5
 from .log import RequestLog
 from .store import ProjectStore
-from .web import HTTPService
+from .web import HTTPService, Misbehaviour, Request
 
 HOST = "127.0.0.1"
 DEFAULT_VERSIONS = {"4": "v4.7.1", "5": "v5.0.3"}
@@ -21,11 +21,12 @@ class LookalikeServer:
 
     `port` is base_port (v4) or the API port (v5); `ports` maps each service
     to its port; `base_url` is the API's URL (v5) or command_core's (v4);
-    `requests` is the `RequestLog` of every call the clients made.
+    `requests` is the `RequestLog` of every call the clients made; `tokens`
+    the session tokens it issued (v5).
     """
 
     def __init__(self, generation: str, services: dict[str, HTTPService], instance_info: dict[str, Any],
-                 requests: RequestLog, base_url: str):
+                 requests: RequestLog, base_url: str, tokens: set[str] | None = None):
         self.generation = generation
         self.host = HOST
         self._services = services
@@ -34,6 +35,18 @@ class LookalikeServer:
         self.base_url = base_url
         self.instance_info = instance_info
         self.requests = requests
+        self.tokens = tokens if tokens is not None else set()
+
+    def misbehave(self, mode: str, seconds_per_byte: float = 0.02,
+                  only: Callable[[Request], bool] | None = None) -> None:
+        """From now on stall ("stall") or trickle ("trickle") the answers to the requests
+        `only` picks (every request when None), on every service."""
+        for service in self._services.values():
+            service.misbehave(Misbehaviour(mode, seconds_per_byte, only))
+
+    def behave(self) -> None:
+        for service in self._services.values():
+            service.misbehave(None)
 
     def stop(self) -> None:
         for service in self._services.values():
@@ -54,9 +67,11 @@ def start_server(
     password: str = "password123",
     license: str = "00000000-0000-0000-0000-000000000000",
     version: str | None = None,
+    echo: bool = False,
 ) -> LookalikeServer:
     """Serve the projects under `projects_root` on 127.0.0.1, on free ports,
-    as CryoSPARC `version` (default v4.7.1 / v5.0.3) of `generation` "4" or "5"."""
+    as CryoSPARC `version` (default v4.7.1 / v5.0.3) of `generation` "4" or "5".
+    With `echo`, error answers repeat what the client sent (credentials, tokens)."""
     generation = str(generation)
     store = ProjectStore(Path(projects_root))
     version = version or DEFAULT_VERSIONS[generation]
@@ -64,18 +79,19 @@ def start_server(
     if generation == "4":
         core = v4.CommandCore(store, email, password, version).procedures()
         apps = {
-            "command_core": v4.jsonrpc_app("command_core", core, log),
-            "command_vis": v4.jsonrpc_app("command_vis", {}, log, files=store),
-            "command_rtp": v4.jsonrpc_app("command_rtp", {}, log),
+            "command_core": v4.jsonrpc_app("command_core", core, log, echo=echo),
+            "command_vis": v4.jsonrpc_app("command_vis", {}, log, files=store, echo=echo),
+            "command_rtp": v4.jsonrpc_app("command_rtp", {}, log, echo=echo),
         }
         base_port, services = _start_v4(apps, delay_s)
         info = {"license": license, "host": HOST, "base_port": base_port, "email": email, "password": password}
         return LookalikeServer("4", services, info, log, f"http://{HOST}:{services['command_core'].port}")
     if generation == "5":
-        service = HTTPService(HOST, 0, v5.APIServer(store, email, password, version, log), delay_s)
+        api = v5.APIServer(store, email, password, version, log, echo=echo)
+        service = HTTPService(HOST, 0, api, delay_s)
         base_url = f"http://{HOST}:{service.port}"
         info = {"base_url": base_url, "email": email, "password": password}
-        return LookalikeServer("5", {"api": service}, info, log, base_url)
+        return LookalikeServer("5", {"api": service}, info, log, base_url, api.tokens)
     raise ValueError(f"generation must be '4' or '5', not {generation!r}")
 
 

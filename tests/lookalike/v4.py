@@ -125,21 +125,23 @@ class CommandCore:
 
 
 def jsonrpc_app(
-    service: str, procedures: dict[str, Callable[..., Any]], log: RequestLog, files: ProjectStore | None = None
+    service: str, procedures: dict[str, Callable[..., Any]], log: RequestLog, files: ProjectStore | None = None,
+    echo: bool = False,
 ) -> Callable[[Request], Response]:
-    """The HTTP app of one command server; `files` adds command_vis's file download."""
+    """The HTTP app of one command server; `files` adds command_vis's file download. With
+    `echo`, an error repeats the request's params and license header, as a careless server may."""
     describe = {"sdversion": "1.0", "name": service, "procs": [{"name": name} for name in procedures]}
 
     def app(request: Request) -> Response:
         if request.method == "GET" and request.path in ("", "/"):
             return Response(200, f"Hello World from cryosparc {service}.".encode(), "text/plain")
         if request.method == "POST" and request.path == "/api":
-            return _call(request.json())
+            return _call(request.json(), request)
         if files is not None and request.method == "POST" and request.path == "/get_project_file":
             return _project_file(request.json())
         return Response(404, b"Not Found", "text/plain")
 
-    def _call(call: dict[str, Any]) -> Response:
+    def _call(call: dict[str, Any], request: Request) -> Response:
         method, params = call.get("method", ""), call.get("params") or []
         log.add(method, params)
         reply: dict[str, Any] = {"jsonrpc": "2.0", "id": call.get("id")}
@@ -153,7 +155,8 @@ def jsonrpc_app(
         except (ServerError, TypeError) as raised:
             # CryoSPARC answers HTTP 200 with the error in the body; the
             # client shows it as "(url, code 400) Encountered ServerError ..."
-            error = {"name": "ServerError", "code": 400, "message": f"ServerError: {raised}", "data": None}
+            data = {"params": params, "license": request.headers.get("License-ID")} if echo else None
+            error = {"name": "ServerError", "code": 400, "message": f"ServerError: {raised}", "data": data}
             return json_response({**reply, "error": error})
         return json_response({**reply, "result": result})
 

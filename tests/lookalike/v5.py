@@ -124,13 +124,15 @@ class HTTPError(Exception):
 class APIServer:
     """The HTTP app: routes `<API_PREFIX><endpoint path>` to the method named by the summary."""
 
-    def __init__(self, store: ProjectStore, email: str, password: str, version: str, log: RequestLog):
+    def __init__(self, store: ProjectStore, email: str, password: str, version: str, log: RequestLog,
+                 echo: bool = False):
         self.store = store
         self.email = email
         self.password_sha256 = sha256(password.encode()).hexdigest()  # the client sends only the hash
         self.version = version
         self.log = log
         self.tokens: set[str] = set()
+        self.echo = echo  # errors repeat the request's form and Authorization header, as a careless server may
         self.routes = [(endpoint, endpoint.pattern, getattr(self, endpoint.summary.replace(".", "_")))
                        for endpoint in ENDPOINTS]
 
@@ -158,7 +160,9 @@ class APIServer:
                 raise HTTPError(401, "Not authenticated", {"WWW-Authenticate": "Bearer"})
             result = handler(request, **path_params, **query)
         except HTTPError as error:
-            return json_response({"detail": error.detail}, error.status, error.headers)
+            echoed = {"request": {"form": request.form() if endpoint.form else None,
+                                  "authorization": request.headers.get("Authorization")}} if self.echo else {}
+            return json_response({"detail": error.detail, **echoed}, error.status, error.headers)
         return result if isinstance(result, Response) else json_response(result)
 
     @staticmethod

@@ -1,7 +1,8 @@
 """A threaded HTTP server that hands each request to an app function.
 
 An app takes a `Request` and returns a `Response`; the server adds the fixed
-delay, the Content-Length and keep-alive handling.
+delay, the Content-Length and keep-alive handling, and, when told to
+misbehave, stalls (never answers) or trickles its answer a byte at a time.
 """
 
 from __future__ import annotations
@@ -50,6 +51,40 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 App = Callable[[Request], Response]
 
 
+@dataclass
+class Misbehaviour:
+    mode: str  # "stall": read the request, never answer; "trickle": answer one byte at a time
+    seconds_per_byte: float = 0.02
+    only: Callable[[Request], bool] | None = None  # which requests; None: every one
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("stall", "trickle"):
+            raise ValueError(f"mode must be 'stall' or 'trickle', not {self.mode!r}")
+
+    def applies(self, request: Request) -> bool:
+        return self.only is None or self.only(request)
+
+
+class _Trickle:
+    """A socket writer that sends each byte on its own, until the server stops."""
+
+    def __init__(self, raw: Any, seconds_per_byte: float, stopping: threading.Event):
+        self.raw, self.seconds_per_byte, self.stopping = raw, seconds_per_byte, stopping
+
+    def write(self, data: bytes) -> int:
+        for byte in bytes(data):
+            if self.stopping.wait(self.seconds_per_byte):
+                raise ConnectionAbortedError("the look-alike stopped")
+            self.raw.write(bytes([byte]))
+        return len(data)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def __getattr__(self, name: str) -> Any:  # what else the handler asks of its writer (closed, ...)
+        return getattr(self.raw, name)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the httpx client of cryosparc-tools 5 expects
     server: "_Server"
@@ -71,6 +106,13 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         request = Request(self.command, url.path, parse_qs(url.query, keep_blank_values=True), self.headers, body)
         time.sleep(self.server.delay_s)
+        misbehaviour = self.server.misbehaviour
+        if misbehaviour is not None and misbehaviour.applies(request):
+            self.close_connection = True
+            if misbehaviour.mode == "stall":
+                self.server.stopping.wait()
+                return
+            self.wfile = _Trickle(self.wfile, misbehaviour.seconds_per_byte, self.server.stopping)
         try:
             response = self.server.app(request)
         except Exception as error:  # a bug in the look-alike: say so instead of hanging the client
@@ -104,6 +146,8 @@ class _Server(ThreadingHTTPServer):
         super().__init__((host, port), _Handler)
         self.app = app
         self.delay_s = delay_s
+        self.misbehaviour: Misbehaviour | None = None
+        self.stopping = threading.Event()  # releases stalled and trickling handlers
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that timed out and hung up is no fault here
@@ -119,7 +163,11 @@ class HTTPService:
         self._thread = threading.Thread(target=self._server.serve_forever, name=f"lookalike:{self.port}", daemon=True)
         self._thread.start()
 
+    def misbehave(self, misbehaviour: Misbehaviour | None) -> None:
+        self._server.misbehaviour = misbehaviour
+
     def stop(self) -> None:
+        self._server.stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()

@@ -1,0 +1,191 @@
+"""An instance that stalls or trickles its answers is given up on in time,
+and one that echoes what it was sent shows no secret, --debug included:
+the real cryosparc-tools client of this environment against a look-alike
+told to misbehave."""
+
+import hashlib
+import json
+import os
+import threading
+import time
+from contextlib import contextmanager
+
+import pytest
+
+cryosparc = pytest.importorskip("cryosparc")
+import cryosparc.tools  # noqa: E402,F401  (imported once, here: the timings are of the instance, not of the import)
+
+from extractor.registry import Registry  # noqa: E402
+from tests.fixturegen import REFERENCE_PROJECTS, make_project  # noqa: E402
+from tests.helpers import records, run_csx  # noqa: E402
+from tests.lookalike import start_server  # noqa: E402
+
+GENERATION = cryosparc.__version__.split(".")[0]
+PUID = {"4": "P30", "5": "P446"}[GENERATION]
+FIXTURE = REFERENCE_PROJECTS[PUID]
+REFINEMENTS = [job.uid for job in FIXTURE.jobs if job.status == "completed"
+               and job.job_type in ("homo_refine_new", "nonuniform_refine_new")]
+TIMEOUT = 0.5
+# thread start-up and a loaded machine; well below what a client left alone takes (forever when
+# trickled; when stalled, its own attempts of 2 * TIMEOUT + 1 seconds each)
+SLACK = 1.5
+# a request given up on goes on in its thread, and its client may warn of retries when the look-alike stops
+pytestmark = [pytest.mark.live, pytest.mark.filterwarnings("ignore:.*API client:UserWarning")]
+
+
+@pytest.fixture(autouse=True)
+def retry_pause(monkeypatch):
+    """The 4.x client read its retry pause when first imported, maybe before csx set it:
+    set what csx sets for a short --timeout in a fresh process (two attempts, no pause)."""
+    if GENERATION == "4":
+        import cryosparc.command
+
+        monkeypatch.setattr(cryosparc.command, "MAX_ATTEMPTS", 3)
+        monkeypatch.setattr(cryosparc.command, "RETRY_INTERVAL", 0)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_registry():
+    """The specs loaded once before any timing: the timings are of the instance."""
+    Registry()
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    return make_project(tmp_path_factory.mktemp("instance"), FIXTURE.puid, FIXTURE.title, FIXTURE.jobs,
+                        FIXTURE.dirname)
+
+
+@contextmanager
+def serve(project, **options):
+    """A look-alike for one test; on leaving, the client calls csx gave up on have ended too
+    (the stopped look-alike ends them), so none of them warns during a later test."""
+    with start_server(project.parent, generation=GENERATION, **options) as server:
+        yield server
+    for thread in threading.enumerate():
+        if thread.name == "csx-instance-call":
+            thread.join(timeout=30)
+
+
+def info_file(server, tmp_path, **changes):
+    path = tmp_path / "instance-info.json"
+    path.write_text(json.dumps({**server.instance_info, **changes}))
+    return path
+
+
+def address(server):
+    return server.instance_info.get("base_url") or f"127.0.0.1:{server.port}"
+
+
+def timed_csx(capsys, *args):
+    started = time.monotonic()
+    result = run_csx(capsys, *args)
+    return time.monotonic() - started, result
+
+
+def is_download(request):
+    return request.path.endswith(("/get_project_file", "/files"))
+
+
+def is_job_document(request):
+    if GENERATION == "4":
+        return request.path == "/api" and b'"get_job"' in request.body
+    return "/jobs/J" in request.path and not request.path.endswith("/directory")
+
+
+@pytest.mark.parametrize("mode", ["stall", "trickle"])
+def test_connecting_gives_up_after_twice_the_timeout(project, tmp_path, capsys, mode):
+    with serve(project) as server:
+        server.misbehave(mode, seconds_per_byte=0.05)
+        elapsed, (code, out, err) = timed_csx(capsys, "extract", "--timeout", TIMEOUT, "--instance",
+                                              info_file(server, tmp_path), "--project", PUID, REFINEMENTS[0])
+    assert (code, out) == (2, "")
+    assert err == [f"csx: cannot connect to CryoSPARC at {address(server)}: no complete answer within 1 s "
+                   f"(twice --timeout {TIMEOUT})"]
+    assert 2 * TIMEOUT <= elapsed < 2 * TIMEOUT + SLACK
+
+
+@pytest.mark.parametrize("mode", ["stall", "trickle"])
+def test_a_stalled_download_fails_its_job_and_the_instance_is_given_up(project, tmp_path, capsys, mode):
+    with serve(project) as server:
+        server.misbehave(mode, seconds_per_byte=0.05, only=is_download)
+        elapsed, (code, out, err) = timed_csx(capsys, "extract", "--timeout", TIMEOUT, "--workers", "1",
+                                              "--instance", info_file(server, tmp_path), "--project", PUID,
+                                              REFINEMENTS[0], REFINEMENTS[1])
+    where = address(server)
+    assert (code, out) == (1, "")
+    first, second = (f"{PUID}/{job} ({where})" for job in REFINEMENTS[:2])
+    assert err[0].startswith(f"{first}: ")
+    assert err[0].endswith(f": CryoSPARC at {where} gave no complete answer within {TIMEOUT} s (--timeout)")
+    assert err[1] == (f"{second}: not asked: CryoSPARC at {where} had stopped answering "
+                      f"(no complete answer within {TIMEOUT} s, --timeout)")
+    assert err[2] == f"csx: 0 done, 0 skipped, 2 failed: {PUID}/{REFINEMENTS[0]}, {PUID}/{REFINEMENTS[1]}"
+    assert TIMEOUT <= elapsed < TIMEOUT + SLACK
+
+
+def test_a_trickled_job_document_is_given_up_after_the_timeout(project, tmp_path, capsys):
+    with serve(project) as server:
+        server.misbehave("trickle", seconds_per_byte=0.01, only=is_job_document)
+        elapsed, (code, out, err) = timed_csx(capsys, "extract", "--timeout", TIMEOUT, "--instance",
+                                              info_file(server, tmp_path), "--project", PUID, REFINEMENTS[0])
+    where = address(server)
+    assert (code, out) == (1, "")
+    assert err == [f"{PUID}/{REFINEMENTS[0]} ({where}): CryoSPARC at {where} gave no complete answer within "
+                   f"{TIMEOUT} s (--timeout)"]
+    assert TIMEOUT <= elapsed < TIMEOUT + SLACK
+
+
+def test_a_slow_answer_within_the_timeout_is_waited_for(project, tmp_path, capsys):
+    """The deadline is per request: several requests each under it make a whole extraction."""
+    with serve(project, delay_s=0.1) as server:
+        code, out, err = run_csx(capsys, "extract", "--timeout", "1", "--instance", info_file(server, tmp_path),
+                                 "--project", PUID, REFINEMENTS[0])
+    assert (code, err) == (0, [])
+    assert records(out)[0]["job_info"]["juid"] == REFINEMENTS[0]
+
+
+def secrets_of(password):
+    return [password, hashlib.sha256(password.encode()).hexdigest()]
+
+
+def test_an_echoing_server_shows_no_password_nor_its_hash(project, tmp_path, capsys):
+    with serve(project, echo=True, password="s3cret-Pa$$") as server:
+        wrong = "hunter2 ʼwrong\""
+        code, out, err = run_csx(capsys, "extract", "--debug", "--instance",
+                                 info_file(server, tmp_path, password=wrong), "--project", PUID, REFINEMENTS[0])
+    printed = out + "\n".join(err)
+    assert code == 2
+    assert "Traceback" in printed and "********" in printed  # --debug shows the traceback, masked
+    for secret in secrets_of(wrong) + [json.dumps(wrong)[1:-1]]:
+        assert secret not in printed
+
+
+def test_an_echoing_server_shows_no_token(project, tmp_path, capsys):
+    with serve(project, echo=True) as server:
+        code, out, err = run_csx(capsys, "extract", "--debug", "--instance", info_file(server, tmp_path),
+                                 "--project", "P999", "J1")
+        tokens = set(server.tokens)
+    printed = out + "\n".join(err)
+    assert code == 2
+    assert err[0].startswith("csx: P999: no such project on ")
+    assert "Traceback" in printed
+    assert len(tokens) == (1 if GENERATION == "5" else 0)
+    for secret in [*tokens, *secrets_of(server.instance_info["password"])]:
+        assert secret not in printed
+
+
+@pytest.mark.parametrize("content, message", [
+    (b'{"email": "ali@example.com",\n "password": "caf\xe9"}', ":2:18: not UTF-8 text; save it as UTF-8"),
+    (b'{"email": "ali@example.com",\n "password": hunter2}', ":2:14: not JSON (Expecting value)"),
+    (b"[" * 100_000, ": not the JSON of CryoSPARC(**info) arguments"),
+    (None, ":1:1: not a regular file"),
+])
+def test_an_instance_file_that_is_not_json(tmp_path, capsys, content, message):
+    path = tmp_path / "instance-info.json"
+    if content is None:
+        os.mkfifo(path)
+    else:
+        path.write_bytes(content)
+    code, out, err = run_csx(capsys, "extract", "--instance", path, "--project", PUID, "J1")
+    assert (code, out, err) == (2, "", [f"csx: --instance {path}{message}"])
+    assert "hunter2" not in "\n".join(err)
