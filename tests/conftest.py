@@ -21,6 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.fixturegen import make_pipeline_projects, make_reference_projects  # noqa: E402
+from tests.postgres_server import PASSWORD, PostgresServer  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +46,22 @@ def project_copy(reference_projects, tmp_path):
         return Path(shutil.copytree(source, tmp_path / source.name))
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the session. Without PostgreSQL the tests that need it fail: they
+    never skip."""
+    try:
+        server = PostgresServer(settings={"fsync": "off"})
+    except (RuntimeError, OSError) as exc:
+        pytest.fail(f"no PostgreSQL server for the tests: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres, monkeypatch) -> str:
+    """A fresh database on the session's server: its URL, the password in PGPASSWORD as libpq reads it."""
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)
+    return postgres.new_database()

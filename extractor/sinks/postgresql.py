@@ -1,0 +1,59 @@
+"""The PostgreSQL dialect of the database sink, through psycopg 3 (imported
+only here, when a postgresql:// URL is given). libpq reads the credentials:
+from the URL, else PGPASSWORD, ~/.pgpass or a service file (?service=NAME).
+Tables live in the connection's current schema. Creating and changing
+tables is serialized by an advisory lock, since CREATE TABLE IF NOT EXISTS
+still races on the type catalog when two processes run it at once."""
+
+from contextlib import contextmanager
+
+import psycopg
+
+# pg_advisory_xact_lock key of csx's table changes ("csx" in ASCII): the same in every csx process
+TABLES_LOCK = 0x637378
+CONNECT_TIMEOUT_S = 30
+
+
+class PostgreSQLDatabase:
+    name = "PostgreSQL"
+    types = {"integer": "BIGINT", "boolean": "BOOLEAN", "number": "DOUBLE PRECISION", "string": "TEXT",
+             "json": "JSONB", "time": "TIMESTAMPTZ"}
+    json_value = "?::jsonb"
+    errors = (psycopg.Error,)
+    # class 22, "data exception": this value cannot be stored (out of range, a NUL character, ...)
+    value_errors = (psycopg.DataError,)
+
+    def __init__(self, url: str, label: str):
+        self.label = label
+        options = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT_S}
+        self.connection = psycopg.connect(url, autocommit=True, **options)
+
+    def execute(self, sql: str, values=()):
+        return self.connection.execute(sql.replace("?", "%s"), values)
+
+    def executemany(self, sql: str, rows):
+        with self.connection.cursor() as cursor:
+            cursor.executemany(sql.replace("?", "%s"), rows)
+
+    @contextmanager
+    def transaction(self):
+        with self.connection.transaction():
+            yield
+
+    @contextmanager
+    def locked_transaction(self):
+        with self.connection.transaction():
+            self.connection.execute("SELECT pg_advisory_xact_lock(%s)", (TABLES_LOCK,))
+            yield
+
+    def tables(self) -> set:
+        return {name for name, in self.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
+
+    def columns(self, table: str) -> set:
+        return {name for name, in self.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ?", (table,))}
+
+    def close(self):
+        self.connection.close()
