@@ -65,3 +65,13 @@ def pg_url(postgres, monkeypatch) -> str:
     """A fresh database on the session's server: its URL, the password in PGPASSWORD as libpq reads it."""
     monkeypatch.setenv("PGPASSWORD", PASSWORD)
     return postgres.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """An empty database of each kind csx writes (tests.databases)."""
+    from tests.databases import PostgreSQLTarget, SQLiteTarget
+
+    if request.param == "sqlite":
+        return SQLiteTarget(tmp_path / "records.sqlite")
+    return PostgreSQLTarget(request.getfixturevalue("pg_url"))

@@ -77,7 +77,7 @@ class DatabaseSink:
         self.db = db
         self.schema_for = schema_for
         self.registered = self._run(prepare, db)  # names of the record tables csx made
-        self.tables = {}  # kind -> (table name, {scalar column: JSON type})
+        self.tables = {}  # kind -> (table name, {scalar: JSON type}, {scalar: column name})
 
     @property
     def label(self) -> str:
@@ -93,26 +93,27 @@ class DatabaseSink:
         if kind not in self.tables:
             scalars = top_level_scalars(self.schema_for(kind))
             scalars.pop("kind", None)
-            name = self._run(add_record_table, self.db, kind, scalars, self.registered)
-            self.tables[kind] = (name, scalars)
+            name, columns = self._run(add_record_table, self.db, kind, scalars, self.registered)
+            self.tables[kind] = (name, scalars, columns)
         return self.tables[kind]
 
     def write(self, outcome):
         record = outcome.record
         kind = record["kind"]
-        name, scalars = self._table(kind)
+        name, scalars, scalar_columns = self._table(kind)
         values = [column_value(json_type, record.get(column), column, outcome.label)
                   for column, json_type in scalars.items()]
         extracted_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        columns = ["source", "project_uid", "job_uid", "kind", "spec", "extracted_at", "record", *scalars]
+        columns = ["source", "project_uid", "job_uid", "kind", "spec", "extracted_at", "record",
+                   *scalar_columns.values()]
         placeholders = ["?"] * 6 + [self.db.json_value] + ["?"] * len(scalars)
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns[4:])
+        quoted = [f'"{c}"' for c in columns]
+        updates = ", ".join(f"{c} = excluded.{c}" for c in quoted[4:])
         row = [outcome.source, outcome.project_uid, outcome.job_uid, kind, outcome.spec, extracted_at,
                json.dumps(record), *values]
         try:
             with self.db.transaction():  # the row and the job's fingerprint together
-                self.db.execute(f'INSERT INTO "{name}" ({quoted}) VALUES ({", ".join(placeholders)}) '
+                self.db.execute(f'INSERT INTO "{name}" ({", ".join(quoted)}) VALUES ({", ".join(placeholders)}) '
                                 f"ON CONFLICT (source, project_uid, job_uid, kind) DO UPDATE SET {updates}", row)
                 self.db.execute(
                     "INSERT INTO csx_jobs VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, project_uid, job_uid) "

@@ -72,9 +72,10 @@ def _upgrade_from_1(db, tables: set):
     _add_version_tables(db, record_tables)
 
 
-def add_record_table(db, kind: str, scalars: dict, registered: set) -> str:
-    """The kind's table, made (and registered) if new, with a column for each scalar its schema has now."""
-    name = table_name(kind)
+def add_record_table(db, kind: str, scalars: dict, registered: set) -> tuple:
+    """The kind's table, made (and registered) if new, with a column for each scalar its schema has now:
+    (table name, {scalar: its column's name as the table spells it})."""
+    name = db.identifier(table_name(kind))
     with db.locked_transaction():
         if name not in registered:
             registered |= {n for n, in db.execute("SELECT name FROM csx_tables")}
@@ -84,8 +85,9 @@ def add_record_table(db, kind: str, scalars: dict, registered: set) -> str:
             db.execute(record_table(db, name))
             db.execute("INSERT INTO csx_tables VALUES (?)", (name,))
             registered.add(name)
-        present = db.columns(name)
+        present = {column.lower(): column for column in db.columns(name)}
         for column, json_type in scalars.items():
-            if column not in present:  # a schema that gained a key since the table was made
-                db.execute(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {db.types[json_type]}')
-    return name
+            if column.lower() not in present:  # a schema that gained a key since the table was made
+                present[column.lower()] = db.identifier(column)
+                db.execute(f'ALTER TABLE "{name}" ADD COLUMN "{present[column.lower()]}" {db.types[json_type]}')
+    return name, {column: present[column.lower()] for column in scalars}

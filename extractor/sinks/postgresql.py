@@ -28,6 +28,12 @@ class PostgreSQLDatabase:
         options = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT_S}
         self.connection = psycopg.connect(url, autocommit=True, **options)
 
+    @staticmethod
+    def identifier(name: str) -> str:
+        """Names folded to lower case, as PostgreSQL folds unquoted ones: psize_A works in a query unquoted,
+        as in SQLite."""
+        return name.lower()
+
     def execute(self, sql: str, values=()):
         return self.connection.execute(sql.replace("?", "%s"), values)
 

@@ -24,6 +24,10 @@ class SQLiteDatabase:
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")
 
+    @staticmethod
+    def identifier(name: str) -> str:
+        return name  # SQLite compares names without regard to case
+
     def execute(self, sql: str, values=()):
         return self.connection.execute(sql, values)
 
