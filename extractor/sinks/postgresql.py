@@ -27,6 +27,10 @@ class PostgreSQLDatabase:
         self.label = label
         options = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT_S}
         self.connection = psycopg.connect(url, autocommit=True, **options)
+        # a commit does not wait for its WAL flush (SQLite's synchronous=NORMAL makes the same trade): a
+        # server crash may lose the last records written, whole and with their fingerprints, so the next
+        # run extracts those jobs again; no row is ever half-written
+        self.connection.execute("SET synchronous_commit TO off")
 
     @staticmethod
     def identifier(name: str) -> str:
