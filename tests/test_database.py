@@ -196,3 +196,26 @@ def test_log_time_puts_the_utc_time_before_each_line(project_copy, tmp_path, cap
     stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ "
     assert re.fullmatch(stamp + re.escape(f"{project}/J181/job.json: job.json is not valid JSON ") + ".*", err[0])
     assert re.fullmatch(stamp + re.escape("csx: 5 done, 1 skipped, 1 failed: P30/J181"), err[1])
+
+
+NOTE_SPEC = BOX_SPEC.replace("  box_size_vox: job.box_override\n", "  paths: {map: job.note}\n")
+
+
+def test_a_record_postgresql_cannot_store_fails_that_job_only(database, project_copy, tmp_path, capsys):
+    project = project_copy("P30")
+    doc = json.loads((project / "J181" / "job.json").read_text())
+    doc["note"] = "tab\there, NUL\u0000there"  # JSONB has no place for U+0000; SQLite's text has
+    (project / "J181" / "job.json").write_text(json.dumps(doc))
+    spec = tmp_path / "note.yaml"
+    spec.write_text(NOTE_SPEC)
+    code, _, err = extract(capsys, "--project-dir", project, "J180-J182", "--spec", spec, "--no-validate",
+                           "--db", database.target)
+    if database.name == "sqlite":
+        assert (code, err) == (0, ["csx: 3 done, 0 skipped, 0 failed"])
+        (record,), = database.rows("SELECT record FROM map_info WHERE job_uid = 'J181'")
+        assert database.record(record)["paths"]["map"] == "tab\there, NUL\u0000there"
+    else:
+        assert (code, err) == (1, [
+            "P30/J181: PostgreSQL refused its record (unsupported Unicode escape sequence)",
+            "csx: 2 done, 0 skipped, 1 failed: P30/J181"])
+        assert database.rows("SELECT job_uid FROM map_info ORDER BY job_uid") == [("J180",), ("J182",)]

@@ -133,7 +133,8 @@ class DatabaseSink:
             # under the tables' lock: no other process adds a table meanwhile, and two prunes never interleave
             with self.db.locked_transaction():
                 self.registered |= {n for n, in self.db.execute("SELECT name FROM csx_tables")}
-                tables, gone = sorted(self.registered | {"csx_jobs"}), set()
+                # csx_jobs last, as write() takes its rows: no two transactions wait on each other in a ring
+                tables, gone = [*sorted(self.registered), "csx_jobs"], set()
                 for table in tables:
                     stored = self.db.execute(f'SELECT DISTINCT job_uid FROM "{table}" '
                                              "WHERE source = ? AND project_uid = ?", (source, project_uid))
