@@ -71,3 +71,10 @@ def test_no_server_there_is_one_line(postgres, reference_projects, capsys):
     assert code == 2
     assert err == [f"csx: --db postgresql://{ROLE}@127.0.0.1:1/nothing: cannot write there (connection failed: "
                    "connection to server at \"127.0.0.1\", port 1 failed: Connection refused)"]
+
+
+def test_a_table_of_another_role_that_csx_cannot_read_is_refused(postgres, pg_url, reference_projects, capsys):
+    postgres.admin("CREATE TABLE map_info (id integer)", pg_url.rsplit("/", 1)[1])
+    code, _, err = _extract(capsys, reference_projects, pg_url)
+    assert (code, err) == (2, [f"csx: P30/J180: cannot write its record (--db {pg_url}: table map_info was not made "
+                               "by csx; rename or drop it, or give csx a database of its own); 0 written before it"])

@@ -56,14 +56,16 @@ class PostgreSQLDatabase:
             self.connection.execute("SELECT pg_advisory_xact_lock(%s)", (TABLES_LOCK,))
             yield
 
+    # the catalogs, not information_schema, which hides the tables of other roles that csx's may not read
     def tables(self) -> set:
         return {name for name, in self.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
+            "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
+            "AND relkind IN ('r', 'p', 'v', 'm', 'f')")}
 
     def columns(self, table: str) -> set:
         return {name for name, in self.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-            "AND table_name = ?", (table,))}
+            "SELECT attname FROM pg_attribute WHERE attrelid = (SELECT oid FROM pg_class WHERE relname = ? "
+            "AND relnamespace = current_schema()::regnamespace) AND attnum > 0 AND NOT attisdropped", (table,))}
 
     def close(self):
         self.connection.close()
