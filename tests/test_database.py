@@ -139,8 +139,9 @@ def test_a_database_of_the_schema_before_versions_is_upgraded_in_place(database,
 def test_a_table_csx_did_not_make_is_refused_in_one_line(database, reference_projects, capsys):
     database.execute("CREATE TABLE map_info (id INTEGER, title TEXT)")
     code, _, err = extract(capsys, "--project-dir", reference_projects["P30"], "J180", "--db", database.target)
-    assert (code, err) == (2, [f"csx: P30/J180: cannot write its record (--db {database.target}: table map_info was not made "
-                               "by csx; rename or drop it, or give csx a database of its own); 0 written before it"])
+    assert (code, err) == (2, [f"csx: P30/J180: cannot write its record (--db {database.target}: table map_info was "
+                               "not made by csx; rename or drop it, or give csx a database of its own); 0 written "
+                               "before it"])
     assert database.rows("SELECT count(*) FROM map_info") == [(0,)]
 
 

@@ -61,8 +61,8 @@ def test_a_malformed_url_never_shows_its_password(postgres, dbname, reference_pr
     code, _, err = _extract(capsys, reference_projects, url, "--debug")
     assert code == 2
     assert err[0] == (f"csx: --db postgresql://{ROLE}@127.0.0.1:{postgres.port}/{dbname}"
-                      "?sslmode=sometimes&password=********: cannot write there (connection is bad: invalid sslmode value: "
-                      "\"sometimes\")")
+                      "?sslmode=sometimes&password=********: cannot write there (connection is bad: "
+                      "invalid sslmode value: \"sometimes\")")
     assert WRONG not in "\n".join(err)
 
 

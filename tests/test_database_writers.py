@@ -36,8 +36,8 @@ def test_six_writers_on_overlapping_jobs_lose_nothing(database, reference_projec
             ["csx: 6 done, 1 skipped, 0 failed"], ["csx: 5 done, 1 skipped, 0 failed"]]
         assert database.rows("SELECT project_uid, kind, count(*) FROM csx_jobs GROUP BY project_uid, kind "
                              "ORDER BY project_uid, kind") == JOBS_PER_KIND
-    for table, count in (("map_info", 12), ("classes_2d", 3), ("classes_3d", 6), ("ctf", 5), ("import", 6), ("local_resolution", 2),
-                         ("motion", 2), ("sharpen", 2)):
+    for table, count in (("map_info", 12), ("classes_2d", 3), ("classes_3d", 6), ("ctf", 5), ("import", 6),
+                         ("local_resolution", 2), ("motion", 2), ("sharpen", 2)):
         rows = database.rows(f"SELECT job_uid, record FROM {table}")
         assert len(rows) == count
         assert all(database.record(record)["kind"] == table.replace("_", "-") for _, record in rows)

@@ -13,7 +13,6 @@ connect, lock and name types; dbschema.py makes and upgrades the tables."""
 
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 from ..errors import RecordError, SinkError, UsageError
 from ..redaction import redact
