@@ -110,15 +110,10 @@ class DatabaseSink:
         updates = ", ".join(f"{c} = excluded.{c}" for c in quoted[4:])
         row = [outcome.source, outcome.project_uid, outcome.job_uid, kind, outcome.spec, extracted_at,
                json.dumps(record), *values]
+        upsert = (f'INSERT INTO "{name}" ({", ".join(quoted)}) VALUES ({", ".join(placeholders)}) '
+                  f"ON CONFLICT (source, project_uid, job_uid, kind) DO UPDATE SET {updates}")
         try:
-            with self.db.transaction():  # the row and the job's fingerprint together
-                self.db.execute(f'INSERT INTO "{name}" ({", ".join(quoted)}) VALUES ({", ".join(placeholders)}) '
-                                f"ON CONFLICT (source, project_uid, job_uid, kind) DO UPDATE SET {updates}", row)
-                self.db.execute(
-                    "INSERT INTO csx_jobs VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, project_uid, job_uid) "
-                    "DO UPDATE SET kind = excluded.kind, fingerprint = excluded.fingerprint, "
-                    "extracted_at = excluded.extracted_at",
-                    (outcome.source, outcome.project_uid, outcome.job_uid, kind, outcome.fingerprint, extracted_at))
+            self.db.upsert_record(upsert, row, outcome.fingerprint)  # the row and the job's fingerprint together
         except self.db.value_errors as exc:
             raise RecordError(f"{outcome.label}: {self.db.name} refused its record ({short_error(exc)})") from exc
         except self.db.errors as exc:

@@ -14,6 +14,12 @@ JOB_COLUMNS = {"source", "project_uid", "job_uid", "kind", "fingerprint", "extra
 RECORD_COLUMNS = {"source", "project_uid", "job_uid", "kind", "spec", "extracted_at", "record"}
 
 
+# the job's fingerprint, upserted with its record
+JOB_UPSERT = ("INSERT INTO csx_jobs (source, project_uid, job_uid, kind, fingerprint, extracted_at) {rows} "
+              "ON CONFLICT (source, project_uid, job_uid) DO UPDATE SET kind = excluded.kind, "
+              "fingerprint = excluded.fingerprint, extracted_at = excluded.extracted_at")
+
+
 def table_name(kind: str) -> str:
     return kind.replace("-", "_")
 

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 
 import psycopg
 
+from .dbschema import JOB_UPSERT
+
 # pg_advisory_xact_lock key of csx's table changes ("csx" in ASCII): the same in every csx process
 TABLES_LOCK = 0x637378
 CONNECT_TIMEOUT_S = 30
@@ -49,6 +51,13 @@ class PostgreSQLDatabase:
     def transaction(self):
         with self.connection.transaction():
             yield
+
+    def upsert_record(self, upsert: str, row: list, fingerprint):
+        """A record's row and its job's fingerprint in one statement, so one round trip and one transaction.
+        The job's row is taken from the record's, so the record's row is locked first, as --prune locks them."""
+        self.execute(f"WITH written AS ({upsert} RETURNING source, project_uid, job_uid, kind, extracted_at) "
+                     + JOB_UPSERT.format(rows="SELECT source, project_uid, job_uid, kind, ?::text, extracted_at "
+                                              "FROM written"), [*row, fingerprint])
 
     @contextmanager
     def locked_transaction(self):

@@ -6,6 +6,8 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
+from .dbschema import JOB_UPSERT
+
 # a writer waits this long for another process's transaction; each holds the lock for one record
 BUSY_TIMEOUT_S = 120
 
@@ -48,6 +50,13 @@ class SQLiteDatabase:
 
     # creating and changing tables takes the same write lock as any write
     locked_transaction = transaction
+
+    def upsert_record(self, upsert: str, row: list, fingerprint):
+        """A record's row (`upsert` of `row`: source, project uid, job uid, kind, spec, extracted_at, ...) and
+        its job's fingerprint, in one transaction."""
+        with self.transaction():
+            self.execute(upsert, row)
+            self.execute(JOB_UPSERT.format(rows="VALUES (?, ?, ?, ?, ?, ?)"), [*row[:4], fingerprint, row[5]])
 
     def tables(self) -> set:
         return {name for name, in self.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
