@@ -47,11 +47,6 @@ class PostgreSQLDatabase:
         with self.connection.cursor() as cursor:
             cursor.executemany(sql.replace("?", "%s"), rows)
 
-    @contextmanager
-    def transaction(self):
-        with self.connection.transaction():
-            yield
-
     def upsert_record(self, upsert: str, row: list, fingerprint):
         """A record's row and its job's fingerprint in one statement, so one round trip and one transaction.
         The job's row is taken from the record's, so the record's row is locked first, as --prune locks them."""
