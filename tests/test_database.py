@@ -256,3 +256,11 @@ def test_a_killed_run_leaves_whole_rows_on_postgresql_and_the_next_run_finishes(
         finished = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert (finished.returncode, finished.stderr) == (0, f"csx: {6 - written} done, {written} skipped, 0 failed\n")
     assert database.rows("SELECT count(*) FROM map_info") == [(6,)]
+
+
+def test_psycopg_is_loaded_only_for_a_postgresql_url(reference_projects, tmp_path):
+    script = ("import sys; from extractor.cli import main; "
+              f"code = main(['extract', '--project-dir', {str(reference_projects['P30'])!r}, 'J180', "
+              f"'--db', {str(tmp_path / 'db.sqlite')!r}]); print(code, 'psycopg' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout == "0 False\n"
