@@ -88,6 +88,7 @@ class PostgresServer:
 
     def stop(self):
         try:
-            self._as_owner(["pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"])
+            # immediate: no shutdown checkpoint, the cluster is deleted next
+            self._as_owner(["pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop"])
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
