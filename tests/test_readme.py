@@ -1,6 +1,8 @@
 """The README's database queries run, and answer, on each database csx filled, in that database's dialect."""
 
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,3 +39,42 @@ def test_the_readme_queries_answer_on_the_reference_projects(database, reference
 
 def test_every_readme_query_has_both_dialects():
     assert len(_queries("SQLite")) == len(_queries("PostgreSQL")) == 2
+
+
+def test_a_facility_follows_the_readme_on_postgresql(postgres, reference_projects, tmp_path, monkeypatch):
+    """Role and database made with createuser and createdb, the password in a .pgpass file, the README's cron
+    line run by bash, and its query answered by psql."""
+    superuser = ["-h", str(postgres.root), "-p", str(postgres.port), "-U", "postgres"]  # for `sudo -u postgres`
+    make_role, make_db = re.findall(r"^    sudo -u postgres (create\w+ .*)$", README, re.M)
+    assert (make_role, make_db) == ("createuser --pwprompt csx", "createdb --owner csx cryoem")
+    subprocess.run([postgres.bindir / "createuser", *superuser, "csx"], check=True)  # --pwprompt asks a terminal
+    subprocess.run([postgres.bindir / "psql", *superuser, "-c", "ALTER ROLE csx PASSWORD 'facility-secret'"],
+                   check=True, capture_output=True)
+    subprocess.run([postgres.bindir / make_db.split()[0], *superuser, *make_db.split()[1:]], check=True)
+    pgpass = tmp_path / ".pgpass"
+    pgpass.write_text(f"127.0.0.1:{postgres.port}:cryoem:csx:facility-secret\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+
+    cron, = re.findall(r"^    0 2 \* \* \*  (.*)$", README, re.M)
+    projects_root = reference_projects["P30"].parent
+    log = tmp_path / "csx.log"
+    command = (cron.replace("/data/cryosparc_projects", str(projects_root))
+               .replace("/opt/csx/.venv/bin/csx", str(Path(sys.executable).parent / "csx"))
+               .replace("db.example.org:5432", f"127.0.0.1:{postgres.port}")
+               .replace("/var/log/csx.log", str(log)))
+    subprocess.run(["bash", "-c", command], check=True)
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ "
+    lines = log.read_text().splitlines()
+    assert len(lines) == 2
+    assert re.fullmatch(stamp + re.escape("csx: 6 done, 1 skipped, 0 failed, 0 pruned"), lines[0])
+    assert re.fullmatch(stamp + re.escape("csx: 5 done, 1 skipped, 0 failed, 0 pruned"), lines[1])
+
+    _, best = _queries("PostgreSQL")
+    answer = subprocess.run([postgres.bindir / "psql", f"postgresql://csx@127.0.0.1:{postgres.port}/cryoem",
+                             "-At", "-c", best], check=True, capture_output=True, text=True).stdout
+    assert answer.splitlines() == [
+        f"P30|J180|2.281461238861084|{reference_projects['P30']}/J180/J180_009_volume_map.mrc",
+        f"P446|J329|2.522837574905974|{reference_projects['P446']}/J329/J329_008_volume_map.mrc",
+    ]
