@@ -12,8 +12,6 @@ SCHEMA_VERSION = 2
 KEY = ("source", "project_uid", "job_uid")
 JOB_COLUMNS = {"source", "project_uid", "job_uid", "kind", "fingerprint", "extracted_at"}
 RECORD_COLUMNS = {"source", "project_uid", "job_uid", "kind", "spec", "extracted_at", "record"}
-
-
 # the job's fingerprint, upserted with its record
 JOB_UPSERT = ("INSERT INTO csx_jobs (source, project_uid, job_uid, kind, fingerprint, extracted_at) {rows} "
               "ON CONFLICT (source, project_uid, job_uid) DO UPDATE SET kind = excluded.kind, "
