@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+import time
 import warnings
 from importlib import import_module
 
@@ -40,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show tracebacks with errors")
     common.add_argument("-v", "--verbose", action="store_true", help="also say which jobs were skipped and why")
+    common.add_argument("--log-time", action="store_true",
+                        help="begin each line on stderr with the UTC time (ISO 8601), for cron logs")
     common.add_argument("--specs", action="append", default=[], metavar="DIR",
                         help="your own spec folder (its specs win over the shipped ones; may repeat)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -69,9 +72,13 @@ def _parser() -> argparse.ArgumentParser:
                          help="write P30-J180.json per job into DIR (with --format csv: <kind>.csv)")
     extract.add_argument("--format", choices=["jsonl", "csv"], default="jsonl",
                          help="jsonl (default: stdout, or a .json file per job with -o) or csv (-o DIR)")
-    extract.add_argument("--db", metavar="PATH",
-                         help="upsert records into this SQLite database, skipping jobs unchanged since")
+    extract.add_argument("--db", metavar="PATH|URL",
+                         help="upsert records into this SQLite file or postgresql://user@host:port/dbname, "
+                              "skipping jobs unchanged since")
     extract.add_argument("--force", action="store_true", help="with --db: extract unchanged jobs again")
+    extract.add_argument("--prune", action="store_true",
+                         help="with --db and --project-dir DIR --all: delete the rows of the project's jobs that "
+                              "no longer exist")
     extract.add_argument("-q", "--quiet", action="store_true", help="no progress display and no summary line")
     extract.add_argument("--no-validate", action="store_true", help="do not check records against their schema")
 
@@ -166,10 +173,13 @@ def _picture_commands(commands, common):
     report.add_argument("--title", help="the report's heading (default: the projects' titles)")
 
 
-def _log(verbose: bool) -> logging.Logger:
+def _log(verbose: bool, log_time: bool) -> logging.Logger:
     log = logging.getLogger("csx")
     log.handlers[:] = [logging.StreamHandler(sys.stderr)]
-    log.handlers[0].setFormatter(RedactingFormatter("%(message)s"))
+    formatter = RedactingFormatter("%(asctime)s %(message)s" if log_time else "%(message)s",
+                                   datefmt="%Y-%m-%dT%H:%M:%SZ")
+    formatter.converter = time.gmtime
+    log.handlers[0].setFormatter(formatter)
     log.setLevel(logging.INFO if verbose else logging.WARNING)
     log.propagate = False
     return log
@@ -195,7 +205,7 @@ def _stdout_closed() -> int:
 
 def _run(argv) -> int:
     args = _parser().parse_args(argv)
-    log = _log(args.verbose)
+    log = _log(args.verbose, args.log_time)
     command = import_module(f".commands.{args.command}", __package__)
     try:
         with warnings.catch_warnings():

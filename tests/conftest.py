@@ -22,6 +22,7 @@ if str(ROOT) not in sys.path:
 
 from tests.fixturegen import make_pipeline_projects, make_reference_projects  # noqa: E402
 from tests.fixturegen.lineage import make_lineage_projects  # noqa: E402
+from tests.postgres_server import PASSWORD, PostgresServer  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +53,32 @@ def project_copy(reference_projects, tmp_path):
         return Path(shutil.copytree(source, tmp_path / source.name))
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the session. Without PostgreSQL the tests that need it fail: they
+    never skip."""
+    try:
+        server = PostgresServer(settings={"fsync": "off"})
+    except (RuntimeError, OSError) as exc:
+        pytest.fail(f"no PostgreSQL server for the tests: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres, monkeypatch) -> str:
+    """A fresh database on the session's server: its URL, the password in PGPASSWORD as libpq reads it."""
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)
+    return postgres.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """An empty database of each kind csx writes (tests.databases)."""
+    from tests.databases import PostgreSQLTarget, SQLiteTarget
+
+    if request.param == "sqlite":
+        return SQLiteTarget(tmp_path / "records.sqlite")
+    return PostgreSQLTarget(request.getfixturevalue("pg_url"))

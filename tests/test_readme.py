@@ -1,30 +1,80 @@
-"""The README's database queries run, and answer, on a database csx filled."""
+"""The README's database queries run, and answer, on each database csx filled, in that database's dialect."""
 
 import re
-import sqlite3
+import subprocess
+import sys
+from decimal import Decimal
 from pathlib import Path
 
 from tests.helpers import run_csx
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+DIALECTS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
-def test_the_readme_queries_answer_on_the_reference_projects(reference_projects, capsys, tmp_path):
-    db = tmp_path / "records.sqlite"
+def _queries(dialect: str) -> list:
+    return [query for query in re.findall(r"```sql\n(.*?)```", README, re.S) if query.startswith(f"-- {dialect}:")]
+
+
+def test_the_readme_queries_answer_on_the_reference_projects(database, reference_projects, capsys):
     for project in reference_projects.values():
-        assert run_csx(capsys, "extract", "--project-dir", project, "--all", "--db", db, "--quiet")[0] == 0
-    under_3, best = re.findall(r"```sql\n(.*?)```", README, re.S)
-    with sqlite3.connect(db) as connection:
-        assert connection.execute(under_3).fetchall() == [
-            ("P30", "J180", 2.28, 656974, "C1"),
-            ("P30", "J182", 2.32, 656974, "C1"),
-            ("P446", "J329", 2.52, 440847, "C1"),
-            ("P446", "J330", 2.57, 440847, "C1"),
-            ("P30", "J181", 2.6, 656974, "C2"),
-            ("P30", "J183", 2.74, 656974, "C1"),
-            ("P446", "J331", 2.98, 440847, "C3"),
-        ]
-        assert connection.execute(best).fetchall() == [
-            ("P30", "J180", 2.281461238861084, f"{reference_projects['P30']}/J180/J180_009_volume_map.mrc"),
-            ("P446", "J329", 2.522837574905974, f"{reference_projects['P446']}/J329/J329_008_volume_map.mrc"),
-        ]
+        assert run_csx(capsys, "extract", "--project-dir", project, "--all", "--db", database.target, "--quiet")[0] == 0
+    under_3, best = _queries(DIALECTS[database.name])
+    # PostgreSQL's round() takes numerics, so its rounded resolutions come back as Decimal
+    number = Decimal if database.name == "postgresql" else float
+    assert database.rows(under_3) == [
+        ("P30", "J180", number("2.28"), 656974, "C1"),
+        ("P30", "J182", number("2.32"), 656974, "C1"),
+        ("P446", "J329", number("2.52"), 440847, "C1"),
+        ("P446", "J330", number("2.57"), 440847, "C1"),
+        ("P30", "J181", number("2.6"), 656974, "C2"),
+        ("P30", "J183", number("2.74"), 656974, "C1"),
+        ("P446", "J331", number("2.98"), 440847, "C3"),
+    ]
+    assert database.rows(best) == [
+        ("P30", "J180", 2.281461238861084, f"{reference_projects['P30']}/J180/J180_009_volume_map.mrc"),
+        ("P446", "J329", 2.522837574905974, f"{reference_projects['P446']}/J329/J329_008_volume_map.mrc"),
+    ]
+
+
+def test_every_readme_query_has_both_dialects():
+    assert len(_queries("SQLite")) == len(_queries("PostgreSQL")) == 2
+
+
+def test_a_facility_follows_the_readme_on_postgresql(postgres, reference_projects, tmp_path, monkeypatch):
+    """Role and database made with createuser and createdb, the password in a .pgpass file, the README's cron
+    line run by bash, and its query answered by psql."""
+    superuser = ["-h", str(postgres.root), "-p", str(postgres.port), "-U", "postgres"]  # for `sudo -u postgres`
+    make_role, make_db = re.findall(r"^    sudo -u postgres (create\w+ .*)$", README, re.M)
+    assert (make_role, make_db) == ("createuser --pwprompt csx", "createdb --owner csx cryoem")
+    subprocess.run([postgres.bindir / "createuser", *superuser, "csx"], check=True)  # --pwprompt asks a terminal
+    subprocess.run([postgres.bindir / "psql", *superuser, "-c", "ALTER ROLE csx PASSWORD 'facility-secret'"],
+                   check=True, capture_output=True)
+    subprocess.run([postgres.bindir / make_db.split()[0], *superuser, *make_db.split()[1:]], check=True)
+    pgpass = tmp_path / ".pgpass"
+    pgpass.write_text(f"127.0.0.1:{postgres.port}:cryoem:csx:facility-secret\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+
+    cron, = re.findall(r"^    0 2 \* \* \*  (.*)$", README, re.M)
+    projects_root = reference_projects["P30"].parent
+    log = tmp_path / "csx.log"
+    command = (cron.replace("/data/cryosparc_projects", str(projects_root))
+               .replace("/opt/csx/.venv/bin/csx", str(Path(sys.executable).parent / "csx"))
+               .replace("db.example.org:5432", f"127.0.0.1:{postgres.port}")
+               .replace("/var/log/csx.log", str(log)))
+    subprocess.run(["bash", "-c", command], check=True)
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ "
+    lines = log.read_text().splitlines()
+    assert len(lines) == 2
+    assert re.fullmatch(stamp + re.escape("csx: 6 done, 1 skipped, 0 failed, 0 pruned"), lines[0])
+    assert re.fullmatch(stamp + re.escape("csx: 5 done, 1 skipped, 0 failed, 0 pruned"), lines[1])
+
+    _, best = _queries("PostgreSQL")
+    answer = subprocess.run([postgres.bindir / "psql", f"postgresql://csx@127.0.0.1:{postgres.port}/cryoem",
+                             "-At", "-c", best], check=True, capture_output=True, text=True).stdout
+    assert answer.splitlines() == [
+        f"P30|J180|2.281461238861084|{reference_projects['P30']}/J180/J180_009_volume_map.mrc",
+        f"P446|J329|2.522837574905974|{reference_projects['P446']}/J329/J329_008_volume_map.mrc",
+    ]

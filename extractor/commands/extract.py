@@ -2,7 +2,6 @@
 job never stops the batch."""
 
 import os
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +22,12 @@ class Summary:
     done: int = 0
     skipped: list = field(default_factory=list)  # (label, reason)
     failed: list = field(default_factory=list)  # (label, message)
+    pruned: int | None = None  # jobs whose rows --prune deleted
 
     def line(self) -> str:
         text = f"csx: {self.done} done, {len(self.skipped)} skipped, {len(self.failed)} failed"
+        if self.pruned is not None:
+            text += f", {self.pruned} pruned"
         if self.failed:
             text += ": " + ", ".join(label for label, _ in self.failed)
         return text
@@ -63,13 +65,34 @@ def _write(sink, outcome, written: int):
         sink.write(outcome)
     except RecordWriteError as exc:  # the next records may well be written
         outcome.record, outcome.error = None, exc
-    except (OSError, sqlite3.Error) as exc:  # a full disk, a locked database: no point going on
+    except OSError as exc:  # a full disk: no point going on (the databases raise SinkError themselves)
         raise SinkError(f"{outcome.label}: cannot write its record ({exc}); {written} written before it") from exc
+
+
+def _check_prune(args):
+    if not args.prune:
+        return
+    if not args.db:
+        raise UsageError("--prune goes with --db (it deletes the rows of jobs that no longer exist)")
+    if not (args.all and args.project_dir):
+        # an instance lists jobs by type and status, so a job missing from its list may still exist
+        raise UsageError("--prune needs --project-dir DIR --all: only a listing of every job of a project "
+                         "says which jobs are gone")
+
+
+def _listed(handles) -> dict:
+    """{(source, project uid): job uids} of a full listing: what --prune keeps."""
+    listed = {}
+    for handle in handles:
+        puid, juid = handle.label.split("/")[-2:]
+        listed.setdefault((handle.source, puid), set()).add(juid)
+    return listed
 
 
 def run(args, log) -> int:
     if args.force and not args.db:
         raise UsageError("--force goes with --db (it re-extracts jobs the database already has)")
+    _check_prune(args)
     registry = Registry(args.specs)
     handles = handles_from_args(args, registry)
     sink = open_sink(args, registry.record_schema)
@@ -104,6 +127,8 @@ def run(args, log) -> int:
             else:
                 summary.done += 1
             progress.step(summary)
+        if args.prune:
+            summary.pruned = sum(sink.prune(source, puid, uids) for (source, puid), uids in _listed(handles).items())
         completed = True
     finally:
         if pool is not None:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from ..records import subschema
 
+SCALAR_TYPES = ("integer", "number", "string", "boolean")
+
 
 def schema_columns(schema_file: Path) -> list:
     """Dotted paths of the leaves of a record schema, in its order."""
@@ -27,9 +29,9 @@ def schema_columns(schema_file: Path) -> list:
 
 
 def top_level_scalars(schema_file: Path) -> dict:
-    """{key: SQL type} of a record schema's top-level number, integer, string and boolean keys."""
+    """{key: JSON type} of a record schema's top-level keys of one scalar type (integer, number, string,
+    boolean): the columns a database table gives a kind beside the whole record."""
     schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
-    sql_types = {"integer": "INTEGER", "boolean": "INTEGER", "number": "REAL", "string": "TEXT"}
     scalars = {}
     for key, child in schema.get("properties", {}).items():
         child = subschema(child, schema)
@@ -38,8 +40,8 @@ def top_level_scalars(schema_file: Path) -> dict:
         known = [t for t in types if t != "null"]
         if "const" in child:
             known = ["string"]
-        if len(known) == 1 and known[0] in sql_types:
-            scalars[key] = sql_types[known[0]]
+        if len(known) == 1 and known[0] in SCALAR_TYPES:
+            scalars[key] = known[0]
     return scalars
 
 
