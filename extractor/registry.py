@@ -140,7 +140,8 @@ class Registry:
     def choose(self, key: JobKey, kind: str | None = None) -> Spec:
         """The spec for a job; `kind` restricts the choice to one record kind."""
         for tier in self.tiers:
-            found = [s for s in tier if mismatch(s, key, kind) is None]
+            # a job's default spec is never one made on request
+            found = [s for s in tier if mismatch(s, key, kind) is None and (kind is not None or not s.on_request)]
             if len(found) == 1:
                 return found[0]
             if found:
@@ -164,8 +165,6 @@ def spec_files(directory: Path) -> list:
 def mismatch(spec: Spec, key: JobKey, kind) -> str | None:
     if kind is not None and spec.kind != kind:
         return f"kind is {spec.kind}, not {kind}"
-    if kind is None and spec.on_request:
-        return f"{spec.kind} records are made on request (--spec {spec.kind})"
     if spec.layout != key.layout:
         return f"written for layout {spec.layout}, the job's document is {key.layout}"
     if key.type not in spec.job_types:

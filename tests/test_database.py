@@ -198,7 +198,7 @@ def test_log_time_puts_the_utc_time_before_each_line(project_copy, tmp_path, cap
     code, _, err = extract(capsys, "--project-dir", project, "--all", "--db", tmp_path / "db.sqlite", "--log-time")
     assert code == 1
     stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ "
-    assert re.fullmatch(stamp + re.escape(f"{project}/J181/job.json: job.json is not valid JSON ") + ".*", err[0])
+    assert re.fullmatch(stamp + re.escape(f"{project}/J181/job.json") + r":\d+:\d+: job\.json is not valid JSON: .*", err[0])
     assert re.fullmatch(stamp + re.escape("csx: 5 done, 1 skipped, 1 failed: P30/J181"), err[1])
 
 

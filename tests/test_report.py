@@ -65,7 +65,7 @@ def test_report_of_a_project_directory(capsys, tmp_path):
     assert page.tags.count("svg") == 4 + 1  # a plot per map, and resolution over time
     assert page.tags.count("script") == 1 and page.resources == []
     assert "<h1>Maps of P30</h1>" in html
-    assert ">2.28</td>" in html and ">656,974</td>" in html and ">C2</td>" in html and ">78.3</td>" in html
+    assert ">2.28</td>" in html and ">656,974</td>" in html and ">C2</td>" in html and ">-78.3</td>" in html
     assert f'{P30}/J180/J180_009_volume_map.mrc</td>' in html
     assert "tight 2.33 Å" in html
 

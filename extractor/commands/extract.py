@@ -65,7 +65,7 @@ def _write(sink, outcome, written: int):
         sink.write(outcome)
     except RecordWriteError as exc:  # the next records may well be written
         outcome.record, outcome.error = None, exc
-    except OSError as exc:  # a full disk: no point going on (the databases raise SinkError themselves)
+    except (OSError, SinkError) as exc:  # a full disk, a database gone: no point going on
         raise SinkError(f"{outcome.label}: cannot write its record ({exc}); {written} written before it") from exc
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import SinkError, UsageError
 from ..pictures.report import SECTIONS, MapEntry, report_html
 from ..sinks.atomic import write_atomically
-from ..sinks.database import table_name
+from ..sinks.dbschema import table_name
 from .gather import gather
 
 
