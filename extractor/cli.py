@@ -187,7 +187,9 @@ def _log(verbose: bool, log_time: bool) -> logging.Logger:
 
 def main(argv=None) -> int:
     try:
-        return _run(argv)
+        code = _run(argv)
+        sys.stdout.flush()  # here, where a reader gone away is caught, not in Python's flush at exit
+        return code
     except (BrokenPipeError, StdoutClosed):
         return _stdout_closed()
 

@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
+from .layouts import Layout
+from .specfile import Spec
 
 
 def _cache_dir() -> Path:
@@ -64,7 +66,8 @@ class RegistryCache:
             if any(_digest(Path(path)) != digest for path, digest in entry["extra"].items()):
                 return None
             layouts, tiers = entry["value"]
-            if not isinstance(layouts, dict) or not all(isinstance(tier, list) for tier in tiers):
+            if not (isinstance(layouts, dict) and all(isinstance(layout, Layout) for layout in layouts.values())
+                    and all(isinstance(spec, Spec) for tier in tiers for spec in tier)):
                 return None
             return layouts, tiers
         except Exception:  # unpickling garbage can raise nearly anything

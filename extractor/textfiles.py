@@ -39,4 +39,5 @@ def decode_utf8(data: bytes) -> str:
         before = data[:exc.start].decode("utf-8")
         line_start = before.rfind("\n") + 1
         # the bytes themselves stay unsaid: they may be anything
-        raise NotText(before.count("\n") + 1, len(before) - line_start + 1, "not UTF-8 text; save it as UTF-8") from None
+        line, col = before.count("\n") + 1, len(before) - line_start + 1
+        raise NotText(line, col, "not UTF-8 text; save it as UTF-8") from None

@@ -233,6 +233,10 @@ def corrupt(path: Path, how: str):
     elif how == "right inputs, wrong value":
         entry = pickle.loads(good)
         path.write_bytes(pickle.dumps({**entry, "value": (["not", "a dict"], 3)}))
+    elif how == "right inputs, no specs":
+        entry = pickle.loads(good)
+        layouts, tiers = entry["value"]
+        path.write_bytes(pickle.dumps({**entry, "value": (layouts, [[1, "two"], tiers[1]])}))
     elif how == "a list":
         path.write_bytes(pickle.dumps([1, 2, 3]))
     elif how == "a directory":
@@ -242,7 +246,7 @@ def corrupt(path: Path, how: str):
 
 
 @pytest.mark.parametrize("how", ["garbage", "truncated", "empty", "another shape", "right inputs, wrong value",
-                                 "a list", "a directory", "a fifo"])
+                                 "right inputs, no specs", "a list", "a directory", "a fifo"])
 def test_a_corrupt_registry_cache_is_ignored(cache_home, capsys, how):
     code, listed, _ = run_csx(capsys, "specs")
     (cache_file,) = cache_home.glob("registry-*.pickle")

@@ -6,6 +6,7 @@ told to misbehave."""
 import hashlib
 import json
 import os
+import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -189,3 +190,18 @@ def test_an_instance_file_that_is_not_json(tmp_path, capsys, content, message):
     code, out, err = run_csx(capsys, "extract", "--instance", path, "--project", PUID, "J1")
     assert (code, out, err) == (2, "", [f"csx: --instance {path}{message}"])
     assert "hunter2" not in "\n".join(err)
+
+
+def test_an_unreachable_instance_is_given_up_within_twice_the_timeout(project, tmp_path, capsys):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with serve(project) as server:
+        changes = {"base_url": f"http://127.0.0.1:{port}"} if GENERATION == "5" else {"base_port": port - 2}
+        path = info_file(server, tmp_path, **changes)
+    elapsed, (code, out, err) = timed_csx(capsys, "extract", "--timeout", TIMEOUT, "--instance", path,
+                                          "--project", PUID, REFINEMENTS[0])
+    where = changes.get("base_url") or f"127.0.0.1:{port - 2}"
+    assert (code, out, len(err)) == (2, "", 1)
+    assert err[0].startswith(f"csx: cannot connect to CryoSPARC at {where}: ") and "Connection refused" in err[0]
+    assert elapsed < 2 * TIMEOUT + SLACK

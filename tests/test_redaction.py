@@ -12,7 +12,8 @@ def test_every_spelling_of_the_password_and_its_hash_is_masked():
     password = 'pä"ss w\\rd&x'
     register_secret(password, hashed=True)
     digest = hashlib.sha256(password.encode()).hexdigest()
-    text = (f"raw {password} | json \"pä\\\"ss w\\\\rd&x\" | repr {password!r} | form password=p%C3%A4%22ss+w%5Crd%26x "
+    text = (f"raw {password} | json \"pä\\\"ss w\\\\rd&x\" | repr {password!r} "
+            "| form password=p%C3%A4%22ss+w%5Crd%26x "
             f"| quoted p%C3%A4%22ss%20w%5Crd%26x | hash {digest} | HASH {digest.upper()}")
     assert redact(text) == ("raw ******** | json \"********\" | repr '********' | form password=******** "
                             "| quoted ******** | hash ******** | HASH ********")
