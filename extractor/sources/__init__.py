@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 SPACE = rb"[ \t\n\r]*"  # JSON's whitespace (re's \s has two more)
-# An object whose first key starts with "$" (never inside a string: its quote would end the string), and
-# the one kind the fast path rewrites: {"$date": "..."} or {"$oid": "..."} holding a plain string, in any
-# whitespace, where a value ends (group 1: the string). Both start with a literal: the search skips ahead.
-EXTENDED_OBJECT = re.compile(rb"\{" + SPACE + rb'"\$')
+# The extended JSON the fast path rewrites: {"$date": "..."} or {"$oid": "..."} holding a plain string, in
+# any whitespace, where a value ends (group 1: the string).
 EXTENDED_STRING = re.compile(rb"\{" + SPACE + rb'"\$(?:date|oid)"' + SPACE + rb":" + SPACE + rb'("[^"\\]*")'
                              + SPACE + rb"\}(?=" + SPACE + rb"(?:[,\]}]|\Z))")
 # Digits to "0", whatever may precede an integer (and most other bytes) to " ", the rest of a number to
@@ -69,13 +67,20 @@ def parse_job_json(data: bytes):
 
 def _plain_extended_values(data: bytes) -> list | None:
     """(start, end, its string) of each {"$date": "..."} / {"$oid": "..."}; None when the document holds
-    other extended JSON."""
+    other extended JSON. Found from each "$: one that opens an object must open a plain one; any other,
+    in a string or a key after the first, orjson reads as the general path does."""
     edits = []
-    for found in EXTENDED_OBJECT.finditer(data):
-        plain = EXTENDED_STRING.match(data, found.start())
-        if plain is None:
-            return None
-        edits.append((plain.start(), plain.end(), plain[1]))
+    at = data.find(b"$")  # a byte rarer than the quote before it: memchr skips further
+    while at != -1:
+        start = at - 2
+        while start >= 0 and data[start] in b" \t\n\r":
+            start -= 1
+        if data[at - 1:at] == b'"' and start >= 0 and data[start] == ord("{"):
+            plain = EXTENDED_STRING.match(data, start)
+            if plain is None:
+                return None
+            edits.append((start, plain.end(), plain[1]))
+        at = data.find(b"$", at + 1)
     return edits
 
 
