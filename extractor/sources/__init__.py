@@ -122,8 +122,8 @@ def parse_exact(data: bytes):
     """parse_job_json's general path: the standard library, for any JSON Python's json can write."""
     try:
         return json.loads(data, object_hook=plain_json_object, parse_constant=_nonfinite, parse_float=_finite)
-    except json.JSONDecodeError as exc:
-        raise DocumentError(exc.msg, exc.lineno, exc.colno) from None
+    except json.JSONDecodeError as exc:  # "Unterminated string starting at": the position says where
+        raise DocumentError(exc.msg.removesuffix(" starting at"), exc.lineno, exc.colno) from None
     except UnicodeDecodeError as exc:
         raise DocumentError(f"not UTF-8 text ({exc.reason})", *_position(data, exc.start)) from None
     except RecursionError:
