@@ -271,3 +271,13 @@ def test_a_required_field_that_reads_nan_fails_that_job_naming_the_field(project
     assert (code, out) == (1, "")
     assert err[0].startswith(f"P446/J329 ({project}/J329): field gsfsc (")
     assert "required, but" in err[0] and err[0].endswith("is null for this job")
+
+
+def test_query_shows_null_where_the_document_holds_nan(project_copy, capsys):
+    project = project_copy("P446")
+    path, doc, stats = _volume_stats(project)
+    stats["fsc_info_best"]["fsc_nomask"][-1] = math.nan
+    path.write_text(json.dumps(doc, indent=4))
+    code, out, err = run_csx(capsys, "query", "job.spec.outputs.volume.latest_summary_stats.fsc_info_best.fsc_nomask[-1]",
+                             project / "J329")
+    assert (code, out.strip(), err) == (0, "null", [])
