@@ -278,6 +278,6 @@ def test_query_shows_null_where_the_document_holds_nan(project_copy, capsys):
     path, doc, stats = _volume_stats(project)
     stats["fsc_info_best"]["fsc_nomask"][-1] = math.nan
     path.write_text(json.dumps(doc, indent=4))
-    code, out, err = run_csx(capsys, "query", "job.spec.outputs.volume.latest_summary_stats.fsc_info_best.fsc_nomask[-1]",
-                             project / "J329")
+    expression = "job.spec.outputs.volume.latest_summary_stats.fsc_info_best.fsc_nomask[-1]"
+    code, out, err = run_csx(capsys, "query", expression, project / "J329")
     assert (code, out.strip(), err) == (0, "null", [])
