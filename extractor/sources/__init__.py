@@ -12,6 +12,9 @@ from typing import Callable
 SPACE = rb"[ \t\n\r]*"  # JSON's whitespace (re's \s has two more)
 # The extended JSON the fast path rewrites: {"$date": "..."} or {"$oid": "..."} holding a plain string, in
 # any whitespace, where a value ends (group 1: the string).
+# Past this many "$", a document is no usual job.json: looking at each in Python would cost more than the
+# general path.
+MAX_DOLLARS = 10_000
 EXTENDED_STRING = re.compile(rb"\{" + SPACE + rb'"\$(?:date|oid)"' + SPACE + rb":" + SPACE + rb'("[^"\\]*")'
                              + SPACE + rb"\}(?=" + SPACE + rb"(?:[,\]}]|\Z))")
 # Digits to "0", whatever may precede an integer (and most other bytes) to " ", the rest of a number to
@@ -69,9 +72,12 @@ def _plain_extended_values(data: bytes) -> list | None:
     """(start, end, its string) of each {"$date": "..."} / {"$oid": "..."}; None when the document holds
     other extended JSON. Found from each "$: one that opens an object must open a plain one; any other,
     in a string or a key after the first, orjson reads as the general path does."""
-    edits = []
+    edits, seen = [], 0
     at = data.find(b"$")  # a byte rarer than the quote before it: memchr skips further
     while at != -1:
+        seen += 1
+        if seen > MAX_DOLLARS:
+            return None
         start = at - 2
         while start >= 0 and data[start] in b" \t\n\r":
             start -= 1
