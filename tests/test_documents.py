@@ -85,6 +85,26 @@ def test_a_parse_error_names_line_and_column_and_never_the_bytes(text, line, col
     assert "12x" not in str(error) and "\\xff" not in str(error) and "secret" not in str(error)
 
 
+@pytest.mark.parametrize("text", [
+    b'["a{"$date":",1,"}, "]',  # rewritten without regard to strings, it would read as ["a", 1, ", "]
+    b'{"k": "x NaN", "v": "y}, NaN]',
+    b'{{"$date": "x"}: 1}',  # an extended value where a key must be
+])
+def test_text_that_is_not_json_stays_refused_by_the_fast_path(text):
+    with pytest.raises(DocumentError):
+        parse_job_json(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    (b'{"path": "$HOME/x", "at": {"$date": "$now"}}', {"path": "$HOME/x", "at": "$now"}),
+    (b'{"two": {"a": 1, "$date": "x"}}', {"two": {"a": 1, "$date": "x"}}),
+    (b'{"t": "{\\"$date\\": \\"x\\"} NaN", "n": NaN}', {"t": '{"$date": "x"} NaN', "n": None}),
+    (b'{"t": "back\\\\", "n": [NaN, "\\\\\\"NaN"]}', {"t": "back\\", "n": [None, '\\"NaN']}),
+])
+def test_dollars_and_nan_in_strings_are_text(text, expected):
+    assert parse_job_json(text) == expected == parse_exact(text)
+
+
 def test_nesting_deeper_than_python_reads_is_one_error():
     with pytest.raises(DocumentError, match="nested too deeply"):
         parse_job_json(b"[" * 100_000 + b"]" * 100_000)
@@ -251,3 +271,13 @@ def test_a_required_field_that_reads_nan_fails_that_job_naming_the_field(project
     assert (code, out) == (1, "")
     assert err[0].startswith(f"P446/J329 ({project}/J329): field gsfsc (")
     assert "required, but" in err[0] and err[0].endswith("is null for this job")
+
+
+def test_query_shows_null_where_the_document_holds_nan(project_copy, capsys):
+    project = project_copy("P446")
+    path, doc, stats = _volume_stats(project)
+    stats["fsc_info_best"]["fsc_nomask"][-1] = math.nan
+    path.write_text(json.dumps(doc, indent=4))
+    expression = "job.spec.outputs.volume.latest_summary_stats.fsc_info_best.fsc_nomask[-1]"
+    code, out, err = run_csx(capsys, "query", expression, project / "J329")
+    assert (code, out.strip(), err) == (0, "null", [])

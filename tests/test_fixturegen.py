@@ -235,7 +235,8 @@ def test_fsc_curve_names_by_layout():
         "fsc_nomask", "fsc_sphericalmask", "fsc_loosemask", "fsc_tightmask", "fsc_noisesub_raw",
         "fsc_noisesub_true", "fsc_noisesub"]
     assert [k for k in v5 if k.startswith("fsc_")] == [
-        "fsc_nomask", "fsc_sphericalmask", "fsc_loosemask", "fsc_resmask", "fsc_autotight_noisesub"]
+        "fsc_nomask", "fsc_sphericalmask", "fsc_loosemask", "fsc_resmask", "fsc_autotight",
+        "fsc_autotight_noisesub_raw", "fsc_autotight_noisesub"]
     assert expected_mask_resolutions(2.28, "v4") == {
         "nomask": 3.078, "sphericalmask": 2.736, "loosemask": 2.508, "tightmask": 2.3256, "noisesub": 2.28}
 

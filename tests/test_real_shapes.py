@@ -2,10 +2,12 @@
 indented job.json, NaN/Infinity in the statistics, one .cs per volume result or one shared; and, for the
 specs of CryoSPARC 4.0-4.2, the documents those versions wrote): the same facts, the values a user checks."""
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import yaml
 
 from extractor.registry import spec_files
 from extractor.resources import specs_dir
@@ -187,3 +189,28 @@ def test_job_files_are_shaped_as_the_variant_says(shaped_project, variant_name, 
         assert len(volume_files) == 8 and "J180_009_volume_map_sharp.cs" in volume_files
     assert sorted(p.name for p in job_dir.glob("*.csg")) == [
         "J180_009_mask.csg", "J180_009_particles.csg", "J180_009_volume.csg"]
+
+
+def test_a_v5_refinement_has_the_outputs_cryosparc_gives_it(reference_projects):
+    doc = json.loads((reference_projects["P446"] / "J329" / "job.json").read_text())
+    outputs = doc["spec"]["outputs"]
+    assert list(outputs) == ["particles", "particles_rejected", "volume", "mask", "mask_fsc", "mask_fsc_auto"]
+    assert [r["metafiles"][-1] for r in outputs["mask_fsc_auto"]["results"]] == [
+        "J329/J329_008_volume_mask_fsc_auto.cs"]
+    particles = {r["name"]: r["metafiles"][-1] for r in outputs["particles"]["results"]}
+    assert particles == {"blob": "J329/J329_008_particles.cs", "ctf": "J329/J329_008_particles.cs",
+                         "alignments3D": "J329/J329_008_particles.cs",
+                         "motion": "J329/J329_passthrough_particles.cs",
+                         "location": "J329/J329_passthrough_particles.cs",
+                         "pick_stats": "J329/J329_passthrough_particles.cs"}
+    assert outputs["volume"]["latest_summary_stats"]["version"] == 8
+
+
+def test_result_group_files_name_their_metafiles(reference_projects):
+    csg = yaml.safe_load((reference_projects["P446"] / "J329" / "J329_008_particles.csg").read_text())
+    assert csg["group"] == {"description": "", "name": "particles", "title": "All particles", "type": "particle"}
+    assert csg["results"]["alignments3D"] == {"metafile": ">J329_008_particles.cs", "num_items": 440847,
+                                              "type": "particle.alignments3D"}
+    assert csg["results"]["location"]["metafile"] == ">J329_passthrough_particles.cs"
+    assert (reference_projects["P446"] / "J329" / "J329_008_particles.csg").read_text().count(
+        "metafile: '>J329_008_particles.cs'") == 3

@@ -12,10 +12,11 @@ from typing import Callable
 from ..uids import is_job_uid, uid_number
 
 SPACE = rb"[ \t\n\r]*"  # JSON's whitespace (re's \s has two more)
-# An object whose first key starts with "$" (never inside a string: its quote would end the string), and
-# the one kind the fast path rewrites: {"$date": "..."} or {"$oid": "..."} holding a plain string, in any
-# whitespace, where a value ends (group 1: the string). Both start with a literal: the search skips ahead.
-EXTENDED_OBJECT = re.compile(rb"\{" + SPACE + rb'"\$')
+# The extended JSON the fast path rewrites: {"$date": "..."} or {"$oid": "..."} holding a plain string, in
+# any whitespace, where a value ends (group 1: the string).
+# Past this many "$", a document is no usual job.json: looking at each in Python would cost more than the
+# general path.
+MAX_DOLLARS = 10_000
 EXTENDED_STRING = re.compile(rb"\{" + SPACE + rb'"\$(?:date|oid)"' + SPACE + rb":" + SPACE + rb'("[^"\\]*")'
                              + SPACE + rb"\}(?=" + SPACE + rb"(?:[,\]}]|\Z))")
 # Digits to "0", whatever may precede an integer (and most other bytes) to " ", the rest of a number to
@@ -71,13 +72,23 @@ def parse_job_json(data: bytes):
 
 def _plain_extended_values(data: bytes) -> list | None:
     """(start, end, its string) of each {"$date": "..."} / {"$oid": "..."}; None when the document holds
-    other extended JSON."""
-    edits = []
-    for found in EXTENDED_OBJECT.finditer(data):
-        plain = EXTENDED_STRING.match(data, found.start())
-        if plain is None:
+    other extended JSON. Found from each "$: one that opens an object must open a plain one; any other,
+    in a string or a key after the first, orjson reads as the general path does."""
+    edits, seen = [], 0
+    at = data.find(b"$")  # a byte rarer than the quote before it: memchr skips further
+    while at != -1:
+        seen += 1
+        if seen > MAX_DOLLARS:
             return None
-        edits.append((plain.start(), plain.end(), plain[1]))
+        start = at - 2
+        while start >= 0 and data[start] in b" \t\n\r":
+            start -= 1
+        if data[at - 1:at] == b'"' and start >= 0 and data[start] == ord("{"):
+            plain = EXTENDED_STRING.match(data, start)
+            if plain is None:
+                return None
+            edits.append((start, plain.end(), plain[1]))
+        at = data.find(b"$", at + 1)
     return edits
 
 
@@ -119,8 +130,8 @@ def parse_exact(data: bytes):
     """parse_job_json's general path: the standard library, for any JSON Python's json can write."""
     try:
         return json.loads(data, object_hook=plain_json_object, parse_constant=_nonfinite, parse_float=_finite)
-    except json.JSONDecodeError as exc:
-        raise DocumentError(exc.msg, exc.lineno, exc.colno) from None
+    except json.JSONDecodeError as exc:  # "Unterminated string starting at": the position says where
+        raise DocumentError(exc.msg.removesuffix(" starting at"), exc.lineno, exc.colno) from None
     except UnicodeDecodeError as exc:
         raise DocumentError(f"not UTF-8 text ({exc.reason})", *_position(data, exc.start)) from None
     except RecursionError:

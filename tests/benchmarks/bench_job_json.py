@@ -1,10 +1,10 @@
 """Parsing job.json: csx's parser against an earlier revision's and the standard library, side by side.
 
-A refinement's job.json of about 150 KB, written by the fixture generators compact and indented, with
-and without NaN/Infinity in its statistics. For each shape: the parse time of this tree's
-parse_job_json, of parse_job_json at --baseline (a git revision; "fails" where it cannot read the
-shape), and of the general path alone (the standard library with hooks), each the best of several
-rounds run in alternation, and the ratios.
+A refinement's job.json of about 150 KB (twice that indented), written by the fixture generators
+compact and indented, with and without NaN/Infinity in its statistics. For each shape: the parse time
+of this tree's parse_job_json, of parse_job_json at --baseline (a git revision; "fails" where it
+cannot read the shape), and of the general path alone (the standard library with hooks), each the
+best of several rounds run in alternation, and the ratios.
 
     python -m tests.benchmarks.bench_job_json [--baseline 41b6125] [--rounds 7]
 """
@@ -21,7 +21,7 @@ from tests.fixturegen import JobFixture, Variant, make_project
 
 # main before job.json parsing learned whitespace-free extended JSON, NaN and exact integers
 BASELINE = "41b6125"
-JOB = JobFixture("J180", "nonuniform_refine_new", box=560, psize_A=0.9681428670883179, particle_count=656974,
+JOB = JobFixture("J180", "nonuniform_refine_new", box=660, psize_A=0.9681428670883179, particle_count=656974,
                  iteration=25, gsfsc_A=2.2814612388610840, guinier_bfactor=-78.3,
                  parents=(("particles", "J170", "particles"), ("volume", "J165", "volume")))
 SHAPES = {

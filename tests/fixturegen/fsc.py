@@ -5,7 +5,8 @@ and crosses 0.143 at its mask's resolution; the scalar `radwn_<curve>_A`
 holds that resolution. The last curve of a layout is the noise-substituted
 (corrected) one and its scalar equals `radwn_final_A`, the GSFSC. v4
 documents also hold `fsc_noisesub_raw` and `fsc_noisesub_true`, the curves the
-correction is computed from (no scalar of their own). CryoSPARC 4.0 to 4.2 add
+correction is computed from (no scalar of their own); v5 documents hold
+`fsc_autotight` and `fsc_autotight_noisesub_raw` for it. CryoSPARC 4.0 to 4.2 add
 `fsc_info_autotight`, the curves with the auto-tightened mask, beside
 `fsc_info_best`.
 
@@ -67,6 +68,9 @@ def fsc_info(box: int, psize_A: float, gsfsc_A: float, layout: str, nonfinite: b
         if name == "noisesub":
             info["fsc_noisesub_raw"] = fsc_curve(box, psize_A, gsfsc_A * RANDOMIZATION_FACTOR)
             info["fsc_noisesub_true"] = info["fsc_tightmask"]
+        if name == "autotight_noisesub":
+            info["fsc_autotight"] = info["fsc_resmask"]
+            info["fsc_autotight_noisesub_raw"] = fsc_curve(box, psize_A, gsfsc_A * RANDOMIZATION_FACTOR)
         info[f"fsc_{name}"] = fsc_curve(box, psize_A, res)
         if name == "nomask":
             info["radwns"] = list(range(box // 2 + 1))
