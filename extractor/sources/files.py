@@ -1,14 +1,15 @@
 """Offline sources: CryoSPARC job and project directories on disk."""
 
 import json
+import os
 from functools import partial
 from pathlib import Path
 
 from ..errors import DatasetError, JobError, UsageError, shown
 from ..uids import is_job_uid, is_project_uid, uid_number
 from . import JobDocument, JobHandle, parse_job_json, select_uids
-from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, lexically_inside, open_regular, opened_path,
-                            read_regular, reopenable, unreadable_dataset)
+from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, is_inside, lexically_inside, open_regular,
+                            opened_path, read_regular, reopenable, unreadable_dataset)
 
 
 def read_json(path: Path, what: str):
@@ -50,6 +51,7 @@ def _path_text(relative) -> str:
 
 
 def _dataset_loader(project_dir: Path, origin: str):
+    directory = str(project_dir)
     root = []  # the project directory with its symlinks resolved, worked out on the first load
 
     def load(relative: str, fields=None, prefixes=None):
@@ -60,17 +62,17 @@ def _dataset_loader(project_dir: Path, origin: str):
         subject = f"{origin}: dataset {_path_text(relative)}"
         if "\0" in relative:
             raise DatasetError(f"{origin}: metafile {shown(relative)} is not a file name")
-        normalized, inside = lexically_inside(str(project_dir), relative)
+        normalized, inside = lexically_inside(directory, relative)
         if not inside:  # ../ or an absolute path: refused before anything is opened
             raise DatasetError(_outside(origin, relative, project_dir, normalized))
         if not root:
-            root.append(project_dir.resolve())
+            root.append(os.path.realpath(directory))
         try:
             # opened as the system resolves the name (a symlink's `..` is the parent of its target),
             # then checked where it really is: a file out of the project is refused before a byte is read
-            with open_regular(project_dir / relative, subject, DATASET_LIMIT, DatasetError) as file:
+            with open_regular(f"{directory}/{relative}", subject, DATASET_LIMIT, DatasetError) as file:
                 really = opened_path(file)
-                if not really.is_relative_to(root[0]):
+                if not is_inside(really, root[0]):
                     raise DatasetError(_outside(origin, relative, project_dir, really))
                 return Dataset.load(reopenable(file), fields=fields, prefixes=prefixes)
         except FileNotFoundError as exc:
@@ -84,9 +86,9 @@ def _dataset_loader(project_dir: Path, origin: str):
     return load
 
 
-def _outside(origin: str, relative: str, project_dir: Path, resolved: Path) -> str:
+def _outside(origin: str, relative: str, project_dir: Path, resolved: str) -> str:
     return (f"{origin}: metafile {_path_text(relative)} is outside the project directory {project_dir} "
-            f"(it resolves to {_path_text(str(resolved))}); csx reads only files of the project")
+            f"(it resolves to {_path_text(resolved)}); csx reads only files of the project")
 
 
 def job_dir_document(job_dir: Path, project: dict | None = None) -> JobDocument:
