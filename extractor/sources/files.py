@@ -46,6 +46,12 @@ def _read_project(project_dir: Path) -> dict:
     return {"uid": uid, "title": title if isinstance(title, str) else None}
 
 
+def _absolute(path) -> Path:
+    """An absolute path with `..` worked out as written (`csx extract ../J181` from inside J180), symlinks kept:
+    the project directory a record names is the one the user gave, and metafiles are checked against it."""
+    return Path(os.path.abspath(path))
+
+
 def _path_text(relative) -> str:
     return relative if relative.isprintable() else shown(relative)
 
@@ -92,7 +98,7 @@ def _outside(origin: str, relative: str, project_dir: Path, resolved: str) -> st
 
 
 def job_dir_document(job_dir: Path, project: dict | None = None) -> JobDocument:
-    job_dir = Path(job_dir).absolute()
+    job_dir = _absolute(job_dir)
     if not job_dir.is_dir():
         raise JobError(f"{job_dir}: not a directory (give a CryoSPARC job directory such as P30/J180)")
     doc = _read_document(job_dir / "job.json", "job.json")
@@ -123,7 +129,7 @@ def _fingerprint(job_dir: Path):
 def job_dir_handles(job_dirs) -> list:
     handles, projects = [], {}
     for job_dir in map(Path, job_dirs):
-        project_dir = job_dir.absolute().parent
+        project_dir = _absolute(job_dir).parent
         if project_dir not in projects:
             try:
                 projects[project_dir] = _read_project(project_dir)
@@ -133,12 +139,12 @@ def job_dir_handles(job_dirs) -> list:
         label = f"{project['uid']}/{job_dir.name}" if project and project["uid"] else str(job_dir)
         # partials, not lambdas: a handle may be sent to a worker process
         handles.append(JobHandle(label, partial(job_dir_document, job_dir, project), str(project_dir),
-                                 partial(_fingerprint, job_dir.absolute())))
+                                 partial(_fingerprint, _absolute(job_dir))))
     return handles
 
 
 def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> list:
-    project_dir = Path(project_dir).absolute()
+    project_dir = _absolute(project_dir)
     if not project_dir.is_dir():
         raise UsageError(f"--project-dir {project_dir}: not a directory")
     project = _read_project(project_dir)
