@@ -235,3 +235,9 @@ def test_a_directory_as_project_json(p30, tmp_path, capsys):
     result = extract(capsys, tmp_path, "--project-dir", p30, "J180")
     assert (result.code, result.written) == (2, {})
     assert result.err == [f"csx: {p30}/project.json: project.json is a directory, not a regular file"]
+
+
+def test_a_job_dir_given_through_dot_dot_reads_its_metafiles(p30, tmp_path, capsys):
+    result = extract(capsys, tmp_path, f"{p30}/J180/../J181")
+    assert (result.code, result.err) == (0, [])
+    assert result.written["P30-J181.json"]["paths"]["map"] == f"{p30}/J181/J181_007_volume_map.mrc"

@@ -3,6 +3,7 @@ null, a required one fails naming it), in every sink; integers reach the
 record exactly or the job fails; the JSON writers refuse what slips past."""
 
 import csv
+import io
 import json
 import math
 import sqlite3
@@ -76,7 +77,7 @@ def test_non_finite_statistics_become_null_in_every_sink(p30, tmp_path, capsys):
     assert {name: (run.code, run.err) for name, run in runs.items()} == {name: (0, []) for name in runs}
     from_stdout = json.loads(runs["jsonl"].out)
     from_file = runs["files"].written["P30-J180.json"]
-    row = next(csv.DictReader((out / "map-info.csv").open()))
+    row = next(csv.DictReader((out / "map-info.csv").read_text().splitlines()))
     with sqlite3.connect(out / "records.db") as db:
         (stored,) = db.execute("SELECT record FROM map_info").fetchone()
     for record in (from_stdout, from_file, json.loads(stored)):
@@ -129,7 +130,7 @@ def test_an_integer_past_64_bits_reaches_every_sink_exactly(p30, tmp_path, capsy
     assert {name: (run.code, run.err) for name, run in runs.items()} == {name: (0, []) for name in runs}
     assert json.loads(runs["jsonl"].out)["job_info"]["particle_count"] == 18446744073709551617
     assert runs["files"].written["P30-J180.json"]["job_info"]["particle_count"] == 18446744073709551617
-    assert next(csv.DictReader((out / "map-info.csv").open()))["job_info.particle_count"] == "18446744073709551617"
+    assert next(csv.DictReader((out / "map-info.csv").read_text().splitlines()))["job_info.particle_count"] == "18446744073709551617"
     with sqlite3.connect(out / "records.db") as db:
         (stored,) = db.execute("SELECT record FROM map_info").fetchone()
     assert json.loads(stored)["job_info"]["particle_count"] == 18446744073709551617
@@ -186,12 +187,11 @@ def test_the_average_of_integers_past_a_float_is_a_field_error():
 
 @pytest.mark.parametrize("number", [math.nan, math.inf, -math.inf])
 def test_the_json_lines_writer_refuses_a_non_finite_number(number):
-    written = []
-    sink = JsonLinesSink(stream=type("Stream", (), {"write": written.append, "flush": lambda self: None})())
+    stdout = io.StringIO()
     with pytest.raises(RecordWriteError, match=r"^P30/J180: its record holds NaN, an infinity or an integer too "
                                                r"long to write as JSON; not written$"):
-        sink.write(Outcome("P30/J180", record={"kind": "map-info", "gsfsc": number}))
-    assert written == []
+        JsonLinesSink(stream=stdout).write(Outcome("P30/J180", record={"kind": "map-info", "gsfsc": number}))
+    assert stdout.getvalue() == ""
 
 
 def test_the_file_writer_refuses_a_non_finite_number_and_leaves_nothing(tmp_path):
@@ -204,8 +204,9 @@ def test_the_file_writer_refuses_a_non_finite_number_and_leaves_nothing(tmp_path
 @pytest.mark.parametrize("value", [b"J180/map.mrc", 1 + 2j])
 def test_the_json_writers_refuse_a_value_json_has_no_type_for(tmp_path, value):
     outcome = Outcome("P30/J180", record={"kind": "map-info", "paths": {"map": value}})
-    for sink in (JsonLinesSink(stream=open(tmp_path / "stdout", "w")), DirectorySink(tmp_path / "out")):
+    stdout = io.StringIO()
+    for sink in (JsonLinesSink(stream=stdout), DirectorySink(tmp_path / "out")):
         with pytest.raises(RecordWriteError, match=r"^P30/J180: its record holds a value JSON has no type for; "
                                                    r"not written$"):
             sink.write(outcome)
-    assert (tmp_path / "stdout").read_text() == "" and list((tmp_path / "out").iterdir()) == []
+    assert stdout.getvalue() == "" and list((tmp_path / "out").iterdir()) == []

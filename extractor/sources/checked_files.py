@@ -12,7 +12,6 @@ import os
 import posixpath
 import stat
 from contextlib import contextmanager
-from pathlib import Path
 
 MIB = 1024 ** 2
 GIB = 1024 ** 3
@@ -24,8 +23,8 @@ DATASET_LIMIT = 16 * GIB
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 # where an open descriptor's real path can be read, and reopened without a path lookup (Linux)
-_PROC_FD = Path("/proc/self/fd")
-_HAS_PROC_FD = _PROC_FD.is_dir()
+_PROC_FD = "/proc/self/fd"
+_HAS_PROC_FD = os.path.isdir(_PROC_FD)
 
 
 def _kind(mode: int) -> str:
@@ -77,27 +76,31 @@ def read_regular(path, subject: str, limit: int, error) -> bytes:
     return data
 
 
+def is_inside(path: str, directory: str) -> bool:
+    return path.startswith(directory.rstrip("/") + "/")
+
+
 def lexically_inside(directory: str, relative: str) -> tuple:
     """(`relative` joined to `directory` with `.` and `..` worked out, whether that stays inside `directory`).
 
     The cheap first check, before opening: `../` and absolute paths. Symlinks are checked on the
     opened file (opened_path)."""
     joined = posixpath.normpath(posixpath.join(directory, relative))
-    return joined, joined.startswith(directory.rstrip("/") + "/")
+    return joined, is_inside(joined, directory)
 
 
-def opened_path(file) -> Path:
+def opened_path(file) -> str:
     """Where an open file really is, every symlink resolved: read from its descriptor where the
     system can say (Linux), so nothing can be swapped in after the check; else from its name."""
     if _HAS_PROC_FD:
-        return Path(os.readlink(_PROC_FD / str(file.fileno())))
-    return Path(file.name).resolve()
+        return os.readlink(f"{_PROC_FD}/{file.fileno()}")
+    return os.path.realpath(file.name)
 
 
 def reopenable(file):
     """A path that opens this very file again (so a reader can map it into memory rather than read
     it whole), or the open file itself where the system has no such path."""
-    return str(_PROC_FD / str(file.fileno())) if _HAS_PROC_FD else file
+    return f"{_PROC_FD}/{file.fileno()}" if _HAS_PROC_FD else file
 
 
 def unreadable_dataset(where: str, exc: Exception) -> str:

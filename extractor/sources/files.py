@@ -1,13 +1,14 @@
 """Offline sources: CryoSPARC job and project directories on disk."""
 
+import os
 from functools import partial
 from pathlib import Path
 
 from ..errors import DatasetError, JobError, UsageError, shown
 from ..uids import is_job_uid, is_project_uid, uid_number
 from . import DocumentError, JobDocument, JobHandle, parse_job_json, select_uids
-from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, lexically_inside, open_regular, opened_path,
-                            read_regular, reopenable, unreadable_dataset)
+from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, is_inside, lexically_inside, open_regular,
+                            opened_path, read_regular, reopenable, unreadable_dataset)
 
 
 def read_json(path: Path, what: str):
@@ -45,11 +46,18 @@ def _read_project(project_dir: Path) -> dict:
     return {"uid": uid, "title": title if isinstance(title, str) else None}
 
 
+def _absolute(path) -> Path:
+    """An absolute path with `..` worked out as written (`csx extract ../J181` from inside J180), symlinks kept:
+    the project directory a record names is the one the user gave, and metafiles are checked against it."""
+    return Path(os.path.abspath(path))
+
+
 def _path_text(relative) -> str:
     return relative if relative.isprintable() else shown(relative)
 
 
 def _dataset_loader(project_dir: Path, origin: str):
+    directory = str(project_dir)
     root = []  # the project directory with its symlinks resolved, worked out on the first load
 
     def load(relative: str, fields=None, prefixes=None):
@@ -60,17 +68,17 @@ def _dataset_loader(project_dir: Path, origin: str):
         subject = f"{origin}: dataset {_path_text(relative)}"
         if "\0" in relative:
             raise DatasetError(f"{origin}: metafile {shown(relative)} is not a file name")
-        normalized, inside = lexically_inside(str(project_dir), relative)
+        normalized, inside = lexically_inside(directory, relative)
         if not inside:  # ../ or an absolute path: refused before anything is opened
             raise DatasetError(_outside(origin, relative, project_dir, normalized))
         if not root:
-            root.append(project_dir.resolve())
+            root.append(os.path.realpath(directory))
         try:
             # opened as the system resolves the name (a symlink's `..` is the parent of its target),
             # then checked where it really is: a file out of the project is refused before a byte is read
-            with open_regular(project_dir / relative, subject, DATASET_LIMIT, DatasetError) as file:
+            with open_regular(f"{directory}/{relative}", subject, DATASET_LIMIT, DatasetError) as file:
                 really = opened_path(file)
-                if not really.is_relative_to(root[0]):
+                if not is_inside(really, root[0]):
                     raise DatasetError(_outside(origin, relative, project_dir, really))
                 return Dataset.load(reopenable(file), fields=fields, prefixes=prefixes)
         except FileNotFoundError as exc:
@@ -84,13 +92,13 @@ def _dataset_loader(project_dir: Path, origin: str):
     return load
 
 
-def _outside(origin: str, relative: str, project_dir: Path, resolved: Path) -> str:
+def _outside(origin: str, relative: str, project_dir: Path, resolved: str) -> str:
     return (f"{origin}: metafile {_path_text(relative)} is outside the project directory {project_dir} "
-            f"(it resolves to {_path_text(str(resolved))}); csx reads only files of the project")
+            f"(it resolves to {_path_text(resolved)}); csx reads only files of the project")
 
 
 def job_dir_document(job_dir: Path, project: dict | None = None) -> JobDocument:
-    job_dir = Path(job_dir).absolute()
+    job_dir = _absolute(job_dir)
     if not job_dir.is_dir():
         raise JobError(f"{job_dir}: not a directory (give a CryoSPARC job directory such as P30/J180)")
     doc = _read_document(job_dir / "job.json", "job.json")
@@ -140,7 +148,7 @@ def _fingerprint(job_dir: Path):
 def job_dir_handles(job_dirs) -> list:
     handles, projects = [], {}
     for job_dir in map(Path, job_dirs):
-        project_dir = job_dir.absolute().parent
+        project_dir = _absolute(job_dir).parent
         if project_dir not in projects:
             try:
                 projects[project_dir] = _read_project(project_dir)
@@ -150,12 +158,12 @@ def job_dir_handles(job_dirs) -> list:
         label = f"{project['uid']}/{job_dir.name}" if project and project["uid"] else str(job_dir)
         # partials, not lambdas: a handle may be sent to a worker process
         handles.append(JobHandle(label, partial(job_dir_document, job_dir, project), str(project_dir),
-                                 partial(_fingerprint, job_dir.absolute())))
+                                 partial(_fingerprint, _absolute(job_dir))))
     return handles
 
 
 def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> list:
-    project_dir = Path(project_dir).absolute()
+    project_dir = _absolute(project_dir)
     if not project_dir.is_dir():
         raise UsageError(f"--project-dir {project_dir}: not a directory")
     project = _read_project(project_dir)
