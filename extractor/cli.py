@@ -21,15 +21,16 @@ EXIT_PIPE_CLOSED = 128 + signal.SIGPIPE  # what a shell reports for a program SI
 
 
 # where the jobs named by table1 and check live
-_SOURCE_OPTIONS = [
-    ("--project-dir", dict(metavar="DIR", help="a CryoSPARC project directory")),
-    ("--instance", dict(metavar="FILE", nargs="?", const="",
+def _add_source_options(parser):
+    """Where named jobs are, the same for every command that takes jobs as csx extract does."""
+    parser.add_argument("--project-dir", metavar="DIR", help="a CryoSPARC project directory")
+    parser.add_argument("--instance", metavar="FILE", nargs="?", const="",
                         help="a running CryoSPARC: the JSON of CryoSPARC(**info) arguments (without FILE: the "
-                             "CRYOSPARC_* environment variables)")),
-    ("--project", dict(metavar="P", help="project uid on the instance, e.g. P30")),
-    ("--timeout", dict(type=float, default=30, metavar="S",
-                       help="seconds to wait for the instance per request (default 30)")),
-]
+                             "CRYOSPARC_* environment variables)")
+    parser.add_argument("--project", metavar="P", help="project uid on the instance, e.g. P30")
+    parser.add_argument("--timeout", type=float, default=30, metavar="S",
+                        help="seconds each request to the instance may take, start to last byte "
+                             "(default 30; connecting: twice that)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,16 +52,9 @@ def _parser() -> argparse.ArgumentParser:
                                   description="Records for CryoSPARC jobs, as JSON lines on stdout or files in -o DIR.")
     extract.add_argument("jobs", nargs="*", metavar="JOB",
                          help="job directories; with --project-dir or --instance, job uids or ranges (J180 J190-J199)")
-    extract.add_argument("--project-dir", metavar="DIR", help="a CryoSPARC project directory")
-    extract.add_argument("--instance", metavar="FILE", nargs="?", const="",
-                         help="a running CryoSPARC: the JSON of CryoSPARC(**info) arguments (without FILE: the "
-                              "CRYOSPARC_* environment variables)")
-    extract.add_argument("--project", metavar="P", help="project uid on the instance, e.g. P30")
+    _add_source_options(extract)
     extract.add_argument("--workers", type=int, metavar="N",
                          help="jobs worked on at once (default 8 with --instance, else 1)")
-    extract.add_argument("--timeout", type=float, default=30, metavar="S",
-                         help="seconds each request to the instance may take, start to last byte "
-                              "(default 30; connecting: twice that)")
     extract.add_argument("--all", action="store_true", help="every job of the project (completed ones unless --status)")
     extract.add_argument("--type", action="append", metavar="T",
                          help="only jobs of this type, or of the types of this record kind, e.g. map-info (may repeat)")
@@ -108,8 +102,7 @@ def _parser() -> argparse.ArgumentParser:
                                              "each map (imports, CTF, extraction, local resolution).")
     table1.add_argument("jobs", nargs="+", metavar="JOB",
                         help="map jobs: job directories; with --project-dir or --instance, job uids")
-    for option, kwargs in _SOURCE_OPTIONS:
-        table1.add_argument(option, **kwargs)
+    _add_source_options(table1)
     table1.add_argument("--format", choices=["markdown", "csv", "json"], default="markdown",
                         help="markdown (default), csv, or json (the table1 records, one per line)")
 
@@ -119,8 +112,7 @@ def _parser() -> argparse.ArgumentParser:
                                             "other. One line per problem; exit 1 if any.")
     check.add_argument("jobs", nargs="+", metavar="JOB",
                        help="map jobs: job directories; with --project-dir or --instance, job uids")
-    for option, kwargs in _SOURCE_OPTIONS:
-        check.add_argument(option, **kwargs)
+    _add_source_options(check)
 
     specs = commands.add_parser("specs", parents=[common], help="list specs and what they match")
     specs.add_argument("--explain", metavar="JOB_DIR", help="say which spec matches this job, and why the others do not")
@@ -131,12 +123,7 @@ def _parser() -> argparse.ArgumentParser:
 def _job_selection(parser, jobs_help):
     """The jobs of a picture command, named as csx extract names them."""
     parser.add_argument("jobs", nargs="*", metavar="JOB", help=jobs_help)
-    parser.add_argument("--project-dir", metavar="DIR", help="a CryoSPARC project directory")
-    parser.add_argument("--instance", metavar="FILE", nargs="?", const="",
-                        help="a running CryoSPARC: the JSON of CryoSPARC(**info) arguments")
-    parser.add_argument("--project", metavar="P", help="project uid on the instance, e.g. P30")
-    parser.add_argument("--timeout", type=float, default=30, metavar="S",
-                        help="seconds to wait for the instance per request (default 30)")
+    _add_source_options(parser)
     parser.add_argument("--status", action="append", metavar="S",
                         help="jobs with this status too (may repeat; default completed)")
     parser.set_defaults(all=False, type=None)
