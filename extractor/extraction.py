@@ -24,6 +24,16 @@ def job_types(registry: Registry, names) -> set:
     return types
 
 
+def made_kinds(registry: Registry, spec_arg) -> set:
+    """The record kinds a run makes: the one --spec asks for (a kind, or a spec file's), else every kind
+    that is some job's default."""
+    if spec_arg and (spec_arg.endswith((".yaml", ".yml")) or Path(spec_arg).is_file()):
+        return {registry.load_checked(Path(spec_arg)).kind}
+    if spec_arg:
+        return {spec_arg}
+    return {spec.kind for spec in registry.specs if not spec.on_request}
+
+
 class Extraction:
     """Turns one job handle into an Outcome, under the command's choices."""
 

@@ -126,7 +126,7 @@ def test_a_database_of_the_schema_before_versions_is_upgraded_in_place(database,
            '2026-01-02T03:04:05Z', '{"kind": "map-info", "gsfsc": 2.5}', 1.0, 350, 2.5)""")
     code, _, err = extract(capsys, "--project-dir", project, "--all", "--db", database.target)
     assert (code, err) == (0, ["csx: 6 done, 1 skipped, 0 failed"]), err
-    assert database.rows("SELECT version FROM csx_schema") == [(2,)]
+    assert database.rows("SELECT version FROM csx_schema") == [(3,)]
     assert database.rows("SELECT name FROM csx_tables ORDER BY name") == [("ctf",), ("import",), ("map_info",)]
     assert database.rows("SELECT source, gsfsc, cfar FROM map_info WHERE job_uid = 'J180' ORDER BY source") == [
         ("/old/P30", 2.5, None), (str(project), 2.281461238861084, None)]
@@ -134,6 +134,38 @@ def test_a_database_of_the_schema_before_versions_is_upgraded_in_place(database,
 
     code, _, err = extract(capsys, "--project-dir", project, "--all", "--db", database.target)
     assert (code, err) == (0, ["csx: 0 done, 7 skipped, 0 failed"])
+
+
+def test_a_kind_made_on_request_after_the_default_one_is_not_taken_as_unchanged(database, project_copy, capsys):
+    project = project_copy("P30")
+    assert extract(capsys, "--project-dir", project, "--all", "--db", database.target)[::2] == (
+        0, ["csx: 6 done, 1 skipped, 0 failed"])  # J184 failed in CryoSPARC
+    code, _, err = extract(capsys, "--project-dir", project, "--all", "--spec", "fsc", "--db", database.target)
+    assert (code, err) == (0, ["csx: 4 done, 3 skipped, 0 failed"])  # the refinements; J1, J2 and J184 have no fsc
+    assert database.rows("SELECT job_uid FROM fsc ORDER BY job_uid") == [("J180",), ("J181",), ("J182",), ("J183",)]
+    assert database.rows("SELECT count(*) FROM csx_jobs WHERE kind = 'fsc'") == [(4,)]
+    assert database.rows("SELECT count(*) FROM csx_jobs WHERE kind = 'map-info'") == [(4,)]
+    for spec, summary in ((None, "csx: 0 done, 7 skipped, 0 failed"), ("fsc", "csx: 0 done, 7 skipped, 0 failed")):
+        asked = ["--spec", spec] if spec else []
+        assert extract(capsys, "--project-dir", project, "--all", *asked, "--db", database.target)[::2] == (
+            0, [summary])
+
+
+def test_a_database_of_schema_version_2_keeps_its_fingerprints(database, project_copy, capsys):
+    project = project_copy("P30")
+    assert extract(capsys, "--project-dir", project, "--all", "--db", database.target)[0] == 0
+    # csx_jobs as schema version 2 had it: one fingerprint per job, whatever its kind
+    database.execute("CREATE TABLE old_jobs AS SELECT * FROM csx_jobs", "DROP TABLE csx_jobs",
+                     "CREATE TABLE csx_jobs (source TEXT NOT NULL, project_uid TEXT NOT NULL, job_uid TEXT NOT NULL, "
+                     "kind TEXT NOT NULL, fingerprint TEXT, extracted_at TEXT NOT NULL, "
+                     "PRIMARY KEY (source, project_uid, job_uid))",
+                     "INSERT INTO csx_jobs SELECT * FROM old_jobs", "DROP TABLE old_jobs",
+                     "UPDATE csx_schema SET version = 2")
+    code, _, err = extract(capsys, "--project-dir", project, "--all", "--db", database.target)
+    assert (code, err) == (0, ["csx: 0 done, 7 skipped, 0 failed"])
+    assert database.rows("SELECT version FROM csx_schema") == [(3,)]
+    assert extract(capsys, "--project-dir", project, "J180", "--spec", "fsc", "--db", database.target)[0] == 0
+    assert database.rows("SELECT kind FROM csx_jobs WHERE job_uid = 'J180' ORDER BY kind") == [("fsc",), ("map-info",)]
 
 
 def test_a_table_csx_did_not_make_is_refused_in_one_line(database, reference_projects, capsys):
@@ -156,7 +188,7 @@ def test_a_database_of_a_newer_csx_is_refused(database, reference_projects, caps
     database.execute("CREATE TABLE csx_schema (version INTEGER NOT NULL)", "INSERT INTO csx_schema VALUES (7)")
     code, _, err = extract(capsys, "--project-dir", reference_projects["P30"], "--all", "--db", database.target)
     assert (code, err) == (2, [f"csx: --db {database.target}: made by a newer csx (schema version 7; this csx "
-                               "knows up to 2); upgrade csx"])
+                               "knows up to 3); upgrade csx"])
 
 
 BOX_SPEC = """\

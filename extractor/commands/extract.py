@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RecordWriteError, SinkError, UsageError
-from ..extraction import DEFAULT_STATUSES, Extraction, job_types
+from ..extraction import DEFAULT_STATUSES, Extraction, job_types, made_kinds
 from ..pools import open_pool, ordered_map
 from ..progress import Progress
 from ..registry import Registry
@@ -98,8 +98,9 @@ def run(args, log) -> int:
     sink = open_sink(args, registry.record_schema)
     stored = {}
     if args.db and not args.force:
+        kinds = made_kinds(registry, args.spec)
         for source in {handle.source for handle in handles}:
-            stored.update({(source, *key): fp for key, fp in sink.fingerprints(source).items()})
+            stored.update({(source, *key): fp for key, fp in sink.fingerprints(source, kinds).items()})
     extraction = Extraction(args, registry, stored)
     live = args.instance is not None or args.project
     if args.workers:

@@ -82,11 +82,12 @@ class DatabaseSink:
     def label(self) -> str:
         return self.db.label
 
-    def fingerprints(self, source: str) -> dict:
-        """{(project_uid, job_uid): fingerprint} of the jobs stored from `source`."""
-        rows = self._run(self.db.execute,
-                         "SELECT project_uid, job_uid, fingerprint FROM csx_jobs WHERE source = ?", (source,))
-        return {(puid, juid): fingerprint for puid, juid, fingerprint in rows}
+    def fingerprints(self, source: str, kinds) -> dict:
+        """{(project_uid, job_uid): fingerprint} of the jobs stored from `source` with a record of one of
+        `kinds`: the kinds the run makes, so that a job stored only with other kinds is not skipped."""
+        rows = self._run(self.db.execute, "SELECT project_uid, job_uid, kind, fingerprint FROM csx_jobs "
+                                          "WHERE source = ?", (source,))
+        return {(puid, juid): fingerprint for puid, juid, kind, fingerprint in rows if kind in kinds}
 
     def _table(self, kind: str) -> tuple:
         if kind not in self.tables:

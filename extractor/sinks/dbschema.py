@@ -3,18 +3,20 @@
 Version 1 (csx before versions): csx_jobs and one table per record kind.
 Version 2 adds csx_schema (the version, one row) and csx_tables (the names of
 the record tables csx made), so that a same-named table csx did not make is
-refused rather than written into. A version 1 database is upgraded in place
-the first time a newer csx opens it."""
+refused rather than written into. Version 3 keeps a job's fingerprint per
+record kind, so that extracting one kind of a job does not make its other
+kinds look up to date. An older database is upgraded in place the first time
+a newer csx opens it."""
 
 from ..errors import SinkError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 KEY = ("source", "project_uid", "job_uid")
 JOB_COLUMNS = {"source", "project_uid", "job_uid", "kind", "fingerprint", "extracted_at"}
 RECORD_COLUMNS = {"source", "project_uid", "job_uid", "kind", "spec", "extracted_at", "record"}
 # the job's fingerprint, upserted with its record
 JOB_UPSERT = ("INSERT INTO csx_jobs (source, project_uid, job_uid, kind, fingerprint, extracted_at) {rows} "
-              "ON CONFLICT (source, project_uid, job_uid) DO UPDATE SET kind = excluded.kind, "
+              "ON CONFLICT (source, project_uid, job_uid, kind) DO UPDATE SET "
               "fingerprint = excluded.fingerprint, extracted_at = excluded.extracted_at")
 
 
@@ -27,11 +29,11 @@ def not_ours(db, table: str) -> SinkError:
                      "or give csx a database of its own")
 
 
-def jobs_table(db) -> str:
+def jobs_table(db, name="csx_jobs") -> str:
     t = db.types
-    return (f"CREATE TABLE IF NOT EXISTS csx_jobs (source {t['string']} NOT NULL, project_uid {t['string']} NOT NULL, "
+    return (f"CREATE TABLE IF NOT EXISTS {name} (source {t['string']} NOT NULL, project_uid {t['string']} NOT NULL, "
             f"job_uid {t['string']} NOT NULL, kind {t['string']} NOT NULL, fingerprint {t['string']}, "
-            f"extracted_at {t['time']} NOT NULL, PRIMARY KEY (source, project_uid, job_uid))")
+            f"extracted_at {t['time']} NOT NULL, PRIMARY KEY (source, project_uid, job_uid, kind))")
 
 
 def record_table(db, name: str) -> str:
@@ -53,17 +55,20 @@ def prepare(db) -> set:
             if version > SCHEMA_VERSION:
                 raise SinkError(f"--db {db.label}: made by a newer csx (schema version {version}; this csx knows "
                                 f"up to {SCHEMA_VERSION}); upgrade csx")
+            if version < 3:
+                _upgrade_from_2(db)
         elif "csx_jobs" in tables:
             _upgrade_from_1(db, tables)
+            _upgrade_from_2(db)
         else:
             db.execute(jobs_table(db))
-            _add_version_tables(db, ())
+            _add_version_tables(db, (), SCHEMA_VERSION)
         return {name for name, in db.execute("SELECT name FROM csx_tables")}
 
 
-def _add_version_tables(db, record_tables):
+def _add_version_tables(db, record_tables, version: int):
     db.execute(f"CREATE TABLE csx_schema (version {db.types['integer']} NOT NULL)")
-    db.execute("INSERT INTO csx_schema VALUES (?)", (SCHEMA_VERSION,))
+    db.execute("INSERT INTO csx_schema VALUES (?)", (version,))
     db.execute(f"CREATE TABLE csx_tables (name {db.types['string']} PRIMARY KEY)")
     db.executemany("INSERT INTO csx_tables VALUES (?)", [(name,) for name in record_tables])
 
@@ -73,7 +78,21 @@ def _upgrade_from_1(db, tables: set):
     if db.columns("csx_jobs") != JOB_COLUMNS:
         raise not_ours(db, "csx_jobs")
     record_tables = sorted(name for name in tables - {"csx_jobs"} if db.columns(name) >= RECORD_COLUMNS)
-    _add_version_tables(db, record_tables)
+    _add_version_tables(db, record_tables, 2)
+
+
+def _upgrade_from_2(db):
+    """Version 2 kept one fingerprint per job: its rows become those of the kinds they name. The table is
+    made anew, as SQLite cannot change a primary key (a new name: PostgreSQL keeps the old key's name)."""
+    if db.columns("csx_jobs") != JOB_COLUMNS:
+        raise not_ours(db, "csx_jobs")
+    db.execute(jobs_table(db, "csx_jobs_v3"))
+    # version 1 kept times as text on PostgreSQL too
+    db.execute("INSERT INTO csx_jobs_v3 SELECT source, project_uid, job_uid, kind, fingerprint, "
+               f"CAST(extracted_at AS {db.types['time']}) FROM csx_jobs")
+    db.execute("DROP TABLE csx_jobs")
+    db.execute("ALTER TABLE csx_jobs_v3 RENAME TO csx_jobs")
+    db.execute("UPDATE csx_schema SET version = ?", (3,))
 
 
 def add_record_table(db, kind: str, scalars: dict, registered: set) -> tuple:

@@ -51,8 +51,9 @@ class PostgreSQLDatabase:
         """A record's row and its job's fingerprint in one statement, so one round trip and one transaction.
         The job's row is taken from the record's, so the record's row is locked first, as --prune locks them."""
         self.execute(f"WITH written AS ({upsert} RETURNING source, project_uid, job_uid, kind, extracted_at) "
-                     + JOB_UPSERT.format(rows="SELECT source, project_uid, job_uid, kind, ?::text, extracted_at "
-                                              "FROM written"), [*row, fingerprint])
+                     + JOB_UPSERT.format(rows="SELECT source, project_uid, job_uid, kind, ?::text, "
+                                              # a table of csx before versions keeps the time as text
+                                              "extracted_at::timestamptz FROM written"), [*row, fingerprint])
 
     @contextmanager
     def locked_transaction(self):
