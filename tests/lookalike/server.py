@@ -54,39 +54,46 @@ def start_server(
     password: str = "password123",
     license: str = "00000000-0000-0000-0000-000000000000",
     version: str | None = None,
+    trickle_s: float = 0.0,
+    echo_login: bool = False,
 ) -> LookalikeServer:
     """Serve the projects under `projects_root` on 127.0.0.1, on free ports,
-    as CryoSPARC `version` (default v4.7.1 / v5.0.3) of `generation` "4" or "5"."""
+    as CryoSPARC `version` (default v4.7.1 / v5.0.3) of `generation` "4" or "5".
+
+    Hostile modes, for the adversarial tests: `trickle_s` sends every response
+    body one byte at a time, `trickle_s` apart; `echo_login` puts what the
+    client sent as its password into the refusal of a wrong login."""
     generation = str(generation)
     store = ProjectStore(Path(projects_root))
     version = version or DEFAULT_VERSIONS[generation]
     log = RequestLog()
     if generation == "4":
-        core = v4.CommandCore(store, email, password, version).procedures()
+        core = v4.CommandCore(store, email, password, version, echo_login).procedures()
         apps = {
             "command_core": v4.jsonrpc_app("command_core", core, log),
             "command_vis": v4.jsonrpc_app("command_vis", {}, log, files=store),
             "command_rtp": v4.jsonrpc_app("command_rtp", {}, log),
         }
-        base_port, services = _start_v4(apps, delay_s)
+        base_port, services = _start_v4(apps, delay_s, trickle_s)
         info = {"license": license, "host": HOST, "base_port": base_port, "email": email, "password": password}
         return LookalikeServer("4", services, info, log, f"http://{HOST}:{services['command_core'].port}")
     if generation == "5":
-        service = HTTPService(HOST, 0, v5.APIServer(store, email, password, version, log), delay_s)
+        service = HTTPService(HOST, 0, v5.APIServer(store, email, password, version, log, echo_login), delay_s,
+                              trickle_s)
         base_url = f"http://{HOST}:{service.port}"
         info = {"base_url": base_url, "email": email, "password": password}
         return LookalikeServer("5", {"api": service}, info, log, base_url)
     raise ValueError(f"generation must be '4' or '5', not {generation!r}")
 
 
-def _start_v4(apps: dict[str, Any], delay_s: float, attempts: int = 50) -> tuple[int, dict[str, HTTPService]]:
+def _start_v4(apps: dict[str, Any], delay_s: float, trickle_s: float = 0.0, attempts: int = 50) -> tuple[int, dict[str, HTTPService]]:
     """Find a base port whose +2, +3 and +5 are all free, and listen on them."""
     for _ in range(attempts):
         base_port = _free_port() - V4_SERVICES["command_core"]
         services: dict[str, HTTPService] = {}
         try:
             for name, offset in V4_SERVICES.items():
-                services[name] = HTTPService(HOST, base_port + offset, apps[name], delay_s)
+                services[name] = HTTPService(HOST, base_port + offset, apps[name], delay_s, trickle_s)
         except OSError:  # taken meanwhile, or by something else: try another base
             for service in services.values():
                 service.stop()

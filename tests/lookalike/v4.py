@@ -51,11 +51,12 @@ def _bson_date(value: Any) -> datetime.datetime:
 class CommandCore:
     """The procedures of command_core (base_port + 2)."""
 
-    def __init__(self, store: ProjectStore, email: str, password: str, version: str):
+    def __init__(self, store: ProjectStore, email: str, password: str, version: str, echo_login: bool = False):
         self.store = store
         self.email = email
         self.password = password
         self.version = version
+        self.echo_login = echo_login  # a careless server: the refusal repeats the password it was sent
 
     def procedures(self) -> dict[str, Callable[..., Any]]:
         return {
@@ -72,7 +73,8 @@ class CommandCore:
 
     def get_id_by_email_password(self, email: str, password: str) -> str:
         if (email, password) != (self.email, self.password):
-            raise ServerError("Incorrect email or password")
+            raise ServerError(f"Incorrect email or password: {email} / {password}" if self.echo_login
+                              else "Incorrect email or password")
         return USER_ID
 
     def get_running_version(self) -> str:

@@ -124,8 +124,10 @@ class HTTPError(Exception):
 class APIServer:
     """The HTTP app: routes `<API_PREFIX><endpoint path>` to the method named by the summary."""
 
-    def __init__(self, store: ProjectStore, email: str, password: str, version: str, log: RequestLog):
+    def __init__(self, store: ProjectStore, email: str, password: str, version: str, log: RequestLog,
+                 echo_login: bool = False):
         self.store = store
+        self.echo_login = echo_login  # a careless server: the refusal repeats the form it was sent, hash included
         self.email = email
         self.password_sha256 = sha256(password.encode()).hexdigest()  # the client sends only the hash
         self.version = version
@@ -172,7 +174,8 @@ class APIServer:
     def login(self, request: Request) -> dict[str, str]:
         form = request.form()
         if (form.get("username"), form.get("password")) != (self.email, self.password_sha256):
-            raise HTTPError(401, "Invalid email or password", {"WWW-Authenticate": "Bearer"})
+            detail = f"Invalid email or password: {form}" if self.echo_login else "Invalid email or password"
+            raise HTTPError(401, detail, {"WWW-Authenticate": "Bearer"})
         token = secrets.token_hex(16)
         self.tokens.add(token)
         return {"access_token": token, "token_type": "bearer"}

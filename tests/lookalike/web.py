@@ -90,7 +90,17 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self.send_header("Content-Length", str(len(response.body)))
             self.end_headers()
-            self.wfile.write(response.body)
+            if self.server.trickle_s:
+                self._trickle(response.body)
+            else:
+                self.wfile.write(response.body)
+
+    def _trickle(self, body: bytes) -> None:
+        """A stalled instance: the body one byte at a time, each after a pause."""
+        for i in range(len(body)):
+            time.sleep(self.server.trickle_s)
+            self.wfile.write(body[i:i + 1])
+            self.wfile.flush()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: tests read the request log instead
@@ -100,10 +110,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True  # idle keep-alive connections must not block stop()
     request_queue_size = 128  # many concurrent clients in the benchmarks
 
-    def __init__(self, host: str, port: int, app: App, delay_s: float):
+    def __init__(self, host: str, port: int, app: App, delay_s: float, trickle_s: float = 0.0):
         super().__init__((host, port), _Handler)
         self.app = app
         self.delay_s = delay_s
+        self.trickle_s = trickle_s
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that timed out and hung up is no fault here
@@ -113,8 +124,8 @@ class _Server(ThreadingHTTPServer):
 class HTTPService:
     """One listening port served from a background thread."""
 
-    def __init__(self, host: str, port: int, app: App, delay_s: float = 0.0):
-        self._server = _Server(host, port, app, delay_s)
+    def __init__(self, host: str, port: int, app: App, delay_s: float = 0.0, trickle_s: float = 0.0):
+        self._server = _Server(host, port, app, delay_s, trickle_s)
         self.port: int = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, name=f"lookalike:{self.port}", daemon=True)
         self._thread.start()
