@@ -507,6 +507,8 @@ fields:
   gsfsc: job.uid
 """
 
+GSFSC = "job.output_result_groups[?name=='volume'] | [0].latest_summary_stats.fsc_info_best.radwn_final_A"
+FRAGMENT = f"fields:\n  gsfsc: \"{GSFSC}\"\n"
 SMALL_SPEC = """\
 kind: {kind}
 match: {{layout: v4, job_types: [nonuniform_refine_new]}}
@@ -528,15 +530,15 @@ def write_spec_inputs(root: Path) -> dict[str, Path]:
     folder("alias-bomb").joinpath("bomb.yaml").write_text(ALIAS_BOMB)
     d = folder("extends-cycle")
     d.joinpath("cycle.yaml").write_text("extends: _one.yaml\n" + SMALL_SPEC.format(kind="map-info"))
-    d.joinpath("_one.yaml").write_text("extends: _two.yaml\nfields: {}\n")
-    d.joinpath("_two.yaml").write_text("extends: _one.yaml\nfields: {}\n")
+    d.joinpath("_one.yaml").write_text("extends: _two.yaml\n" + FRAGMENT)
+    d.joinpath("_two.yaml").write_text("extends: _one.yaml\n" + FRAGMENT)
     d = folder("extends-itself")
     d.joinpath("itself.yaml").write_text("extends: itself.yaml\n" + SMALL_SPEC.format(kind="map-info"))
     d = folder("extends-chain")
     d.joinpath("chain.yaml").write_text("extends: _chain0.yaml\n" + SMALL_SPEC.format(kind="map-info"))
     for k in range(1500):
-        d.joinpath(f"_chain{k}.yaml").write_text(f"extends: _chain{k + 1}.yaml\nfields: {{}}\n")
-    d.joinpath("_chain1500.yaml").write_text("fields: {}\n")
+        d.joinpath(f"_chain{k}.yaml").write_text(f"extends: _chain{k + 1}.yaml\n" + FRAGMENT)
+    d.joinpath("_chain1500.yaml").write_text(FRAGMENT)
     d = folder("non-utf8-spec")
     d.joinpath("latin1.yaml").write_bytes(SMALL_SPEC.format(kind="map-info").replace(
         "fields:", "description: r\u00e9solution\nfields:").encode("latin-1"))

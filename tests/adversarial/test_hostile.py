@@ -217,12 +217,16 @@ class Hostile:
         argv = [*members[0].argv(self.paths)[:-1], *[self.paths[c.item] for c in members]]
         return run_csx(argv, self.sandbox(), timeout=15)
 
-    def start(self):
-        """Start every run now, in the background: the cases then find theirs done or under way."""
+    def start(self, selected: set):
+        """Start the runs of the selected cases now, in the background: the cases then find theirs done or under
+        way."""
         for (layout, sink), cases in self.job_batches().items():
-            self.submit(("batch", layout, sink), lambda l=layout, s=sink, c=cases: self.job_run(l, s, c, 30))
-        self.solos([case for case in JOB_CASES if case.solo])
+            if any(c.id in selected for c in cases):
+                self.submit(("batch", layout, sink), lambda l=layout, s=sink, c=cases: self.job_run(l, s, c, 30))
+        self.solos([case for case in JOB_CASES if case.solo and case.id in selected])
         for case in COMMAND_CASES:
+            if case.id not in selected:
+                continue
             if case.batch:
                 self.submit(("batch", case.batch), lambda b=case.batch: self.command_batch(b))
             else:
@@ -236,9 +240,10 @@ class Hostile:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
+def hostile(tmp_path_factory, request):
     world = Hostile(tmp_path_factory.mktemp("hostile"))
-    world.start()
+    world.start({item.callspec.params["case"].id for item in request.session.items
+                 if "case" in getattr(getattr(item, "callspec", None), "params", {})})
     yield world
     world._pool.shutdown(wait=True, cancel_futures=True)
 
