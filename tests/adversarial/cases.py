@@ -304,7 +304,8 @@ def job_cases() -> list[JobCase]:
         EITHER, doc_file)
     add("documents", "lone-surrogate-title", _set(("doc", "title"), "Refinement \ud800"), RECORD)
     add("documents", "unicode-title", _set(("doc", "title"), "\U0001f9ec Rafra\u00eechi \u202e\u0000 \u4e2d"), RECORD)
-    add("documents", "deep-1000-unread", _raw_at(("doc", "progress"), nested_text(1000)), EITHER, doc_file + ("deep", "nest"))
+    add("documents", "deep-1000-unread", _raw_at(("doc", "progress"), nested_text(1000)), EITHER,
+        doc_file + ("deep", "nest"))
     add("documents", "deep-100000-unread", _raw_at(("doc", "progress"), nested_text(100_000)), EITHER,
         doc_file + ("deep", "nest"))
     # extended JSON only in v4 documents

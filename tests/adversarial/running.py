@@ -38,7 +38,8 @@ class Run:
 
     def describe(self) -> str:
         code = "killed at the time limit" if self.timed_out else f"exit {self.code}"
-        return f"csx {' '.join(map(str, self.argv))[:300]}: {code} after {self.elapsed:.1f} s; stderr:\n{self.err[-3000:]}"
+        command = " ".join(self.argv)[:300]
+        return f"csx {command}: {code} after {self.elapsed:.1f} s; stderr:\n{self.err[-3000:]}"
 
 
 def run_csx(argv, sandbox: Path, timeout: float = 60, pipe: bool = False, env: dict | None = None) -> Run:

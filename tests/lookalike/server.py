@@ -86,7 +86,8 @@ def start_server(
     raise ValueError(f"generation must be '4' or '5', not {generation!r}")
 
 
-def _start_v4(apps: dict[str, Any], delay_s: float, trickle_s: float = 0.0, attempts: int = 50) -> tuple[int, dict[str, HTTPService]]:
+def _start_v4(apps: dict[str, Any], delay_s: float, trickle_s: float = 0.0,
+              attempts: int = 50) -> tuple[int, dict[str, HTTPService]]:
     """Find a base port whose +2, +3 and +5 are all free, and listen on them."""
     for _ in range(attempts):
         base_port = _free_port() - V4_SERVICES["command_core"]
