@@ -6,8 +6,9 @@ line naming the culprit (file, job, field or spec file:line), nothing written
 outside the output folder, and the good neighbours' records intact.
 
 Cases share their input and run in batches (one csx run answers for every
-job of a project); a batch that crashes, hangs or exits wrongly is re-run
-case by case, so each case still gets a verdict of its own."""
+job of a project); a batch that crashes, hangs or exits wrongly is split in
+halves, down to the case alone if need be, so each case still gets a verdict
+of its own and a few bad cases cost a few runs more, not one run each."""
 
 from __future__ import annotations
 
@@ -196,12 +197,14 @@ class Hostile:
                 CONTROL_UIDS[1], *target]
         return run_csx(argv, sandbox, timeout=timeout), out
 
-    def solo(self, case: JobCase) -> tuple:
-        return self.run(("solo", case.id), lambda: self.job_run(case.layout, case.sink, [case], 10))
-
-    def solos(self, cases: list) -> None:
-        for case in cases:
-            self.submit(("solo", case.id), lambda c=case: self.job_run(c.layout, c.sink, [c], 10))
+    def batch(self, cases: list, start_only=False):
+        """(Run, output folder) of one run over `cases` (of one layout and sink) between the good neighbours."""
+        key = ("batch", *(c.id for c in cases))
+        timeout = 30 if len(cases) > 1 else 10  # a case alone may hang: it is stopped sooner
+        start = lambda: self.job_run(cases[0].layout, cases[0].sink, cases, timeout)  # noqa: E731
+        if start_only:
+            return self.submit(key, start)
+        return self.run(key, start)
 
     # command cases
 
@@ -224,10 +227,12 @@ class Hostile:
     def start(self, selected: set):
         """Start the runs of the selected cases now, in the background: the cases then find theirs done or under
         way."""
-        for (layout, sink), cases in self.job_batches().items():
+        for cases in self.job_batches().values():
             if any(c.id in selected for c in cases):
-                self.submit(("batch", layout, sink), lambda l=layout, s=sink, c=cases: self.job_run(l, s, c, 30))
-        self.solos([case for case in JOB_CASES if case.solo and case.id in selected])
+                self.batch(cases, start_only=True)
+        for case in JOB_CASES:
+            if case.solo and case.id in selected:
+                self.batch([case], start_only=True)
         for case in COMMAND_CASES:
             if case.id not in selected:
                 continue
@@ -373,17 +378,17 @@ def verdict(case, run, out, uids) -> tuple:
 
 @pytest.mark.parametrize("case", JOB_CASES, ids=[c.id for c in JOB_CASES])
 def test_job_case(hostile, case):
-    if case.solo:
-        run, out = hostile.solo(case)
-        whole, own = verdict(case, run, out, [case.label_uid])
-    else:
-        batch = hostile.job_batches()[(case.layout, case.sink)]
-        run, out = hostile.run(("batch", case.layout, case.sink), None)
-        whole, own = verdict(case, run, out, [c.label_uid for c in batch])
-        if whole:  # the batch went wrong somewhere: each of its cases alone decides
-            hostile.solos(batch)
-            run, out = hostile.solo(case)
-            whole, own = verdict(case, run, out, [case.label_uid])
+    cases = [case] if case.solo else hostile.job_batches()[(case.layout, case.sink)]
+    while True:
+        run, out = hostile.batch(cases)
+        whole, own = verdict(case, run, out, [c.label_uid for c in cases])
+        if not whole or len(cases) == 1:
+            break
+        # the run went wrong somewhere: the half holding this case decides, down to the case alone if need be
+        halves = cases[:len(cases) // 2], cases[len(cases) // 2:]
+        for half in halves:
+            hostile.batch(half, start_only=True)
+        cases = halves[0] if any(c.id == case.id for c in halves[0]) else halves[1]
     project = hostile.projects[case.layout]
     written = hostile.changed([project / case.label_uid, project / "project.json", project / "J1", project / "J2"])
     assert not written, f"changed in the project: {written[:5]}"
