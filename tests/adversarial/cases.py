@@ -179,8 +179,13 @@ def _fifo(path: Path, *_):
 
 
 def _socket(path: Path, *_):
-    with socket.socket(socket.AF_UNIX) as s:
-        s.bind(str(path))  # the socket file stays after the socket is closed
+    # socket addresses are at most 107 bytes: bind through the directory's descriptor, whatever its path
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.bind(f"/proc/self/fd/{directory}/{path.name}")  # the socket file stays after the socket is closed
+    finally:
+        os.close(directory)
 
 
 def _symlink(target: str) -> Callable:
