@@ -53,10 +53,14 @@ STARTUP_ALLOWANCE = 5  # plus starting Python and the client on a busy machine
 
 def _spec(name, culprit, code=2, lint=True, timeout=15):
     """`csx extract --specs DIR` over a good job, and `csx lint DIR`: both refuse the folder, naming the file
-    (`culprit`, a regex) and, for lint, its line."""
+    (`culprit`, a regex) and, for lint, its line. A folder with record schemas is linted as the README says,
+    `csx lint --specs DIR DIR` (without --specs, lint knows only the shipped schemas), in a run of its own."""
     cases = [CommandCase(f"specs-extract-{name}", "specs", lambda p, n=name: ["extract", "--specs", p[n], p["J1"]],
                          code, (rf"{culprit}(:\d+)?",), timeout=timeout)]
-    if lint:
+    if lint == "with-schemas":
+        cases.append(CommandCase(f"specs-lint-{name}", "specs", lambda p, n=name: ["lint", "--specs", p[n], p[n]], 1,
+                                 (rf"{culprit}:\d+",), item=name, timeout=timeout))
+    elif lint:
         cases.append(CommandCase(f"specs-lint-{name}", "specs", lambda p, n=name: ["lint", p[n]], 1,
                                  (rf"{culprit}:\d+",), item=name, batch="lint", timeout=timeout))
     return cases
@@ -71,9 +75,10 @@ def command_cases() -> list[CommandCase]:
     cases = []
     for name, culprit in (("alias-bomb", r"bomb\.yaml"), ("extends-cycle", r"(cycle|_one|_two)\.yaml"),
                           ("extends-itself", r"itself\.yaml"), ("extends-chain", r"_?chain\d*\.yaml"),
-                          ("non-utf8-spec", r"latin1\.yaml"), ("deep-yaml", r"deep\.yaml"),
-                          ("schema-not-json", r"brief\.schema\.json"), ("schema-non-utf8", r"brief\.schema\.json")):
+                          ("non-utf8-spec", r"latin1\.yaml"), ("deep-yaml", r"deep\.yaml")):
         cases += _spec(name, culprit)
+    for name in ("schema-not-json", "schema-non-utf8"):
+        cases += _spec(name, r"brief\.schema\.json", lint="with-schemas")
     cases += _spec("spec-fifo", r"waiting\.yaml", lint=False, timeout=10)
     for db in ("foreign-map-info", "foreign-csx-jobs", "not-a-database"):
         culprit = {"foreign-map-info": "map_info", "foreign-csx-jobs": "csx_jobs"}.get(db, re.escape(f"{db}.sqlite"))
