@@ -99,7 +99,8 @@ class JobContext:
         if not results:
             names = self.output_names()
             if output in names:
-                raise DatasetError(f"{self.origin}: output {output!r} lists no results")
+                raise DatasetError(f"{self.origin}: output {output!r} lists no results "
+                                   f"({self.layout.results_expression(output).expression})")
             raise DatasetError(f"{self.origin}: the job has no output {output!r} (its outputs: "
                                f"{', '.join(names) or 'none'})")
         if not isinstance(results, list):

@@ -113,6 +113,26 @@ def test_a_passthrough_of_another_type(p30, tmp_path, capsys):
                     "not true or false")
 
 
+@pytest.mark.parametrize("change, read, kind", [
+    (lambda doc: doc.update(params_spec=["refine_symmetry"]), "job.params_spec", "a list"),
+    (lambda doc: doc["params_spec"].update(refine_symmetry="C2"), "job.params_spec.refine_symmetry", "a string"),
+])
+def test_v4_parameters_of_another_type(p30, tmp_path, capsys, change, read, kind):
+    edit(p30 / "J181" / "job.json", change)  # J181 sets refine_symmetry itself, so params_spec has it
+    line = run_one_bad_job(capsys, tmp_path, p30, "J181", "J180")
+    where = spec_line("_map-info-maps.yaml", "      refine_symmetry:")
+    assert line == (f"P30/J181 ({p30}/J181): field job_info.parameters.refine_symmetry ({where}): {read} is "
+                    f"{kind}, not an object")
+
+
+def test_v5_parameters_a_list(p446, tmp_path, capsys):
+    edit(p446 / "J329" / "job.json", lambda doc: doc["spec"].update(params=["refine_symmetry"]))
+    line = run_one_bad_job(capsys, tmp_path, p446, "J329", "J66")
+    where = spec_line("_map-info-maps.yaml", "      refine_symmetry:")
+    assert line == (f"P446/J329 ({p446}/J329): field job_info.parameters.refine_symmetry ({where}): job.spec.params "
+                    "is a list, not an object")
+
+
 @pytest.mark.parametrize("value, kind", [([], "array"), ("volume", "string"), (5, "number")])
 def test_v5_spec_outputs_that_are_no_object(p446, tmp_path, capsys, value, kind):
     edit(p446 / "J329" / "job.json", lambda doc: doc["spec"].update(outputs=value))
@@ -145,7 +165,8 @@ def test_v4_output_result_groups_an_object(p30, tmp_path, capsys):
 def test_v4_output_results_an_object(p30, tmp_path, capsys):
     edit(p30 / "J180" / "job.json", lambda doc: doc.update(output_results={"volume": doc["output_results"]}))
     line = run_one_bad_job(capsys, tmp_path, p30, "J180", "J181")
-    assert line == f"P30/J180 ({p30}/J180): output 'volume' lists no results"
+    assert line == (f"P30/J180 ({p30}/J180): output 'volume' lists no results (job.output_results[?group_name=="
+                    "`\"volume\"`].{name: name, metafiles: metafiles, passthrough: passthrough})")
 
 
 def test_a_gsfsc_that_is_text(p30, tmp_path, capsys):
@@ -211,7 +232,8 @@ def test_nesting_past_what_the_parser_reads_is_one_line(p30, tmp_path, capsys):
 def test_v5_results_that_list_nothing(p446, tmp_path, capsys, value):
     edit(p446 / "J329" / "job.json", lambda doc: doc["spec"]["outputs"]["volume"].update(results=value))
     line = run_one_bad_job(capsys, tmp_path, p446, "J329", "J66")
-    assert line == f"P446/J329 ({p446}/J329): output 'volume' lists no results"
+    assert line == (f"P446/J329 ({p446}/J329): output 'volume' lists no results (job.spec.outputs.\"volume\""
+                    ".results[].{name: name, metafiles: metafiles, passthrough: passthrough})")
 
 
 def test_a_document_that_breaks_csx_unforeseen_fails_that_job_only(p30, tmp_path, capsys):
