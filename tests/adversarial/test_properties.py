@@ -1,10 +1,13 @@
 """Property: whatever a job document holds, csx gives a valid record or one line.
 
 Job documents are mutated from the real-shaped fixture jobs (the reference and
-pipeline projects, every shipped spec in both layouts): keys deleted, values
-replaced by another type, unicode, huge or non-finite numbers, deep nesting.
-Each goes through the library as `csx extract` runs it (an Extraction over a
-job handle, datasets read from the fixture project) and must end as a record
+pipeline projects as shipped, with one shared volume .cs, and as CryoSPARC
+4.0-4.2 wrote them: every shipped spec, on-request kinds included, in both
+layouts), as csx reads their job.json: keys deleted, values replaced by
+another type, unicode, huge or non-finite numbers, deep nesting. Each goes
+through the library as `csx extract [--spec KIND]` runs it (an Extraction
+over a job handle, datasets and related jobs read from the fixture project)
+and must end as a record
 valid against its kind's schema, with no NaN or Infinity, or as a CsxError
 whose message is one line. Nothing else may escape.
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,8 +35,8 @@ from extractor.extraction import Extraction
 from extractor.registry import Registry, spec_files
 from extractor.resources import schemas_dir, specs_dir
 from extractor.sources import JobDocument, JobHandle
-from extractor.sources.files import _dataset_loader
-from tests.fixturegen import PIPELINE_PROJECTS, REFERENCE_PROJECTS, v4_job_doc, v5_job_doc
+from extractor.sources.files import job_dir_document
+from tests.fixturegen import AS_SHIPPED, PIPELINE_PROJECTS, REFERENCE_PROJECTS, VARIANTS, make_project
 
 EXAMPLES = int(os.environ.get("CSX_PROPERTY_EXAMPLES", "300"))
 STATUSES = ["building", "queued", "launched", "started", "running", "waiting", "completed", "killed", "failed"]
@@ -52,19 +56,46 @@ class Bases(list):
         return f"<{len(self)} fixture jobs>"
 
 
+@dataclass(frozen=True)
+class Base:
+    label: str  # shape:puid/juid, unique among the bases
+    kind: str | None  # the record kind asked for (--spec KIND), None for the job's default spec
+    document: JobDocument = field(repr=False)  # as csx reads the job's directory
+    spec: str | None  # the spec file that makes its record unmutated, None when it makes none
+
+
+# kinds made only when asked for: every other spec is its jobs' default
+ON_REQUEST = ("fsc", "table1")
+FIXTURES = {**REFERENCE_PROJECTS, **PIPELINE_PROJECTS}
+# the other shapes the fixture projects are written in, and the layouts they apply to: one shared volume .cs,
+# and the documents of CryoSPARC 4.0-4.2
+SHAPES = ((VARIANTS["shared-volume"], ("v4", "v5")), (replace(AS_SHIPPED, name="v4.2.1", v4_version="v4.2.1"), ("v4",)))
+
+
 @pytest.fixture(scope="module")
-def bases(reference_projects, pipeline_projects):
-    return fixture_jobs(reference_projects, pipeline_projects)
+def bases(tmp_path_factory, registry, reference_projects, pipeline_projects):
+    projects = {(AS_SHIPPED.name, puid): folder for puid, folder in {**reference_projects, **pipeline_projects}.items()}
+    root = tmp_path_factory.mktemp("property-shapes")
+    for shape, layouts in SHAPES:
+        for puid, fixture in FIXTURES.items():
+            if fixture.jobs[0].layout in layouts:
+                projects[shape.name, puid] = make_project(root / shape.name, puid, fixture.title, fixture.jobs,
+                                                          fixture.dirname, shape)
+    return fixture_jobs(projects, registry)
 
 
-def fixture_jobs(reference_projects, pipeline_projects) -> Bases:
-    """(label, document, project directory, puid) of every fixture job, in both layouts."""
+def fixture_jobs(projects: dict, registry) -> Bases:
+    """Every job of the fixture projects, {(shape, puid): folder}, with each kind that makes a record of it (its
+    default spec always, so that failing jobs are mutated too)."""
     found = Bases()
-    for projects, fixtures in ((reference_projects, REFERENCE_PROJECTS), (pipeline_projects, PIPELINE_PROJECTS)):
-        for puid, fixture in fixtures.items():
-            for job in fixture.jobs:
-                doc = (v4_job_doc if job.layout == "v4" else v5_job_doc)(job, puid)
-                found.append((f"{puid}/{job.uid}", doc, projects[puid], puid))
+    for (shape, puid), folder in projects.items():
+        for job in FIXTURES[puid].jobs:
+            document = job_dir_document(folder / job.uid)
+            for kind in (None, *ON_REQUEST):
+                outcome = extraction(registry, kind)(handle_for(document, document.doc))
+                if kind is None or outcome.record is not None:
+                    spec = Path(outcome.spec).name if outcome.record is not None else None
+                    found.append(Base(f"{shape}:{puid}/{job.uid}", kind, document, spec))
     return found
 
 
@@ -73,30 +104,22 @@ def registry():
     return Registry()
 
 
-def extraction(registry) -> Extraction:
-    # named jobs of any status, as `csx extract --status ... JOB` runs them
-    args = SimpleNamespace(all=False, type=None, status=STATUSES, no_validate=False, spec=None)
+def extraction(registry, kind: str | None) -> Extraction:
+    # named jobs of any status, as `csx extract --status ... [--spec KIND] JOB` runs them; one per example,
+    # as each csx run has its own (the related jobs it reads are kept for the run)
+    args = SimpleNamespace(all=False, type=None, status=STATUSES, no_validate=False, spec=kind)
     return Extraction(args, registry, {})
 
 
-def handle_for(label: str, doc, project_dir: Path, puid: str) -> JobHandle:
-    origin = f"{label} ({project_dir}/{label.split('/')[1]})"
-    document = JobDocument(doc=doc, project_dir=str(project_dir), project={"uid": puid, "title": None,
-                                                                           "dir": str(project_dir)},
-                           origin=origin, source={"type": "job_dir", "path": str(project_dir)},
-                           load_dataset=_dataset_loader(project_dir, origin))
-    return JobHandle(label, lambda: document, str(project_dir))
+def handle_for(document: JobDocument, doc) -> JobHandle:
+    """The job's handle, its document replaced by `doc`; the rest of its project as written."""
+    label = f"{document.project['uid']}/{document.uid}"
+    return JobHandle(label, lambda: replace(document, doc=doc), document.project_dir)
 
 
-def test_the_bases_reach_every_shipped_spec(bases, registry):
+def test_the_bases_reach_every_shipped_spec(bases):
     """Unmutated, the fixture jobs give records through every shipped spec: the property covers them all."""
-    run = extraction(registry)
-    used = set()
-    for label, doc, project_dir, puid in bases:
-        outcome = run(handle_for(label, doc, project_dir, puid))
-        if outcome.record is not None:
-            used.add(Path(outcome.spec).name)
-    assert used == {f.name for f in spec_files(specs_dir())}
+    assert {base.spec for base in bases} - {None} == {f.name for f in spec_files(specs_dir())}
 
 
 def deep(depth: int, leaf):
@@ -158,16 +181,17 @@ WRAPPERS = [lambda v: [v], lambda v: {"$numberLong": v}, lambda v: {"value": v},
 
 
 def mutated_job(data, bases) -> tuple:
-    """(label, document, project directory, puid): a fixture job with 1 to 4 changes drawn from `data`."""
-    label = data.draw(st.sampled_from([base[0] for base in bases]), label="job")
-    label, doc, project_dir, puid = next(base for base in bases if base[0] == label)
+    """(base, document): a fixture job with 1 to 4 changes drawn from `data`."""
+    base = data.draw(st.sampled_from(bases), label="job")
+    note(f"{base.label}, kind {base.kind}")
+    doc = base.document.doc
     for _ in range(data.draw(st.integers(1, 4), label="changes")):
         path = walk(data.draw, doc)
         action = data.draw(st.sampled_from(["delete", "replace", "wrap"]) if path else st.just("replace"))
         value = data.draw(st.sampled_from(WRAPPERS) if action == "wrap" else VALUES)
         note(f"{action} at {path}")
         doc = changed(doc, path, action, value)
-    return label, doc, project_dir, puid
+    return base, doc
 
 
 def check_outcome(outcome) -> None:
@@ -189,5 +213,5 @@ def check_outcome(outcome) -> None:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
 @given(data=st.data())
 def test_any_mutated_document_gives_a_valid_record_or_one_line(bases, registry, data):
-    label, doc, project_dir, puid = mutated_job(data, bases)
-    check_outcome(extraction(registry)(handle_for(label, doc, project_dir, puid)))  # or whatever it raised
+    base, doc = mutated_job(data, bases)
+    check_outcome(extraction(registry, base.kind)(handle_for(base.document, doc)))  # or whatever it raised
