@@ -68,6 +68,47 @@ def test_a_status_of_another_type(p30, tmp_path, capsys, value, kind):
     assert line == f"P30/J180 ({p30}/J180): the job's status (job.status) is {kind}, not a string"
 
 
+def test_a_status_with_a_newline_is_quoted(p30, tmp_path, capsys):
+    edit(p30 / "J180" / "job.json", lambda doc: doc.update(status="completed\n"))
+    line = run_one_bad_job(capsys, tmp_path, p30, "J180", "J181")
+    assert line == (f"P30/J180 ({p30}/J180): the job is 'completed\\n', not completed; add --status 'completed\\n' "
+                    "to extract it anyway")
+
+
+def test_a_job_type_with_a_newline_is_quoted(p30, tmp_path, capsys):
+    edit(p30 / "J180" / "job.json", lambda doc: doc.update(job_type="nonuniform_refine_new\n"))
+    line = run_one_bad_job(capsys, tmp_path, p30, "J180", "J181")
+    assert line.startswith(f"P30/J180 ({p30}/J180): no spec for job type 'nonuniform_refine_new\\n', version "
+                           "v4.7.1, layout v4; specs for layout v4: ")
+
+
+def test_v4_an_input_name_of_another_type(p30, tmp_path, capsys):
+    edit(p30 / "J180" / "job.json", lambda doc: doc["input_slot_groups"][0].update(name=["particles"]))
+    result = extract(capsys, tmp_path, "--project-dir", p30, "--spec", "table1", "J180")
+    assert (result.code, list(result.written)) == (1, [])
+    assert result.err[0] == (f"P30/J180 ({p30}/J180): the job's inputs (job.input_slot_groups[].name) are not a "
+                             "list of names")
+
+
+def test_v4_a_connection_of_another_type(p30, tmp_path, capsys):
+    edit(p30 / "J180" / "job.json",
+         lambda doc: doc["input_slot_groups"][0]["connections"][0].update(group_name={"name": "particles"}))
+    result = extract(capsys, tmp_path, "--project-dir", p30, "--spec", "table1", "J180")
+    assert (result.code, list(result.written)) == (1, [])
+    assert result.err[0] == (f"P30/J180 ({p30}/J180): the connections of input 'particles' (job.input_slot_groups"
+                             "[?name==`{input}`] | [0].connections[].{job_uid: job_uid, output: group_name}) are not "
+                             "a list of job uids and output names")
+
+
+def test_v5_inputs_of_another_type(p446, tmp_path, capsys):
+    edit(p446 / "J329" / "job.json", lambda doc: doc["spec"].update(inputs=["particles"]))
+    result = extract(capsys, tmp_path, "--project-dir", p446, "--spec", "table1", "J329")
+    assert (result.code, list(result.written)) == (1, [])
+    layout = specs_dir() / "layouts" / "v5.yaml"
+    assert result.err[0] == (f"P446/J329 ({p446}/J329): the job's inputs (keys(job.spec.inputs || `{{}}`)) cannot be "
+                             f"read (keys() takes object, not array; layout v5, {layout})")
+
+
 def test_a_v5_type_of_another_type(p446, tmp_path, capsys):
     edit(p446 / "J329" / "job.json", lambda doc: doc["spec"].update(type=["nonuniform_refine_new"]))
     line = run_one_bad_job(capsys, tmp_path, p446, "J329", "J66")
