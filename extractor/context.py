@@ -99,7 +99,8 @@ class JobContext:
         if not results:
             names = self.output_names()
             if output in names:
-                raise DatasetError(f"{self.origin}: output {output!r} lists no results")
+                raise DatasetError(f"{self.origin}: output {output!r} lists no results "
+                                   f"({self.layout.results_expression(output).expression})")
             raise DatasetError(f"{self.origin}: the job has no output {output!r} (its outputs: "
                                f"{', '.join(names) or 'none'})")
         if not isinstance(results, list):
@@ -107,6 +108,34 @@ class JobContext:
         for result in results:
             _check_result(result, f"{self.origin}: output {output!r}")
         return results
+
+    # How jobs link, for related jobs: each read checked, as a walk keys and adds what it finds.
+
+    def input_names(self) -> list:
+        names = self._read(f"the job's inputs ({self.layout.links.get('inputs')})", self.layout.input_names)
+        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+            raise JobError(f"{self.origin}: the job's inputs ({self.layout.links['inputs']}) are not a list of names")
+        return names
+
+    def connections(self, input_name: str) -> list:
+        """[{job_uid, output}] connected to one input, each a string."""
+        found = self._read(f"input {input_name!r}", self.layout.connections, input_name)
+        if not isinstance(found, list) or not all(
+                isinstance(c, dict) and isinstance(c.get("job_uid"), str) and isinstance(c.get("output"), str)
+                for c in found):
+            raise JobError(f"{self.origin}: the connections of input {shown(input_name)} "
+                           f"({self.layout.links['connections']}) are not a list of job uids and output names")
+        return found
+
+    def output_items(self, output: str):
+        items = self._read(f"output {output!r}", self.layout.output_items, output)
+        if items is not None and (not isinstance(items, int) or isinstance(items, bool)):
+            raise JobError(f"{self.origin}: the number of items of output {output!r} "
+                           f"({self.layout.links['output_items']}) is {json_type(items)}, not an integer")
+        return items
+
+    def is_deleted(self) -> bool:
+        return bool(self._read("whether the job is deleted", self.layout.is_deleted))
 
     def scope(self, datasets: dict) -> dict:
         return {"job": self.doc, "project": self.project, "datasets": datasets, "source": self.document.source}

@@ -5,6 +5,8 @@ there is one, what to do about it. The CLI prints `str(error)`; tracebacks
 only appear with --debug.
 """
 
+import re
+
 
 class CsxError(Exception):
     """Base of every error csx reports to the user."""
@@ -72,6 +74,15 @@ def shown(value, width: int = 60) -> str:
     except ValueError:  # an integer of more digits than Python turns into text
         return "a number too long to show"
     return text if len(text) <= width else f"{text[:width - 3]}..."
+
+
+NAME = re.compile(r"[\w.+-]+", re.ASCII)  # nonuniform_refine_new, v4.7.1, completed
+
+
+def named(text: str) -> str:
+    """A name read from a document (a job type, version, status), as a message names it: as it is when it
+    reads as a name, else quoted by shown(), so that a newline in it cannot split the message."""
+    return text if NAME.fullmatch(text) else shown(text)
 
 
 def json_type(value) -> str:

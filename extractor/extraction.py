@@ -5,7 +5,7 @@ what a database already holds) is fixed when an Extraction is made."""
 from pathlib import Path
 
 from .engine import evaluate
-from .errors import CsxError, JobError, NoSpecError, UsageError
+from .errors import CsxError, JobError, NoSpecError, UsageError, named
 from .jobs import open_job
 from .outcome import Outcome
 from .records import check_record
@@ -101,8 +101,8 @@ class Extraction:
             return None
         if self.batch:
             return f"status {status}"
-        raise JobError(f"{context.origin}: the job is {status}, not {' or '.join(sorted(self.statuses))}; "
-                       f"add --status {status} to extract it anyway")
+        raise JobError(f"{context.origin}: the job is {named(status)}, not {' or '.join(sorted(self.statuses))}; "
+                       f"add --status {named(status)} to extract it anyway")
 
     def _spec(self, context):
         if self.forced is not None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jmespath
 
-from .errors import JobError
+from .errors import JobError, json_type
 from .functions import error_text
 from .schemacheck import first_error, located_error, shipped_schema
 from .yamllines import load_located
@@ -54,12 +54,15 @@ class Layout:
 
     def results_of(self, doc, output: str) -> list:
         """[{name, metafiles, passthrough}] of one output, [] when the job has no such output."""
-        return self._template(self.output_results, "{output}", output).search({"job": doc}) or []
+        return self.results_expression(output).search({"job": doc}) or []
+
+    def results_expression(self, output: str):
+        return self._template(self.output_results, "{output}", output)
 
     def param(self, doc, name: str):
         scope = {"job": doc}
         for template in self.params:
-            value = self._template(template, "{name}", name).search(scope)
+            value = _search_keys(self._template(template, "{name}", name), scope)
             if value is not None:
                 return value
         return None
@@ -86,6 +89,38 @@ class Layout:
 
     def is_deleted(self, doc) -> bool:
         return bool(self._link(doc, "deleted"))
+
+
+def _key_chain(parsed: dict) -> list | None:
+    """The keys of an expression that only reads keys (`job.params_spec."x".value`), else None."""
+    if parsed["type"] == "field":
+        return [parsed["value"]]
+    if parsed["type"] != "subexpression":
+        return None
+    chain = []
+    for child in parsed["children"]:
+        keys = _key_chain(child)
+        if keys is None:
+            return None
+        chain += keys
+    return chain
+
+
+def _search_keys(expression, scope):
+    """The expression's value; where it only reads keys, a step that meets something other than an object
+    or null is an error naming that step (JMESPath would give null, and the next template be read instead)."""
+    chain = _key_chain(expression.parsed)
+    if chain is None:
+        return expression.search(scope)
+    value = scope
+    for depth, key in enumerate(chain):
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise jmespath.exceptions.JMESPathError(f"{'.'.join(chain[:depth])} is {json_type(value)}, "
+                                                    "not an object")
+        value = value.get(key)
+    return value
 
 
 def load_layout(file: Path) -> Layout:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from .errors import NoSpecError, SpecError
+from .errors import NoSpecError, SpecError, named
 from .layouts import load_layouts
 from .records import disallowed_path
 from .resources import schemas_dir, specs_dir
@@ -38,7 +38,8 @@ class JobKey:
         return parse_version(self.version_text)
 
     def __str__(self):
-        return f"type {self.type or '(none)'}, version {self.version_text or '(none)'}, layout {self.layout}"
+        type_, version = (named(text) if text else "(none)" for text in (self.type, self.version_text))
+        return f"type {type_}, version {version}, layout {self.layout}"
 
 
 class Registry:

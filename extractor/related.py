@@ -39,11 +39,10 @@ class _Node:
 
     @classmethod
     def of(cls, context: JobContext) -> "_Node":
-        layout, doc = context.layout, context.doc
         identity = context.identity
         return cls(identity["uid"], identity["type"], identity["status"], identity["project_uid"], context.key,
-                   layout.is_deleted(doc), {name: layout.connections(doc, name) for name in layout.input_names(doc)},
-                   {name: layout.output_items(doc, name) for name in layout.output_names(doc)})
+                   context.is_deleted(), {name: context.connections(name) for name in context.input_names()},
+                   {name: context.output_items(name) for name in context.output_names()})
 
 
 class _Walk:

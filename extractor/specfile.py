@@ -82,9 +82,10 @@ def load_spec(file: Path) -> Spec:
     return spec
 
 
-def check_spec(file: Path):
-    """(spec or None, [SpecError, ...]) with every problem found in the file."""
-    return _load(Path(file), stop_at_first=False)
+def check_spec(file: Path, read: dict | None = None):
+    """(spec or None, [SpecError, ...]) with every problem found in the file. `read` keeps the files read
+    for a caller that checks many specs sharing bases (lint): each is then read and checked once."""
+    return _load(Path(file), stop_at_first=False, read=read)
 
 
 def is_fragment(file: Path) -> bool:
@@ -92,24 +93,35 @@ def is_fragment(file: Path) -> bool:
     return Path(file).name.startswith("_")
 
 
-def _layers(file: Path, problems: list) -> list:
+def _read_layer(file: Path) -> tuple:
+    """(Located or None, its problems, the file it extends resolved or None): one file of a spec, read and
+    checked against the spec schema."""
+    try:
+        located = load_located(file)
+    except SpecError as exc:
+        return None, [exc], None
+    schema_errors = errors(shipped_schema(SPEC_SCHEMA), located.data)
+    if schema_errors:
+        return None, [located_error(located, e, "spec schema") for e in schema_errors], None
+    base = located.data.get("extends")
+    return located, [], None if base is None else (file.parent / base).resolve()
+
+
+def _layers(file: Path, problems: list, read: dict | None = None) -> list:
     """The Located files a spec is made of, its furthest base first."""
     layers, chain = [], {file.resolve()}
+    read = {} if read is None else read
     while True:
-        try:
-            located = load_located(file)
-        except SpecError as exc:
-            problems.append(exc)
-            return []
-        schema_errors = errors(shipped_schema(SPEC_SCHEMA), located.data)
-        if schema_errors:
-            problems += [located_error(located, e, "spec schema") for e in schema_errors]
+        if file not in read:  # keyed as named: a spec's messages name it as it was given
+            read[file] = _read_layer(file)
+        located, found, base_file = read[file]
+        if found:
+            problems += found
             return []
         layers.insert(0, located)
-        base = located.data.get("extends")
-        if base is None:
+        if base_file is None:
             return layers
-        base_file = (file.parent / base).resolve()
+        base = located.data["extends"]
         if base_file in chain:
             problems.append(located.error(("extends",), f"extends: {base} extends this file again (a cycle)"))
             return []
@@ -117,7 +129,7 @@ def _layers(file: Path, problems: list) -> list:
             problems.append(located.error(("extends",), f"extends: {base} would make {layers[-1].file} a chain "
                                                         f"of more than {MAX_EXTENDS_DEPTH} files; merge some"))
             return []
-        if not base_file.is_file():
+        if base_file not in read and not base_file.is_file():
             problems.append(located.error(("extends",), f"extends: no file {base_file}"))
             return []
         chain.add(base_file)
@@ -139,9 +151,9 @@ def _merged_fields(layers: list, problems: list) -> list:
     return list(by_path.values())
 
 
-def _load(file: Path, stop_at_first: bool):
+def _load(file: Path, stop_at_first: bool, read: dict | None = None):
     problems = []
-    layers = _layers(file, problems)
+    layers = _layers(file, problems, read)
     if problems:
         return None, problems[:1] if stop_at_first else problems
     located = layers[-1]

@@ -9,6 +9,7 @@ import pickle
 import subprocess
 import sys
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,23 @@ def test_a_long_extends_chain_is_refused_with_file_line_col(tmp_path, capsys):
     assert (code, out) == (2, "")
     assert err == [f"csx: {tmp_path / '_31.yaml'}:1:1: extends: _32.yaml would make {spec} a chain of "
                    "more than 32 files; merge some"]
+
+
+def test_lint_of_a_folder_of_long_chains_reads_each_file_once(tmp_path, monkeypatch):
+    # every fragment of the chain is checked, each through its own 32 bases: read once, not 32 times
+    from extractor import specfile
+    from extractor.commands.lint import lint
+
+    spec = chain(tmp_path, 1500)
+    reads = Counter()
+    load_located = specfile.load_located
+    monkeypatch.setattr(specfile, "load_located", lambda file: reads.update([Path(file).resolve()]) or
+                        load_located(file))
+    problems = lint([tmp_path])
+    assert len(problems) == 1468  # spec.yaml and _1 to _1467: more than 32 files from their chain's end
+    assert str(problems[-1]) == (f"{tmp_path / '_31.yaml'}:1:1: extends: _32.yaml would make {spec} a chain of "
+                                "more than 32 files; merge some")
+    assert len(reads) == 1500 and max(reads.values()) == 1
 
 
 def test_a_spec_that_is_not_utf8_names_line_and_column(tmp_path, capsys):

@@ -68,6 +68,47 @@ def test_a_status_of_another_type(p30, tmp_path, capsys, value, kind):
     assert line == f"P30/J180 ({p30}/J180): the job's status (job.status) is {kind}, not a string"
 
 
+def test_a_status_with_a_newline_is_quoted(p30, tmp_path, capsys):
+    edit(p30 / "J180" / "job.json", lambda doc: doc.update(status="completed\n"))
+    line = run_one_bad_job(capsys, tmp_path, p30, "J180", "J181")
+    assert line == (f"P30/J180 ({p30}/J180): the job is 'completed\\n', not completed; add --status 'completed\\n' "
+                    "to extract it anyway")
+
+
+def test_a_job_type_with_a_newline_is_quoted(p30, tmp_path, capsys):
+    edit(p30 / "J180" / "job.json", lambda doc: doc.update(job_type="nonuniform_refine_new\n"))
+    line = run_one_bad_job(capsys, tmp_path, p30, "J180", "J181")
+    assert line.startswith(f"P30/J180 ({p30}/J180): no spec for job type 'nonuniform_refine_new\\n', version "
+                           "v4.7.1, layout v4; specs for layout v4: ")
+
+
+def test_v4_an_input_name_of_another_type(p30, tmp_path, capsys):
+    edit(p30 / "J180" / "job.json", lambda doc: doc["input_slot_groups"][0].update(name=["particles"]))
+    result = extract(capsys, tmp_path, "--project-dir", p30, "--spec", "table1", "J180")
+    assert (result.code, list(result.written)) == (1, [])
+    assert result.err[0] == (f"P30/J180 ({p30}/J180): the job's inputs (job.input_slot_groups[].name) are not a "
+                             "list of names")
+
+
+def test_v4_a_connection_of_another_type(p30, tmp_path, capsys):
+    edit(p30 / "J180" / "job.json",
+         lambda doc: doc["input_slot_groups"][0]["connections"][0].update(group_name={"name": "particles"}))
+    result = extract(capsys, tmp_path, "--project-dir", p30, "--spec", "table1", "J180")
+    assert (result.code, list(result.written)) == (1, [])
+    assert result.err[0] == (f"P30/J180 ({p30}/J180): the connections of input 'particles' (job.input_slot_groups"
+                             "[?name==`{input}`] | [0].connections[].{job_uid: job_uid, output: group_name}) are not "
+                             "a list of job uids and output names")
+
+
+def test_v5_inputs_of_another_type(p446, tmp_path, capsys):
+    edit(p446 / "J329" / "job.json", lambda doc: doc["spec"].update(inputs=["particles"]))
+    result = extract(capsys, tmp_path, "--project-dir", p446, "--spec", "table1", "J329")
+    assert (result.code, list(result.written)) == (1, [])
+    layout = specs_dir() / "layouts" / "v5.yaml"
+    assert result.err[0] == (f"P446/J329 ({p446}/J329): the job's inputs (keys(job.spec.inputs || `{{}}`)) cannot be "
+                             f"read (keys() takes object, not array; layout v5, {layout})")
+
+
 def test_a_v5_type_of_another_type(p446, tmp_path, capsys):
     edit(p446 / "J329" / "job.json", lambda doc: doc["spec"].update(type=["nonuniform_refine_new"]))
     line = run_one_bad_job(capsys, tmp_path, p446, "J329", "J66")
@@ -113,6 +154,26 @@ def test_a_passthrough_of_another_type(p30, tmp_path, capsys):
                     "not true or false")
 
 
+@pytest.mark.parametrize("change, read, kind", [
+    (lambda doc: doc.update(params_spec=["refine_symmetry"]), "job.params_spec", "a list"),
+    (lambda doc: doc["params_spec"].update(refine_symmetry="C2"), "job.params_spec.refine_symmetry", "a string"),
+])
+def test_v4_parameters_of_another_type(p30, tmp_path, capsys, change, read, kind):
+    edit(p30 / "J181" / "job.json", change)  # J181 sets refine_symmetry itself, so params_spec has it
+    line = run_one_bad_job(capsys, tmp_path, p30, "J181", "J180")
+    where = spec_line("_map-info-maps.yaml", "      refine_symmetry:")
+    assert line == (f"P30/J181 ({p30}/J181): field job_info.parameters.refine_symmetry ({where}): {read} is "
+                    f"{kind}, not an object")
+
+
+def test_v5_parameters_a_list(p446, tmp_path, capsys):
+    edit(p446 / "J329" / "job.json", lambda doc: doc["spec"].update(params=["refine_symmetry"]))
+    line = run_one_bad_job(capsys, tmp_path, p446, "J329", "J66")
+    where = spec_line("_map-info-maps.yaml", "      refine_symmetry:")
+    assert line == (f"P446/J329 ({p446}/J329): field job_info.parameters.refine_symmetry ({where}): job.spec.params "
+                    "is a list, not an object")
+
+
 @pytest.mark.parametrize("value, kind", [([], "array"), ("volume", "string"), (5, "number")])
 def test_v5_spec_outputs_that_are_no_object(p446, tmp_path, capsys, value, kind):
     edit(p446 / "J329" / "job.json", lambda doc: doc["spec"].update(outputs=value))
@@ -145,7 +206,8 @@ def test_v4_output_result_groups_an_object(p30, tmp_path, capsys):
 def test_v4_output_results_an_object(p30, tmp_path, capsys):
     edit(p30 / "J180" / "job.json", lambda doc: doc.update(output_results={"volume": doc["output_results"]}))
     line = run_one_bad_job(capsys, tmp_path, p30, "J180", "J181")
-    assert line == f"P30/J180 ({p30}/J180): output 'volume' lists no results"
+    assert line == (f"P30/J180 ({p30}/J180): output 'volume' lists no results (job.output_results[?group_name=="
+                    "`\"volume\"`].{name: name, metafiles: metafiles, passthrough: passthrough})")
 
 
 def test_a_gsfsc_that_is_text(p30, tmp_path, capsys):
@@ -211,7 +273,8 @@ def test_nesting_past_what_the_parser_reads_is_one_line(p30, tmp_path, capsys):
 def test_v5_results_that_list_nothing(p446, tmp_path, capsys, value):
     edit(p446 / "J329" / "job.json", lambda doc: doc["spec"]["outputs"]["volume"].update(results=value))
     line = run_one_bad_job(capsys, tmp_path, p446, "J329", "J66")
-    assert line == f"P446/J329 ({p446}/J329): output 'volume' lists no results"
+    assert line == (f"P446/J329 ({p446}/J329): output 'volume' lists no results (job.spec.outputs.\"volume\""
+                    ".results[].{name: name, metafiles: metafiles, passthrough: passthrough})")
 
 
 def test_a_document_that_breaks_csx_unforeseen_fails_that_job_only(p30, tmp_path, capsys):

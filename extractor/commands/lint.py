@@ -36,9 +36,9 @@ def lint(paths, user_dirs=()) -> list:
         registry = Registry(user_dirs, load_specs=False)
     except SpecError as exc:
         return problems + [exc]
-    loaded = []
+    loaded, read = [], {}
     for file in spec_files:
-        spec, found = check_spec(file)
+        spec, found = check_spec(file, read)
         problems += found
         if spec is None:  # broken, or a fragment (checked, and checked again through what extends it)
             continue

@@ -41,6 +41,7 @@ def baseline_parser(revision: str):
     source = subprocess.run(["git", "show", f"{revision}:extractor/sources/__init__.py"], check=True,
                             capture_output=True, text=True, cwd=Path(__file__).parent).stdout
     module = types.ModuleType("baseline_sources")
+    module.__package__ = "extractor.sources"  # its relative imports (..uids) are of the installed package
     exec(compile(source, f"{revision}:extractor/sources/__init__.py", "exec"), module.__dict__)
     return module.parse_job_json
 
