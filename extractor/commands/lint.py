@@ -9,6 +9,14 @@ from ..resources import specs_dir
 from ..specfile import check_spec, is_fragment
 
 
+HELP = "check spec files"
+DESCRIPTION = "Check spec files; every problem as file:line:col: message."
+
+
+def add_arguments(parser):
+    parser.add_argument("paths", nargs="*", metavar="SPEC", help="spec files or folders (default: the shipped specs)")
+
+
 def _files(paths) -> tuple:
     """(spec files, layout files) named by the arguments; a directory means its specs and layouts."""
     specs, layouts = [], []

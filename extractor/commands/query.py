@@ -17,6 +17,21 @@ from ..related import RelatedJobs
 from ..sources.files import job_dir_handles
 
 
+HELP = "evaluate one expression against a job"
+DESCRIPTION = ("Evaluate one JMESPath expression over a job's context (job, project, datasets.<output>, source; "
+               "related.<alias> and lineage.<alias> where the spec names related jobs).")
+
+
+def add_arguments(parser):
+    parser.add_argument("expression", metavar="EXPR")
+    parser.add_argument("job_dir", metavar="JOB_DIR")
+    parser.add_argument("--spec", metavar="KIND",
+                        help="see the job as the spec of this record kind does: its dataset aliases and related jobs "
+                             "(related.<alias>, lineage.<alias>), e.g. --spec table1")
+    parser.add_argument("--keys", action="store_true",
+                        help="list what is under EXPR (keys and their types) instead of printing it whole")
+
+
 def chosen_spec(context: JobContext, registry: Registry, kind=None):
     """The spec of `kind` (or the job's default one) whose aliases and related jobs the expression sees."""
     try:

@@ -9,6 +9,16 @@ from ..related import RelatedJobs
 from ..sources.files import job_dir_handles
 
 
+HELP = "list specs and what they match"
+DESCRIPTION = ("List the specs (shipped, and those of --specs folders) with their record kind, layout, "
+               "CryoSPARC versions and job types; with --explain, which spec a job gets and why.")
+
+
+def add_arguments(parser):
+    parser.add_argument("--explain", metavar="JOB_DIR",
+                        help="say which spec matches this job, and why the others do not (exit 1 if none does)")
+
+
 def _table(rows):
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:

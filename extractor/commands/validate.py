@@ -19,6 +19,16 @@ FLOAT_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[
 KIND_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
+HELP = "check records against their schemas"
+DESCRIPTION = ("Check records (a JSON object per file, or JSON lines; - for stdin) against their record kind's "
+               "JSON Schema; one line per problem.")
+
+
+def add_arguments(parser):
+    parser.add_argument("records", nargs="+", metavar="RECORD.json", help="record files, or - for stdin")
+    parser.add_argument("--kind", help="record kind, for records without a \"kind\" key")
+
+
 class NotFinite(ValueError):
     """A number a record must not hold: NaN and Infinity are no JSON, and a number
     too large for a double would become Infinity."""
