@@ -63,7 +63,12 @@ def evaluate(context: JobContext, spec: Spec, related=None) -> dict:
     functions = CsxFunctions(context, scope)
     record = {"kind": spec.kind}
     for spec_field in spec.fields:
-        _put(record, spec_field.record_path, _value(context, spec, spec_field, scope, functions))
+        try:
+            value = _value(context, spec, spec_field, scope, functions)
+        except FieldError as exc:  # what the line says, as attributes for a program
+            exc.field, exc.file, exc.line = spec_field.name, str(spec_field.file), spec_field.line
+            raise
+        _put(record, spec_field.record_path, value)
     return record
 
 

@@ -68,6 +68,8 @@ class Extraction:
             outcome.error = JobError(f"{outcome.label}: csx cannot handle this job ({type(exc).__name__}); a bug: "
                                      "please report it with the traceback --debug shows")
             outcome.error.__cause__ = exc
+        if outcome.error is not None:
+            outcome.error.job = outcome.label
         return outcome
 
     def _extract(self, handle, outcome: Outcome):

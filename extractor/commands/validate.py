@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 
 from ..errors import CsxError, RecordError, UsageError
-from ..records import check_record
+from ..records import KIND_NAME, check_record
 from ..registry import Registry
 from ..textfiles import NotText, decode_utf8, read_text
 
 MAX_RECORD_FILE_BYTES = 2**30
 # a JSON string (skipped), or a token Python's json reads as a float
 FLOAT_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)')
-KIND_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 HELP = "check records against their schemas"
