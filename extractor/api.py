@@ -47,6 +47,8 @@ def iter_extract(jobs=(), *, project_dir=None, project=None, client=None, instan
     types = [types] if isinstance(types, str) else list(types)
     statuses = (statuses,) if isinstance(statuses, str) else tuple(statuses)
     whole_project = not jobs
+    if whole_project and kind and not types:  # only the job types the kind's specs read are asked for
+        types = [kind]
     options = ExtractOptions(spec=str(spec) if spec else kind, types=tuple(types), statuses=statuses,
                              validate=validate, all_jobs=whole_project)
     extraction = Extraction(registry, options)
