@@ -2,6 +2,7 @@
 job never stops the batch."""
 
 import os
+import sys
 from dataclasses import dataclass, field
 
 from ..errors import RecordWriteError, SinkError, UsageError
@@ -51,9 +52,10 @@ def add_arguments(parser):
                              "a named job with another status fails)")
     parser.add_argument("--spec", metavar="KIND|FILE", help="record kind to extract, or one spec file to use")
     parser.add_argument("-o", "--output", metavar="DIR",
-                        help="write P30-J180.json per job into DIR (with --format csv: <kind>.csv)")
+                        help="write P30-J180.json per job into DIR (with --format csv: <kind>.csv, which keeps the "
+                             "rows of earlier runs: a job extracted again replaces its row)")
     parser.add_argument("--format", choices=["jsonl", "csv"], default="jsonl",
-                        help="jsonl (default: stdout, or a .json file per job with -o) or csv (-o DIR)")
+                        help="jsonl (default) or csv: on stdout, or files in -o DIR")
     parser.add_argument("--db", metavar="PATH|URL",
                         help="upsert records into this SQLite file or postgresql://user@host:port/dbname, "
                              "skipping jobs unchanged since")
@@ -131,7 +133,8 @@ def run(args, log) -> int:
     kind = "threads" if live or args.debug else "processes"
     pool, work = open_pool(kind, workers, extraction, args.specs)
     summary = Summary()
-    progress = Progress(len(handles), enabled=not args.quiet)
+    progress = Progress(len(handles), enabled=not args.quiet,
+                        output=None if args.output or args.db else sys.stdout)
     completed = False
     try:
         for outcome in ordered_map(pool, work, handles, window=4 * workers):

@@ -5,7 +5,7 @@ def add_source_options(parser):
     """Where named jobs are, the same for every command that takes jobs as csx extract does."""
     parser.add_argument("--project-dir", metavar="DIR", help="a CryoSPARC project directory")
     parser.add_argument("--instance", metavar="FILE", nargs="?", const="",
-                        help="a running CryoSPARC: the JSON of CryoSPARC(**info) arguments (without FILE: the "
+                        help="a running CryoSPARC: the JSON file of CryoSPARC(**info) arguments (- for stdin; without FILE: the "
                              "CRYOSPARC_* environment variables)")
     parser.add_argument("--project", metavar="P", help="project uid on the instance, e.g. P30")
     parser.add_argument("--timeout", type=float, default=30, metavar="S",

@@ -7,11 +7,14 @@ from ..errors import SinkError, UsageError
 
 
 def open_sink(schema_for, output=None, format="jsonl", db=None):
-    """The sink for records: `db` (a SQLite file or a postgresql:// URL), else files in the `output`
-    folder (a JSON file per job, or with format "csv" a CSV file per kind), else JSON lines on stdout.
-    `schema_for(kind)` is a kind's record schema file."""
-    if format == "csv" and not output and not db:
-        raise UsageError("--format csv needs -o DIR (one CSV file per record kind)")
+    """The sink for records: `db` (a SQLite file or a postgresql:// URL); else the `output` folder (a
+    JSON file per job, or with format "csv" a CSV file per kind that accumulates across runs); else
+    stdout (JSON lines, or CSV). `schema_for(kind)` is a kind's record schema file. Options that would
+    not all take effect are refused."""
+    if db and output:
+        raise UsageError("-o and --db are two places for the records: give one (run csx twice for both)")
+    if db and format != "jsonl":
+        raise UsageError(f"--format {format} is for files and stdout; --db stores records in the database")
     if db:
         from .database import DatabaseSink, open_database
 
@@ -20,7 +23,7 @@ def open_sink(schema_for, output=None, format="jsonl", db=None):
         if format == "csv":
             from .csvfiles import CsvSink
 
-            return CsvSink(Path(output), schema_for)
+            return CsvSink(Path(output) if output else None, schema_for)
         if output:
             from .files import DirectorySink
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import DatasetError, JobError, UsageError, shown
 from ..redaction import register_secret
 from ..uids import is_job_uid, uid_number
-from ..textfiles import NotText, read_text
+from ..textfiles import STDIN, NotText, read_named_text
 from . import JobDocument, JobHandle, select_uids
 from .checked_files import unreadable_dataset
 from .clients import GENERATIONS
@@ -58,7 +58,7 @@ def instance_info(path, generation: str) -> dict:
         info, where = dict(path), "instance"
     elif path:
         try:
-            info = json.loads(read_text(Path(path).expanduser(), MAX_INFO_BYTES))
+            info = json.loads(read_named_text(path if path == STDIN else Path(path).expanduser(), MAX_INFO_BYTES))
         except OSError as exc:
             raise InstanceError(f"--instance {path}: cannot read: {exc.strerror}") from exc
         except NotText as exc:
