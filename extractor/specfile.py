@@ -9,10 +9,12 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from .errors import SpecError
 from .expressions import ExpressionSyntaxError, Expression, compile_expression, merge_dataset_fields, names_under
 from .relations import Relation
+from .resources import specs_dir
 from .schemacheck import errors, located_error, shipped_schema
 from .yamllines import Located, load_located
 
 SPEC_SCHEMA = "spec.schema.json"
+SHIPPED_PREFIX = "csx:"  # extends: csx:NAME is NAME in the shipped specs folder, from any folder
 MAX_EXTENDS_DEPTH = 32  # files in one extends chain, the spec itself included
 
 
@@ -92,6 +94,14 @@ def is_fragment(file: Path) -> bool:
     return Path(file).name.startswith("_")
 
 
+def extended_file(file: Path, base: str) -> Path:
+    """The file `extends: base` in `file` names: relative to `file`, or with the prefix csx:, one of
+    the shipped specs and fragments, e.g. csx:_map-info-maps.yaml."""
+    if base.startswith(SHIPPED_PREFIX):
+        return (specs_dir() / base[len(SHIPPED_PREFIX):]).resolve()
+    return (file.parent / base).resolve()
+
+
 def _layers(file: Path, problems: list) -> list:
     """The Located files a spec is made of, its furthest base first."""
     layers, chain = [], {file.resolve()}
@@ -109,7 +119,7 @@ def _layers(file: Path, problems: list) -> list:
         base = located.data.get("extends")
         if base is None:
             return layers
-        base_file = (file.parent / base).resolve()
+        base_file = extended_file(file, base)
         if base_file in chain:
             problems.append(located.error(("extends",), f"extends: {base} extends this file again (a cycle)"))
             return []
