@@ -38,7 +38,8 @@ def iter_extract(jobs=(), *, project_dir=None, project=None, client=None, instan
     file to use instead; specs: your own spec folders; types: only jobs of these types (or of the
     types of these record kinds); statuses: only jobs of these statuses; validate: check each record
     against its kind's schema; workers: jobs worked on at once.
-    A job that fails is one Outcome with an error; an unknown project or instance raises at once."""
+    A job that fails is one Outcome with an error; an unknown project or unreachable instance raises
+    when the iteration starts."""
     if kind and spec:
         raise UsageError("give kind= or spec=, not both")
     if isinstance(jobs, (str, Path)):
