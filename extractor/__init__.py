@@ -5,9 +5,19 @@ classes of extractor.errors, whose base is CsxError."""
 
 __version__ = "0.1.0"
 
-from .api import extract, flatten, iter_extract, query, validate  # noqa: E402 (after __version__, which cli reads)
-from .errors import (CsxError, DatasetError, FieldError, JobError, NoSpecError, RecordError,  # noqa: E402
-                     SinkError, SpecError, UsageError)
-
 __all__ = ["extract", "iter_extract", "query", "validate", "flatten", "CsxError", "DatasetError", "FieldError",
            "JobError", "NoSpecError", "RecordError", "SinkError", "SpecError", "UsageError"]
+
+
+def __getattr__(name):
+    # imported on first use: `csx --version` and the worker processes need none of it
+    if name in __all__:
+        from importlib import import_module
+
+        module = import_module(".errors" if name[0].isupper() else ".api", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *__all__])

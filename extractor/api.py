@@ -9,6 +9,7 @@ of its JSON file). With a project and no jobs, every job of the project.
 """
 
 import logging
+from contextlib import closing
 from pathlib import Path
 
 from .errors import UsageError
@@ -64,21 +65,26 @@ def iter_extract(jobs=(), *, project_dir=None, project=None, client=None, instan
             pool.shutdown(wait=False, cancel_futures=True)
 
 
-def extract(jobs=(), *, errors="raise", **options) -> list:
+def extract(jobs=(), *, project_dir=None, project=None, client=None, instance=None, kind=None, spec=None, specs=(),
+            types=(), statuses=DEFAULT_STATUSES, validate=True, timeout=30.0, workers=1, errors="raise") -> list:
     """The records (dicts) of the jobs, in order; jobs skipped (a status or type not asked for) are left
     out. On a job that fails: errors="raise" raises its error (a CsxError: .job, .file, .line, .field
     say what it names); errors="skip" logs it on the "csx" logger and goes on.
-    Takes the keyword options of iter_extract."""
+    The other options are iter_extract's."""
     if errors not in ("raise", "skip"):
         raise UsageError(f"errors={errors!r}: give errors=\"raise\" or errors=\"skip\"")
     records = []
-    for outcome in iter_extract(jobs, **options):
-        if outcome.error is not None:
-            if errors == "raise":
-                raise outcome.error
-            log.warning(f"csx: skipped {outcome.label}: {outcome.error}")
-        elif outcome.record is not None:
-            records.append(outcome.record)
+    outcomes = iter_extract(jobs, project_dir=project_dir, project=project, client=client, instance=instance,
+                            kind=kind, spec=spec, specs=specs, types=types, statuses=statuses, validate=validate,
+                            timeout=timeout, workers=workers)
+    with closing(outcomes):  # raising mid-way still stops the workers
+        for outcome in outcomes:
+            if outcome.error is not None:
+                if errors == "raise":
+                    raise outcome.error
+                log.warning(f"csx: skipped {outcome.label}: {outcome.error}")
+            elif outcome.record is not None:
+                records.append(outcome.record)
     return records
 
 
