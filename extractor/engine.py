@@ -53,6 +53,17 @@ def _json_name(number) -> str:
 def evaluate(context: JobContext, spec: Spec, related=None) -> dict:
     """The record of `context` under `spec`; `related(context, spec)` gives the related jobs'
     records and walks (extractor.related.RelatedJobs) to a spec that declares some."""
+    return _evaluate(context, spec, related, failed=None)
+
+
+def evaluate_every_field(context: JobContext, spec: Spec, related=None) -> tuple:
+    """(record, [FieldError]): every field tried, a failing one null in the record, for a spec
+    author who wants every problem at once."""
+    failed = []
+    return _evaluate(context, spec, related, failed), failed
+
+
+def _evaluate(context: JobContext, spec: Spec, related, failed: list | None) -> dict:
     datasets = load_datasets(context, spec.datasets, spec.dataset_fields)
     scope = context.scope(datasets)
     if spec.related:
@@ -63,7 +74,15 @@ def evaluate(context: JobContext, spec: Spec, related=None) -> dict:
     functions = CsxFunctions(context, scope)
     record = {"kind": spec.kind}
     for spec_field in spec.fields:
-        _put(record, spec_field.record_path, _value(context, spec, spec_field, scope, functions))
+        try:
+            value = _value(context, spec, spec_field, scope, functions)
+        except FieldError as exc:  # what the line says, as attributes for a program
+            exc.field, exc.file, exc.line = spec_field.name, str(spec_field.file), spec_field.line
+            if failed is None:
+                raise
+            failed.append(exc)
+            value = None
+        _put(record, spec_field.record_path, value)
     return record
 
 

@@ -9,7 +9,22 @@ import re
 
 
 class CsxError(Exception):
-    """Base of every error csx reports to the user."""
+    """Base of every error csx reports to the user. Beside its one line, an error carries what it
+    names where that is known: `job` (P30/J180), `file`, `line`, `field`; None otherwise."""
+
+    job = file = line = field = None
+
+    def __reduce__(self):
+        # rebuilt from its message and attributes, not by calling __init__ again (whose arguments
+        # differ from class to class): a worker process's error arrives as itself
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(cls, args, attributes):
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(attributes)
+    return error
 
 
 class SpecError(CsxError):

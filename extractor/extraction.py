@@ -2,6 +2,7 @@
 check the record. Everything a batch decides once (filters, the forced spec,
 what a database already holds) is fixed when an Extraction is made."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import evaluate
@@ -12,7 +13,7 @@ from .records import check_record
 from .registry import Registry, mismatch
 from .related import RelatedJobs
 
-DEFAULT_STATUSES = ["completed"]
+DEFAULT_STATUSES = ("completed",)
 UNCHANGED = "unchanged since it was last extracted"
 
 
@@ -34,23 +35,35 @@ def made_kinds(registry: Registry, spec_arg) -> set:
     return {spec.kind for spec in registry.specs if not spec.on_request}
 
 
-class Extraction:
-    """Turns one job handle into an Outcome, under the command's choices."""
+@dataclass(frozen=True)
+class ExtractOptions:
+    """What a batch asks for, the same for each of its jobs. Frozen and plain, so worker processes
+    receive it whole."""
 
-    def __init__(self, args, registry: Registry, stored: dict):
-        self.registry = registry
-        self.batch = bool(args.all)
-        self.types = job_types(registry, args.type or ())
-        self.statuses = set(args.status or DEFAULT_STATUSES)
-        self.validate = not args.no_validate
-        self.stored = stored  # (source, project uid, job uid) -> fingerprint, from --db unless --force
+    spec: str | None = None  # a record kind, or one spec file to use
+    types: tuple = ()  # job types, or record kinds standing for their specs' job types
+    statuses: tuple = DEFAULT_STATUSES
+    validate: bool = True
+    all_jobs: bool = False  # a whole project: jobs of other statuses, or of no spec, are skipped, not failed
+
+
+class Extraction:
+    """Turns one job handle into an Outcome, under the batch's options."""
+
+    def __init__(self, registry: Registry, options: ExtractOptions = ExtractOptions(), stored=None):
+        self.registry, self.options = registry, options
+        self.batch = options.all_jobs
+        self.types = job_types(registry, options.types)
+        self.statuses = set(options.statuses or DEFAULT_STATUSES)
+        self.validate = options.validate
+        self.stored = stored or {}  # (source, project uid, job uid) -> fingerprint, from --db unless --force
         self.related = RelatedJobs(registry)  # related jobs' records, made once for the whole batch
-        self.forced, self.kind = None, args.spec
-        if args.spec and (args.spec.endswith((".yaml", ".yml")) or Path(args.spec).is_file()):
-            self.forced, self.kind = registry.load_checked(Path(args.spec)), None
-        elif args.spec and not any(s.kind == args.spec for s in registry.specs):
+        self.forced, self.kind = None, options.spec
+        if options.spec and (options.spec.endswith((".yaml", ".yml")) or Path(options.spec).is_file()):
+            self.forced, self.kind = registry.load_checked(Path(options.spec)), None
+        elif options.spec and not any(s.kind == options.spec for s in registry.specs):
             kinds = ", ".join(sorted({s.kind for s in registry.specs}))
-            raise UsageError(f"--spec {args.spec}: no such record kind or spec file (kinds: {kinds})")
+            raise UsageError(f"--spec {options.spec}: no such record kind or spec file (kinds: {kinds})")
 
     def _unchanged(self, source, label, fingerprint) -> bool:
         return fingerprint is not None and self.stored.get((source, *label.split("/")[-2:])) == fingerprint
@@ -65,6 +78,8 @@ class Extraction:
             outcome.error = JobError(f"{outcome.label}: csx cannot handle this job ({type(exc).__name__}); a bug: "
                                      "please report it with the traceback --debug shows")
             outcome.error.__cause__ = exc
+        if outcome.error is not None:
+            outcome.error.job = outcome.label
         return outcome
 
     def _extract(self, handle, outcome: Outcome):

@@ -1,25 +1,44 @@
-"""The jobs a command names, as handles from the source they live in."""
+"""The jobs a command or a call names, as handles from the source they live in."""
 
 from pathlib import Path
 
 from .errors import UsageError
 
 
-def named_jobs(jobs, project_dir=None, instance=None, project=None, timeout=30.0) -> list:
-    """Handles of the jobs a command names: job directories, uids of project_dir, or uids of
-    `project` on `instance` (a CryoSPARC(**info) JSON file; "" for the CRYOSPARC_* variables)."""
-    if not jobs:
-        raise UsageError("name the map jobs (job directories, or uids with --project-dir or --instance)")
-    if instance is not None or project:
-        from .sources.instance import Instance, client_generation, instance_handles, instance_info
-
-        if not project:
-            raise UsageError("--instance needs --project P (the project uid, e.g. P30)")
-        generation, tools_version = client_generation()
-        live = Instance(instance_info(instance or None, generation), generation, tools_version, timeout)
-        return instance_handles(live, project, jobs)
+def job_handles(jobs=(), project_dir=None, instance=None, project=None, client=None, all_jobs=False,
+                types=(), statuses=(), timeout=30.0) -> list:
+    """Handles of job directories; or of job uids (or ranges, J190-J199) of `project_dir`; or of job uids
+    of `project` on a running instance: through `client` (a CryoSPARC client already connected), or one
+    made of `instance` (the CryoSPARC(**info) dict, or the path of its JSON file; "" for the CRYOSPARC_*
+    variables). `all_jobs`: every job of the project, of `types` and `statuses` on an instance."""
+    jobs = [str(job) for job in jobs]
+    if client is not None or instance is not None or project:
+        return _instance_handles(jobs, instance, project, client, all_jobs, types, statuses, timeout)
     from .sources.files import job_dir_handles, project_handles
 
     if project_dir:
-        return project_handles(Path(project_dir), jobs)
+        return project_handles(Path(project_dir), jobs, all_jobs)
+    if all_jobs:
+        raise UsageError("--all needs --project-dir DIR, or --instance FILE with --project P")
+    if not jobs:
+        raise UsageError("give job directories, --project-dir DIR with job uids or --all, "
+                         "or --instance FILE --project P")
     return job_dir_handles(jobs)
+
+
+def _instance_handles(jobs, instance, project, client, all_jobs, types, statuses, timeout) -> list:
+    from .sources.instance import Instance, client_generation, instance_handles, instance_info
+
+    if not project:
+        raise UsageError("--instance needs --project P (the project uid, e.g. P30)")
+    generation, tools_version = client_generation()
+    info = {} if client is not None else instance_info(instance or None, generation)
+    live = Instance(info, generation, tools_version, timeout, client=client)
+    return instance_handles(live, project, jobs, all_jobs, sorted(types), statuses)
+
+
+def named_jobs(jobs, project_dir=None, instance=None, project=None, timeout=30.0) -> list:
+    """Handles of the map jobs a command names (job_handles without --all)."""
+    if not jobs:
+        raise UsageError("name the map jobs (job directories, or uids with --project-dir or --instance)")
+    return job_handles(jobs, project_dir, instance, project, timeout=timeout)

@@ -4,9 +4,8 @@ mrcfile, header only: a map may be gigabytes) agree with the record's box and
 pixel size and with each other."""
 
 import os
-from types import SimpleNamespace
 
-from .extraction import Extraction
+from .extraction import ExtractOptions, Extraction
 from .jobhandles import named_jobs
 from .registry import Registry
 
@@ -75,8 +74,7 @@ def check_record(record: dict) -> list:
 def check_maps(jobs=(), project_dir=None, instance=None, project=None, specs=(), timeout=30.0) -> list:
     """[(label, [problem, ...])] for each map job: job directories, uids of project_dir, or
     uids of `project` on `instance`. A job without a map-info record is one problem."""
-    options = SimpleNamespace(all=False, type=None, status=None, no_validate=False, spec="map-info")
-    extraction = Extraction(options, Registry(specs), {})
+    extraction = Extraction(Registry(specs), ExtractOptions(spec="map-info"))
     checked = []
     for handle in named_jobs(jobs, project_dir, instance, project, timeout):
         outcome = extraction(handle)

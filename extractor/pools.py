@@ -6,37 +6,34 @@ and no pool at all for one worker."""
 import signal
 from collections import deque
 
-from .errors import CsxError
-
 _process_extraction = None  # each worker process's own Extraction
 
 
-def _start_process(args, stored):
+def _start_process(spec_dirs, options, stored):
     global _process_extraction
     from .extraction import Extraction
     from .registry import Registry
 
     # Ctrl-C is the main process's to handle: it stops the pool and keeps what was written
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _process_extraction = Extraction(args, Registry(args.specs), stored)
+    _process_extraction = Extraction(Registry(spec_dirs), options, stored)
 
 
 def _extract_in_process(handle):
-    outcome = _process_extraction(handle)
-    if outcome.error is not None:
-        # csx's errors carry their own constructor arguments and would not unpickle as they are
-        outcome.error = CsxError(str(outcome.error))
-    return outcome
+    return _process_extraction(handle)  # csx's errors pickle with their class and attributes
 
 
-def open_pool(kind: str, workers: int, extraction, args, stored):
-    """(pool or None, the function to map over job handles)."""
+def open_pool(kind: str, workers: int, extraction, spec_dirs):
+    """(pool or None, the function to map over job handles); worker processes make their own
+    Extraction like `extraction`, with the registry of `spec_dirs`."""
     if workers <= 1:
         return None, extraction
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
     if kind == "processes":
-        return ProcessPoolExecutor(workers, initializer=_start_process, initargs=(args, stored)), _extract_in_process
+        return ProcessPoolExecutor(workers, initializer=_start_process,
+                                   initargs=(tuple(spec_dirs), extraction.options, extraction.stored)
+                                   ), _extract_in_process
     return ThreadPoolExecutor(workers), extraction
 
 

@@ -5,9 +5,11 @@ import time
 
 
 class Progress:
-    def __init__(self, total: int, enabled: bool, stream=None):
+    def __init__(self, total: int, enabled: bool, stream=None, output=None):
+        """`output`: the stream the records go to, if any; on the same terminal, a progress line would
+        run into them."""
         self.stream = stream or sys.stderr
-        self.enabled = enabled and self.stream.isatty()
+        self.enabled = enabled and self.stream.isatty() and not (output is not None and output.isatty())
         self.total, self.count = total, 0
         self.started = time.monotonic()
         self._shown = 0.0

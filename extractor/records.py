@@ -1,10 +1,13 @@
 """Checking records against their record kind's JSON Schema."""
 
+import re
 from pathlib import Path
 
 from .errors import RecordError
 from .schemacheck import describe, first_error, is_valid
 from .specfile import Spec
+
+KIND_NAME = re.compile(r"[A-Za-z0-9_-]+")  # a record kind names a schema file: no path in it
 
 
 def subschema(schema: dict, root: dict) -> dict:
@@ -43,9 +46,13 @@ def check_record(record: dict, schema_file: Path, spec: Spec | None = None, orig
         return
     problem = first_error(schema_file, record)
     where = f"{origin}: " if origin else ""
-    behind = ""
+    behind, spec_field = "", None
     if spec is not None:
         spec_field = spec.field_for(problem.absolute_path)
         if spec_field is not None:
             behind = f" (field {spec_field.name}, {spec.where(spec_field)})"
-    raise RecordError(f"{where}record fails {Path(schema_file).name} at {describe(problem)}{behind}")
+    error = RecordError(f"{where}record fails {Path(schema_file).name} at {describe(problem)}{behind}")
+    error.field = ".".join(str(key) for key in problem.absolute_path)
+    if spec_field is not None:
+        error.file, error.line = str(spec_field.file), spec_field.line
+    raise error

@@ -9,10 +9,12 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from .errors import SpecError
 from .expressions import ExpressionSyntaxError, Expression, compile_expression, merge_dataset_fields, names_under
 from .relations import Relation
+from .resources import specs_dir
 from .schemacheck import errors, located_error, shipped_schema
 from .yamllines import Located, load_located
 
 SPEC_SCHEMA = "spec.schema.json"
+SHIPPED_PREFIX = "csx:"  # extends: csx:NAME is NAME in the shipped specs folder, from any folder
 MAX_EXTENDS_DEPTH = 32  # files in one extends chain, the spec itself included
 
 
@@ -93,6 +95,14 @@ def is_fragment(file: Path) -> bool:
     return Path(file).name.startswith("_")
 
 
+def extended_file(file: Path, base: str) -> Path:
+    """The file `extends: base` in `file` names: relative to `file`, or with the prefix csx:, one of
+    the shipped specs and fragments, e.g. csx:_map-info-maps.yaml."""
+    if base.startswith(SHIPPED_PREFIX):
+        return (specs_dir() / base[len(SHIPPED_PREFIX):]).resolve()
+    return (file.parent / base).resolve()
+
+
 def _read_layer(file: Path) -> tuple:
     """(Located or None, its problems, the file it extends resolved or None): one file of a spec, read and
     checked against the spec schema."""
@@ -104,7 +114,7 @@ def _read_layer(file: Path) -> tuple:
     if schema_errors:
         return None, [located_error(located, e, "spec schema") for e in schema_errors], None
     base = located.data.get("extends")
-    return located, [], None if base is None else (file.parent / base).resolve()
+    return located, [], None if base is None else extended_file(file, base)
 
 
 def _layers(file: Path, problems: list, read: dict | None = None) -> list:

@@ -5,9 +5,8 @@ one column per map; as Markdown, CSV or the records themselves."""
 import csv
 import io
 import json
-from types import SimpleNamespace
 
-from .extraction import Extraction
+from .extraction import ExtractOptions, Extraction
 from .jobhandles import named_jobs
 from .registry import Registry
 
@@ -46,8 +45,7 @@ def table1_records(jobs=(), project_dir=None, instance=None, project=None, specs
     project_dir, or uids of `project` on `instance` (the CryoSPARC(**info) JSON file).
     The related jobs the maps share are read and extracted once for all of them."""
     registry = Registry(specs)
-    options = SimpleNamespace(all=False, type=None, status=None, no_validate=False, spec=KIND)
-    extraction = Extraction(options, registry, {})
+    extraction = Extraction(registry, ExtractOptions(spec=KIND))
     return [extraction(handle) for handle in named_jobs(jobs, project_dir, instance, project, timeout)]
 
 

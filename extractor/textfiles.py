@@ -4,6 +4,9 @@ that is not."""
 
 import os
 import stat
+import sys
+
+STDIN = "-"  # wherever csx reads a file, this name means standard input
 
 
 class NotText(ValueError):
@@ -29,6 +32,16 @@ def read_text(path, max_bytes: int) -> str:
     if size > max_bytes:
         raise NotText(1, 1, f"larger than {max_bytes // 2**20} MiB")
     return decode_utf8(b"".join(chunks))
+
+
+def read_named_text(name, max_bytes: int) -> str:
+    """read_text, where the name "-" means stdin."""
+    if str(name) != STDIN:
+        return read_text(name, max_bytes)
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise NotText(1, 1, f"larger than {max_bytes // 2**20} MiB")
+    return decode_utf8(data)
 
 
 def decode_utf8(data: bytes) -> str:

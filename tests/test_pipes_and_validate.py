@@ -41,6 +41,9 @@ def test_every_command_ends_quietly_into_a_closed_pipe(reference_projects, job_d
         "lint": ("lint",),
         "specs": ("specs",),
         "specs --explain": ("specs", "--explain", job_dirs[0]),
+        "extract --format csv": ("extract", "--format", "csv", project / "J180", project / "J181"),
+        "lint --job": ("lint", "--job", project / "J180"),
+        "query --raw": ("query", "--raw", "job.job_type", job_dirs[0]),
     }
     for name, args in runs.items():
         code, err = csx_into_closed_pipe(*args)

@@ -8,7 +8,7 @@ import pytest
 
 from extractor.engine import evaluate
 from extractor.errors import FieldError
-from extractor.extraction import Extraction
+from extractor.extraction import ExtractOptions, Extraction
 from extractor.jobs import open_job
 from extractor.registry import Registry
 from extractor.related import RelatedJobs
@@ -35,8 +35,7 @@ def registry():
 
 @pytest.mark.parametrize("puid", ["P32", "P449"])
 def test_a_batch_makes_each_shared_ancestor_once(lineage_projects, registry, puid):
-    options = SimpleNamespace(all=True, type=None, status=None, no_validate=False, spec="table1")
-    extraction = Extraction(options, registry, {})
+    extraction = Extraction(registry, ExtractOptions(spec="table1", all_jobs=True))
     outcomes = [extraction(handle) for handle in project_handles(lineage_projects[puid], all_jobs=True)]
     assert [o.job_uid for o in outcomes if o.record is not None] == ["J10", "J12", "J13", "J17", "J18"]
     made = extraction.related.records_made

@@ -60,9 +60,13 @@ def test_csv_columns_come_from_the_schema_and_stay(reference_projects, capsys, t
     assert sorted(os.listdir(tmp_path)) == ["map-info.csv"]
 
 
-def test_csv_needs_an_output_dir(reference_projects, capsys):
-    code, _, err = run_csx(capsys, "extract", "--format", "csv", reference_projects["P30"] / "J180")
-    assert (code, err) == (2, ["csx: --format csv needs -o DIR (one CSV file per record kind)"])
+def test_csv_without_an_output_dir_goes_to_stdout(reference_projects, capsys):
+    code, out, err = run_csx(capsys, "extract", "--format", "csv", reference_projects["P30"] / "J180",
+                             reference_projects["P30"] / "J181")
+    table = list(csv.reader(out.splitlines()))
+    assert (code, table[0], [row[2] for row in table[1:]]) == (0, ["source", "project_uid", "job_uid"] + MAP_INFO_COLUMNS,
+                                                               ["J180", "J181"])
+    assert table[1][3 + MAP_INFO_COLUMNS.index("job_info.parameters.refine_symmetry")] == "C1"
 
 
 def test_database_upserts_and_skips_unchanged_jobs(project_copy, capsys, tmp_path):

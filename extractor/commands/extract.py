@@ -2,16 +2,17 @@
 job never stops the batch."""
 
 import os
+import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..errors import RecordWriteError, SinkError, UsageError
-from ..extraction import DEFAULT_STATUSES, Extraction, job_types, made_kinds
+from ..extraction import DEFAULT_STATUSES, ExtractOptions, Extraction, job_types, made_kinds
+from ..jobhandles import job_handles
 from ..pools import open_pool, ordered_map
 from ..progress import Progress
 from ..registry import Registry
 from ..sinks import open_sink
-from ..sources.files import job_dir_handles, project_handles
+from .options import add_source_options
 
 # below this many jobs, starting worker processes costs more than it saves
 PROCESS_BATCH = 16
@@ -33,30 +34,50 @@ class Summary:
         return text
 
 
+HELP = "records for jobs"
+DESCRIPTION = "Records for CryoSPARC jobs, as JSON lines on stdout, files in -o DIR, or rows of a database."
+
+
+def add_arguments(parser):
+    parser.add_argument("jobs", nargs="*", metavar="JOB",
+                        help="job directories; with --project-dir or --instance, job uids or ranges (J180 J190-J199)")
+    add_source_options(parser)
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="jobs worked on at once (default 8 with --instance, else 1)")
+    parser.add_argument("--all", action="store_true", help="every job of the project (completed ones unless --status)")
+    parser.add_argument("--type", action="append", metavar="T",
+                        help="only jobs of this type, or of the types of this record kind, e.g. map-info (may repeat)")
+    parser.add_argument("--status", action="append", metavar="S",
+                        help="only jobs with this status (may repeat; default completed; --all skips the others, "
+                             "a named job with another status fails)")
+    parser.add_argument("--spec", metavar="KIND|FILE", help="record kind to extract, or one spec file to use")
+    parser.add_argument("-o", "--output", metavar="DIR",
+                        help="write P30-J180.json per job into DIR (with --format csv: <kind>.csv, which keeps the "
+                             "rows of earlier runs: a job extracted again replaces its row)")
+    parser.add_argument("--format", choices=["jsonl", "csv"], default="jsonl",
+                        help="jsonl (default) or csv: on stdout, or files in -o DIR")
+    parser.add_argument("--db", metavar="PATH|URL",
+                        help="upsert records into this SQLite file or postgresql://user@host:port/dbname, "
+                             "skipping jobs unchanged since")
+    parser.add_argument("--force", action="store_true", help="with --db: extract unchanged jobs again")
+    parser.add_argument("--prune", action="store_true",
+                        help="with --db and --project-dir DIR --all: delete the rows of the project's jobs that "
+                             "no longer exist")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress display and no summary line")
+    parser.add_argument("--no-validate", action="store_true", help="do not check records against their schema")
+
+
+def options_from_args(args, spec=None) -> ExtractOptions:
+    """The extraction options the arguments give; `spec` stands for --spec where a command fixes the kind."""
+    return ExtractOptions(spec=spec or getattr(args, "spec", None), types=tuple(args.type or ()),
+                          statuses=tuple(args.status or DEFAULT_STATUSES),
+                          validate=not getattr(args, "no_validate", False), all_jobs=bool(args.all))
+
+
 def handles_from_args(args, registry: Registry) -> list:
-    if args.instance is not None or args.project:
-        return _instance_handles(args, registry)
-    if args.project_dir:
-        return project_handles(Path(args.project_dir), args.jobs, args.all)
-    if args.all:
-        raise UsageError("--all needs --project-dir DIR, or --instance FILE with --project P")
-    if not args.jobs:
-        raise UsageError("extract: give job directories, --project-dir DIR with job uids or --all, "
-                         "or --instance FILE --project P")
-    return job_dir_handles(args.jobs)
-
-
-def _instance_handles(args, registry: Registry) -> list:
-    from ..sources.instance import Instance, client_generation, instance_handles, instance_info
-
-    if not args.project:
-        raise UsageError("--instance needs --project P (the project uid, e.g. P30)")
-    generation, tools_version = client_generation()
-    info = instance_info(args.instance or None, generation)
-    instance = Instance(info, generation, tools_version, args.timeout)
-    # the instance filters its job list itself, so kinds given as --type go as their job types
-    return instance_handles(instance, args.project, args.jobs, args.all, sorted(job_types(registry, args.type or ())),
-                            args.status or DEFAULT_STATUSES)
+    return job_handles(args.jobs, args.project_dir, args.instance, args.project, all_jobs=args.all,
+                       types=job_types(registry, args.type or ()), statuses=args.status or DEFAULT_STATUSES,
+                       timeout=args.timeout)
 
 
 def _write(sink, outcome, written: int):
@@ -95,13 +116,13 @@ def run(args, log) -> int:
     _check_prune(args)
     registry = Registry(args.specs)
     handles = handles_from_args(args, registry)
-    sink = open_sink(args, registry.record_schema)
+    sink = open_sink(registry.record_schema, args.output, args.format, args.db)
     stored = {}
     if args.db and not args.force:
         kinds = made_kinds(registry, args.spec)
         for source in {handle.source for handle in handles}:
             stored.update({(source, *key): fp for key, fp in sink.fingerprints(source, kinds).items()})
-    extraction = Extraction(args, registry, stored)
+    extraction = Extraction(registry, options_from_args(args), stored)
     live = args.instance is not None or args.project
     if args.workers:
         workers = args.workers
@@ -111,9 +132,10 @@ def run(args, log) -> int:
         workers = min(os.cpu_count() or 1, 8) if len(handles) >= PROCESS_BATCH else 1
     # --debug keeps the workers in this process, where tracebacks are whole
     kind = "threads" if live or args.debug else "processes"
-    pool, work = open_pool(kind, workers, extraction, args, stored)
+    pool, work = open_pool(kind, workers, extraction, args.specs)
     summary = Summary()
-    progress = Progress(len(handles), enabled=not args.quiet)
+    progress = Progress(len(handles), enabled=not args.quiet,
+                        output=None if args.output or args.db else sys.stdout)
     completed = False
     try:
         for outcome in ordered_map(pool, work, handles, window=4 * workers):

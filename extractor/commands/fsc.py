@@ -9,6 +9,21 @@ from ..pictures.curves import checked_masks, one_curve
 from ..pictures.fscfiles import curves_csv, curves_json, emdb_xml
 from ..sinks.atomic import write_atomically
 from .gather import gather
+from .options import MASKS, add_job_selection
+
+
+HELP = "a job's FSC curve as a file (EMDB XML, JSON, CSV)"
+DESCRIPTION = ("A job's FSC curve as the XML EMDB deposition takes, or its curves as JSON or CSV, on stdout or "
+               "in -o FILE.")
+
+
+def add_arguments(parser):
+    add_job_selection(parser, "the job: its directory, or its uid with --project-dir or --instance")
+    parser.add_argument("--format", choices=["emdb-xml", "json", "csv"], default="emdb-xml",
+                        help="emdb-xml (default: one curve), json or csv (every curve, or those of --mask)")
+    parser.add_argument("--mask", action="append", metavar="NAME",
+                        help=f"the curve: {MASKS} (default corrected for emdb-xml; json and csv may repeat it)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the file here instead of stdout")
 
 
 def _file(record: dict, file_format: str, masks) -> bytes:

@@ -2,11 +2,9 @@
 way `csx extract` takes them, extracted as the kinds a picture needs. A job
 that fails is reported on its own line and left out; the others go on."""
 
-from argparse import Namespace
-
 from ..extraction import Extraction
 from ..registry import Registry
-from .extract import handles_from_args
+from .extract import handles_from_args, options_from_args
 
 
 def gather(args, kinds, log) -> tuple:
@@ -15,7 +13,7 @@ def gather(args, kinds, log) -> tuple:
     handles = handles_from_args(args, registry)
     found, failed = {kind: [] for kind in kinds}, []
     for kind in kinds:
-        extraction = Extraction(Namespace(**{**vars(args), "spec": kind, "no_validate": False}), registry, {})
+        extraction = Extraction(registry, options_from_args(args, spec=kind))
         for outcome in map(extraction, handles):
             if outcome.record is not None:
                 found[kind].append(outcome.record)

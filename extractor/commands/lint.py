@@ -3,10 +3,24 @@
 from pathlib import Path
 
 from ..errors import SpecError
+from ..joblint import job_problems
 from ..layouts import load_layout
 from ..registry import Registry
 from ..resources import specs_dir
+from ..sources.files import job_dir_handles
 from ..specfile import check_spec, is_fragment
+
+
+HELP = "check spec files"
+DESCRIPTION = "Check spec files; every problem as file:line:col: message."
+
+
+def add_arguments(parser):
+    parser.add_argument("paths", nargs="*", metavar="SPEC", help="spec files or folders (default: the shipped specs)")
+    parser.add_argument("--job", metavar="JOB_DIR",
+                        help="also run every spec that matches this job (with --specs folders) and report every "
+                             "problem at once: records that break their schema, required fields that are null, "
+                             "param() names the job does not know, field options misspelt")
 
 
 def _files(paths) -> tuple:
@@ -50,7 +64,28 @@ def lint(paths, user_dirs=()) -> list:
     return problems
 
 
+def _lint_job(args, log) -> int:
+    (handle,) = job_dir_handles([Path(args.job)])
+    origin, names, problems = job_problems(handle, Registry(args.specs))
+    for problem in problems:
+        print(problem)
+    if problems:
+        log.warning(f"csx lint: {origin}: {len(problems)} problem(s)")
+        return 1
+    print(f"csx lint: {origin}: {', '.join(names)}: fine")
+    return 0
+
+
 def run(args, log) -> int:
+    if args.job:
+        if args.paths:
+            code = _lint_files(args, log)
+            return max(code, _lint_job(args, log))
+        return _lint_job(args, log)
+    return _lint_files(args, log)
+
+
+def _lint_files(args, log) -> int:
     problems = lint(args.paths, args.specs)
     for problem in problems:
         print(problem)

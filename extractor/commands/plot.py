@@ -8,6 +8,22 @@ from ..pictures.curves import checked_masks, record_curves
 from ..pictures.plot import plot_fsc
 from ..sinks.atomic import write_atomically
 from .gather import gather
+from .options import JOBS, MASKS, add_job_selection
+
+
+HELP = "figures (PNG or SVG)"
+DESCRIPTION = "Figures made from records."
+SUBCOMMANDS = True  # csx plot fsc: the common options go on each figure's parser
+
+
+def add_arguments(parser, common):
+    figures = parser.add_subparsers(dest="what", required=True, metavar="WHAT")
+    plot = figures.add_parser("fsc", parents=[common], help="FSC curves of jobs",
+                              description="FSC curves of one or more jobs in one panel, with the 0.143 line and "
+                                          "a resolution axis, 3.5 in wide. Needs matplotlib (csx[plot]).")
+    add_job_selection(plot, JOBS)
+    plot.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.png or FILE.svg")
+    plot.add_argument("--mask", action="append", metavar="NAME", help=f"only this mask's curve: {MASKS} (may repeat)")
 
 
 def run(args, log) -> int:

@@ -11,7 +11,20 @@ from ..pictures.report import SECTIONS, MapEntry, report_html
 from ..sinks.atomic import write_atomically
 from ..sinks.dbschema import table_name
 from .gather import gather
+from .options import add_job_selection
 
+
+
+HELP = "one HTML file on a project's maps"
+DESCRIPTION = ("A self-contained HTML report (no network needed to open it): the refinements in a sortable "
+               "table, FSC thumbnails, resolution over time.")
+
+
+def add_arguments(parser):
+    add_job_selection(parser, "only these jobs (default: every refinement of the project)")
+    parser.add_argument("--db", metavar="SQLITE", help="a database csx extract --db filled (every project in it)")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE.html")
+    parser.add_argument("--title", help="the report's heading (default: the projects' titles)")
 
 
 def _kinds() -> tuple:

@@ -3,10 +3,21 @@ with --explain JOB_DIR, which spec a job gets and why each other one does not.""
 
 from pathlib import Path
 
+from ..errors import JobError
 from ..jobs import open_job
 from ..registry import Registry
 from ..related import RelatedJobs
 from ..sources.files import job_dir_handles
+
+
+HELP = "list specs and what they match"
+DESCRIPTION = ("List the specs (shipped, and those of --specs folders) with their record kind, layout, "
+               "CryoSPARC versions and job types; with --explain, which spec a job gets and why.")
+
+
+def add_arguments(parser):
+    parser.add_argument("--explain", metavar="JOB_DIR",
+                        help="say which spec matches this job, and why the others do not (exit 1 if none does)")
 
 
 def _table(rows):
@@ -15,7 +26,8 @@ def _table(rows):
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1])
 
 
-def _explain(registry: Registry, job_dir: str):
+def _explain(registry: Registry, job_dir: str) -> bool:
+    """Print which spec the job gets and why each other does not; False when none matches."""
     (handle,) = job_dir_handles([Path(job_dir)])
     context = open_job(handle, registry.layouts)
     print(f"{context.origin}: {context.key}")
@@ -38,13 +50,17 @@ def _explain(registry: Registry, job_dir: str):
                 via = f" <- {step['input']}{items}" if step["input"] else ""
                 note = f"  [{step['note']}]" if "note" in step else ""
                 print(f"    {step['juid']} {step['type']}{via}{note}")
+    return any(reason is None for _, reason in verdicts)
 
 
 def run(args, log) -> int:
     registry = Registry(args.specs)
     if args.explain:
-        _explain(registry, args.explain)
-        return 0
+        try:
+            return 0 if _explain(registry, args.explain) else 1  # the one job asked about: done, or failed
+        except JobError as exc:
+            log.error(f"csx: {exc}", exc_info=args.debug)
+            return 1
     rows = [("SPEC", "KIND", "LAYOUT", "CRYOSPARC", "JOB TYPES", "FILE")]
     for spec in registry.specs:
         rows.append((spec.name, spec.kind, spec.layout, spec.cryosparc_text or "any",

@@ -5,18 +5,26 @@ is not strict JSON (NaN, Infinity, a number past a double), is a failure."""
 import json
 import math
 import re
-import sys
 from pathlib import Path
 
 from ..errors import CsxError, RecordError, UsageError
-from ..records import check_record
+from ..records import KIND_NAME, check_record
 from ..registry import Registry
-from ..textfiles import NotText, decode_utf8, read_text
+from ..textfiles import NotText, read_named_text
 
 MAX_RECORD_FILE_BYTES = 2**30
 # a JSON string (skipped), or a token Python's json reads as a float
 FLOAT_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)')
-KIND_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+HELP = "check records against their schemas"
+DESCRIPTION = ("Check records (a JSON object per file, or JSON lines; - for stdin) against their record kind's "
+               "JSON Schema; one line per problem.")
+
+
+def add_arguments(parser):
+    parser.add_argument("records", nargs="+", metavar="RECORD.json", help="record files, or - for stdin")
+    parser.add_argument("--kind", help="record kind, for records without a \"kind\" key")
 
 
 class NotFinite(ValueError):
@@ -61,7 +69,7 @@ def _non_finite_error(where: str, text: str, first_line: int) -> RecordError:
 
 def _text(name: str) -> str:
     try:
-        return decode_utf8(sys.stdin.buffer.read()) if name == "-" else read_text(name, MAX_RECORD_FILE_BYTES)
+        return read_named_text(name, MAX_RECORD_FILE_BYTES)
     except OSError as exc:
         raise UsageError(f"{name}: cannot read: {exc.strerror}") from exc
     except NotText as exc:

@@ -6,25 +6,30 @@ from pathlib import Path
 from ..errors import SinkError, UsageError
 
 
-def open_sink(args, schema_for):
-    """The sink the command line asks for; `schema_for(kind)` is a kind's record schema file."""
-    if args.format == "csv" and not args.output and not args.db:
-        raise UsageError("--format csv needs -o DIR (one CSV file per record kind)")
-    if args.db:
+def open_sink(schema_for, output=None, format="jsonl", db=None):
+    """The sink for records: `db` (a SQLite file or a postgresql:// URL); else the `output` folder (a
+    JSON file per job, or with format "csv" a CSV file per kind that accumulates across runs); else
+    stdout (JSON lines, or CSV). `schema_for(kind)` is a kind's record schema file. Options that would
+    not all take effect are refused."""
+    if db and output:
+        raise UsageError("-o and --db are two places for the records: give one (run csx twice for both)")
+    if db and format != "jsonl":
+        raise UsageError(f"--format {format} is for files and stdout; --db stores records in the database")
+    if db:
         from .database import DatabaseSink, open_database
 
-        return DatabaseSink(open_database(args.db), schema_for)
+        return DatabaseSink(open_database(db), schema_for)
     try:
-        if args.format == "csv":
+        if format == "csv":
             from .csvfiles import CsvSink
 
-            return CsvSink(Path(args.output), schema_for)
-        if args.output:
+            return CsvSink(Path(output) if output else None, schema_for)
+        if output:
             from .files import DirectorySink
 
-            return DirectorySink(Path(args.output))
+            return DirectorySink(Path(output))
     except OSError as exc:
-        raise SinkError(f"-o {args.output}: cannot write there ({exc})") from exc
+        raise SinkError(f"-o {output}: cannot write there ({exc})") from exc
     from .jsonl import JsonLinesSink
 
     return JsonLinesSink()

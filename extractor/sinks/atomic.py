@@ -8,7 +8,17 @@ of writing it. The directory sink syncs once when the run ends."""
 import os
 import tempfile
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
+
+
+@cache  # read once: setting the umask to read it would race with files other threads create
+def new_file_mode() -> int:
+    """The mode a file created now gets under the umask, not mkstemp's 0600: records, figures and
+    reports in a shared folder are for colleagues to read."""
+    umask = os.umask(0)  # the umask can only be read by setting it
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 class AtomicFile:
@@ -17,6 +27,7 @@ class AtomicFile:
         # the name cut short: a target name near the system's limit must not make the temporary one too long
         handle, self.temporary = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name[:128]}.",
                                                   suffix=".tmp")
+        os.chmod(self.temporary, new_file_mode())
         self.stream = os.fdopen(handle, "w", encoding="utf-8", newline=newline)
 
     def commit(self):
@@ -50,10 +61,7 @@ def write_atomically(target: Path, data: bytes):
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        # a figure or a report is for others to open: the mode a new file gets, not mkstemp's 0600
-        os.chmod(temporary, 0o666 & ~umask)
+        os.chmod(temporary, new_file_mode())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import DatasetError, JobError, UsageError, shown
 from ..redaction import register_secret
 from ..uids import is_job_uid, uid_number
-from ..textfiles import NotText, read_text
+from ..textfiles import STDIN, NotText, read_named_text
 from . import JobDocument, JobHandle, select_uids
 from .checked_files import unreadable_dataset
 from .clients import GENERATIONS
@@ -52,11 +52,13 @@ def client_generation() -> tuple:
     return cryosparc.__version__.split(".")[0], cryosparc.__version__
 
 
-def instance_info(path: str | None, generation: str) -> dict:
-    """The CryoSPARC(**info) arguments: from the JSON file, else from CRYOSPARC_* variables."""
-    if path:
+def instance_info(path, generation: str) -> dict:
+    """The CryoSPARC(**info) arguments: the dict itself, from the JSON file, else from CRYOSPARC_* variables."""
+    if isinstance(path, dict):
+        info, where = dict(path), "instance"
+    elif path:
         try:
-            info = json.loads(read_text(Path(path).expanduser(), MAX_INFO_BYTES))
+            info = json.loads(read_named_text(path if path == STDIN else Path(path).expanduser(), MAX_INFO_BYTES))
         except OSError as exc:
             raise InstanceError(f"--instance {path}: cannot read: {exc.strerror}") from exc
         except NotText as exc:
@@ -96,6 +98,12 @@ def _address(info: dict) -> str:
     return info.get("base_url") or f"{info.get('host', 'localhost')}:{info.get('base_port', 39000)}"
 
 
+def _client_address(client) -> str:
+    """Where a client made elsewhere is connected: 5.x keeps its base URL, 4.x its command_core URL."""
+    url = getattr(client, "base_url", None) or getattr(getattr(client, "cli", None), "_url", None)
+    return str(url) if url else "the CryoSPARC client given"
+
+
 def _first_line(exc: BaseException) -> str:
     """The gist of a client error: its first line, without the 4.x client's "*** " prefix."""
     text = str(exc).strip() or type(exc).__name__
@@ -116,11 +124,20 @@ class Instance:
     complete answer in time, the instance counts as stalled: the calls after it
     fail at once rather than wait their own timeouts."""
 
-    def __init__(self, info: dict, generation: str, tools_version: str, timeout: float):
+    def __init__(self, info: dict, generation: str, tools_version: str, timeout: float, client=None):
+        """`client`: a CryoSPARC client already connected (a notebook's), used as it is; else one is
+        made of `info`, the CryoSPARC(**info) arguments."""
         self.generation, self.tools_version = generation, tools_version
-        self.address = _address(info)
+        self.address = _client_address(client) if client is not None else _address(info)
         self.timeout = timeout
         self._stalled = None  # the NoAnswer that gave the instance up
+        if client is None:
+            client = self._connect(info)
+        self.client = GENERATIONS[generation](client, self._ask)
+        self._projects = {}
+
+    def _connect(self, info: dict):
+        generation, tools_version, timeout = self.generation, self.tools_version, self.timeout
         if generation == "4":
             # fail fast: two attempts rather than 3 attempts 30 s apart (the client counts
             # RETRIES as attempts + 1, and reads both, as whole seconds, when cryosparc.command
@@ -143,7 +160,6 @@ class Instance:
                                     f"(twice --timeout {timeout:g})") from exc
             except Exception as exc:  # each client generation raises its own error and transport types
                 raise InstanceError(self._connect_error(exc, info)) from exc
-        self.client = GENERATIONS[generation](client, self._ask)
         # the 5.x client keeps its session token as a header
         authorization = getattr(getattr(getattr(client, "api", None), "_client", None), "headers", {})
         register_secret(authorization.get("Authorization", "").partition(" ")[2])
@@ -154,7 +170,7 @@ class Instance:
                 major_minor = ".".join(running.lstrip("v").split(".")[:2])
                 raise InstanceError(f"{self.address} runs CryoSPARC {running}, but cryosparc-tools {tools_version} "
                                     f"is installed; pip install 'cryosparc-tools~={major_minor}.0'")
-        self._projects = {}
+        return client
 
     def _ask(self, call, *args, **kwargs):
         """One request's call, given up on after the timeout; none at all once the instance stalled."""

@@ -24,7 +24,6 @@ import traceback
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, note, settings
@@ -32,7 +31,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from extractor.errors import CsxError
-from extractor.extraction import Extraction
+from extractor.extraction import ExtractOptions, Extraction
 from extractor.registry import Registry, spec_files
 from extractor.resources import schemas_dir, specs_dir
 from extractor.sources import JobDocument, JobHandle
@@ -108,8 +107,7 @@ def registry():
 def extraction(registry, kind: str | None) -> Extraction:
     # named jobs of any status, as `csx extract --status ... [--spec KIND] JOB` runs them; one per example,
     # as each csx run has its own (the related jobs it reads are kept for the run)
-    args = SimpleNamespace(all=False, type=None, status=STATUSES, no_validate=False, spec=kind)
-    return Extraction(args, registry, {})
+    return Extraction(registry, ExtractOptions(spec=kind, statuses=tuple(STATUSES)))
 
 
 def handle_for(document: JobDocument, doc) -> JobHandle:

@@ -1,4 +1,4 @@
-"""Write the reference projects into a directory: `python -m tests.fixturegen.make_examples DIR`.
+"""Write the reference projects (and the worked example's job, P30/J200) into a directory: `python -m tests.fixturegen.make_examples DIR`.
 
 The output depends only on this package, so running it twice gives the same bytes.
 """
@@ -9,13 +9,16 @@ import argparse
 from pathlib import Path
 
 from .projects import make_reference_projects
+from .worked_example import write_extraction_job
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dir", type=Path, help="output directory (created if missing)")
     args = parser.parse_args(argv)
-    for puid, path in make_reference_projects(args.dir).items():
+    projects = make_reference_projects(args.dir)
+    write_extraction_job(projects["P30"])  # the job of specs/README.md's worked example
+    for puid, path in projects.items():
         print(f"{puid}: {path}")
 
 

@@ -1,0 +1,26 @@
+"""Command-line options several commands share: where named jobs are."""
+
+
+def add_source_options(parser):
+    """Where named jobs are, the same for every command that takes jobs as csx extract does."""
+    parser.add_argument("--project-dir", metavar="DIR", help="a CryoSPARC project directory")
+    parser.add_argument("--instance", metavar="FILE", nargs="?", const="",
+                        help="a running CryoSPARC: the JSON file of CryoSPARC(**info) arguments (- for stdin; without FILE: the "
+                             "CRYOSPARC_* environment variables)")
+    parser.add_argument("--project", metavar="P", help="project uid on the instance, e.g. P30")
+    parser.add_argument("--timeout", type=float, default=30, metavar="S",
+                        help="seconds each request to the instance may take, start to last byte "
+                             "(default 30; connecting: twice that)")
+
+
+def add_job_selection(parser, jobs_help):
+    """The jobs of a picture command, named as csx extract names them."""
+    parser.add_argument("jobs", nargs="*", metavar="JOB", help=jobs_help)
+    add_source_options(parser)
+    parser.add_argument("--status", action="append", metavar="S",
+                        help="jobs with this status too (may repeat; default completed)")
+    parser.set_defaults(all=False, type=None)
+
+
+MASKS = "no_mask, spherical, loose, tight or corrected"
+JOBS = "job directories; with --project-dir or --instance, job uids (J180 J190-J199)"
