@@ -156,3 +156,14 @@ def test_nan_in_a_column_survives(tmp_path):
     assert isinstance(mine, Columns)
     assert [math.isnan(v) or v for v in values(mine, "map/psize_A").tolist()] == [True, math.inf]
     assert_same_columns(mine, theirs)
+
+
+@pytest.mark.parametrize("version", [(1, 0), (2, 0), (3, 0)])
+def test_every_numpy_format_version_reads_as_dataset_load_reads_it(tmp_path, version):
+    table = numpy.array([(5, b"J1/a.mrc", 1.5)], dtype=[("uid", "<u8"), ("map/path", "S8"), ("map/psize_A", "<f4")])
+    with open(tmp_path / "versioned.cs", "wb") as file:
+        numpy.lib.format.write_array(file, table, version=version)
+    mine, theirs = read_both(tmp_path / "versioned.cs")
+    assert isinstance(mine, Columns) is (version != (3, 0))  # version 3: Dataset.load
+    assert values(mine, "map/path").tolist() == ["J1/a.mrc"]
+    assert_same_columns(mine, theirs)

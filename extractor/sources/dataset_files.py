@@ -10,9 +10,13 @@ itself converts or refuses, a truncated or damaged file) goes to
 (tests/test_dataset_files.py compares the two).
 """
 
+import io
 import os
+from functools import lru_cache
 
 NUMPY_MAGIC = b"\x93NUMPY"
+# format version -> bytes of the header length (version 3 differs only in the header's encoding: Dataset.load)
+HEADER_LENGTHS = {b"\x01\x00": 2, b"\x02\x00": 4}
 # the column types Dataset.load keeps as numpy stores them (any byte order); text (S, U) becomes str objects
 PLAIN_TYPES = {"i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16"}
 TEXT_KINDS = "SU"
@@ -66,25 +70,12 @@ def _wanted(name: str, fields, prefixes) -> bool:
 def _numpy_columns(file, fields, prefixes):
     """Columns, or None when the file is not a plain numpy-format dataset of column types Dataset keeps."""
     import numpy
-    from numpy.lib import format as npy
 
-    if file.read(len(NUMPY_MAGIC)) != NUMPY_MAGIC:
+    header = _header(file)
+    if header is None:
         return None
-    file.seek(0)
-    try:
-        read_header = {(1, 0): npy.read_array_header_1_0, (2, 0): npy.read_array_header_2_0}.get(npy.read_magic(file))
-        if read_header is None:
-            return None
-        shape, _, dtype = read_header(file)
-    except ValueError:  # a damaged header: Dataset.load says so
-        return None
-    if len(shape) != 1 or dtype.names is None or "uid" not in dtype.names:  # Dataset makes up a uid column
-        return None
-    if dtype["uid"].shape or dtype["uid"].kind not in "iu":  # Dataset makes the uid column what it can
-        return None
-    if not all(_kept(dtype.fields[name][0]) for name in dtype.names):
-        return None
-    rows, start = shape[0], file.tell()
+    rows, dtype = header
+    start = file.tell()
     if os.fstat(file.fileno()).st_size - start < rows * dtype.itemsize:  # truncated
         return None
     if rows * dtype.itemsize > MAP_OVER:
@@ -99,6 +90,37 @@ def _numpy_columns(file, fields, prefixes):
                 return None
             columns[name] = column
     return Columns(columns, rows)
+
+
+def _header(file):
+    """(rows, dtype) of a numpy-format file that the numpy path covers, the file left at its first row;
+    None for anything else."""
+    lead = file.read(len(NUMPY_MAGIC) + 2)
+    if lead[:len(NUMPY_MAGIC)] != NUMPY_MAGIC or lead[-2:] not in HEADER_LENGTHS:
+        return None
+    length_bytes = file.read(HEADER_LENGTHS[lead[-2:]])
+    header = file.read(int.from_bytes(length_bytes, "little"))
+    return _parsed_header(lead[-2:], length_bytes + header)
+
+
+@lru_cache(maxsize=256)
+def _parsed_header(version: bytes, header: bytes):
+    """numpy's own reading of a header, once per distinct header: the files of one kind of output share
+    theirs, and parsing one costs more than reading the rows."""
+    from numpy.lib import format as npy
+
+    read = npy.read_array_header_1_0 if version == b"\x01\x00" else npy.read_array_header_2_0
+    try:
+        shape, _, dtype = read(io.BytesIO(header))
+    except ValueError:  # a damaged header: Dataset.load says so
+        return None
+    if len(shape) != 1 or dtype.names is None or "uid" not in dtype.names:  # Dataset makes up a uid column
+        return None
+    if dtype["uid"].shape or dtype["uid"].kind not in "iu":  # Dataset makes the uid column what it can
+        return None
+    if not all(_kept(dtype.fields[name][0]) for name in dtype.names):
+        return None
+    return shape[0], dtype
 
 
 def _kept(field_type) -> bool:
