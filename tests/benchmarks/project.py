@@ -41,7 +41,7 @@ WORKSPACES = 8
 GPUS = 4
 # jobs past this many are copies of the first ones under their own uid (10,000 jobs made one by one take
 # several minutes); a copy reads as its original does, and its files are its own
-DISTINCT_JOBS = 500
+DISTINCT_JOBS = 200
 TILES = ("fsc", "viewing_direction", "posterior_precision", "guinier", "real_space_slices", "noise_model")
 
 
