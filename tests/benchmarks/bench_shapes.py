@@ -10,6 +10,10 @@ start-up of `csx extract` on one job, an unchanged second `--db` run, and import
     python -m tests.benchmarks.bench_shapes              # 8 shapes x 1,000 jobs, 2 shapes x 10,000 (~10 min)
     python -m tests.benchmarks.bench_shapes --sizes 1000 --large-shapes all --rounds 3
     python -m tests.benchmarks.bench_shapes --quick      # a tiny run, for the test
+    python -m tests.benchmarks.bench_shapes --sizes 1000 --beside /tmp/old  # another checkout's csx -w1 too
+
+`--beside DIR` adds a run of the csx in DIR (a checkout of another revision, e.g. `git archive REV | tar -x
+-C DIR`) with `--workers 1`, alternating with the others: before/after figures from one run.
 """
 
 import argparse
@@ -30,7 +34,7 @@ from tests.benchmarks.baseline import job_documents, run_baseline, run_floor
 from tests.benchmarks.bench_project import csx_command, import_times, read_records
 from tests.benchmarks.project import SHAPES, make_benchmark_project
 
-W1, DEFAULT, BASELINE, FLOOR = "csx -w1", "csx", "notebook", "floor"
+W1, DEFAULT, BASELINE, FLOOR, BESIDE = "csx -w1", "csx", "notebook", "floor", "beside -w1"
 # at the large size, the shapes at both ends: the fastest to read and the slowest
 LARGE_SHAPES = (SHAPES[0], SHAPES[-1])
 SAMPLE_S = 0.02
@@ -60,12 +64,12 @@ def tree_pss_mb(root: int) -> float:
     return total_kb / 1024
 
 
-def run_command(argv: list[str], watch_memory: bool = False) -> tuple[float, float]:
+def run_command(argv: list[str], watch_memory: bool = False, env=None) -> tuple[float, float]:
     """(wall seconds, peak MB of the process tree, sampled every SAMPLE_S s; 0 unless watched)."""
     peak, done = [0.0], threading.Event()
     started = time.perf_counter()
     with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors)
+        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors, env=env)
 
         def sample():
             while not done.wait(SAMPLE_S):
@@ -89,15 +93,19 @@ def csx_extract(project: Path, out: Path, *options: str) -> list[str]:
     return csx_command() + ["extract", "--project-dir", str(project), "--all", "-o", str(out), *options]
 
 
-def measure(project: Path, scratch: Path, rounds: int) -> dict:
+def measure(project: Path, scratch: Path, rounds: int, beside: Path | None = None) -> dict:
     """{run name: [seconds per round]}, and the peak memory of each csx run; the runs alternate."""
-    times = {name: [] for name in (W1, DEFAULT, BASELINE, FLOOR)}
+    times = {name: [] for name in (W1, DEFAULT, BASELINE, FLOOR, *((BESIDE,) if beside else ()))}
     memory = {W1: 0.0, DEFAULT: 0.0}
+    runs = [(W1, ("--workers", "1"), None), (DEFAULT, (), None)]
+    if beside:
+        runs.append((BESIDE, ("--workers", "1"), {**os.environ, "PYTHONPATH": str(beside)}))
     for round_ in range(rounds):
-        for name, options in ((W1, ("--workers", "1")), (DEFAULT, ())):
-            seconds, peak = run_command(csx_extract(project, scratch / f"{name}-{round_}", *options), True)
+        for name, options, env in runs:
+            seconds, peak = run_command(csx_extract(project, scratch / f"{name}-{round_}", *options), True, env)
             times[name].append(seconds)
-            memory[name] = max(memory[name], peak)
+            if name in memory:
+                memory[name] = max(memory[name], peak)
         started = time.perf_counter()
         run_baseline(project, scratch / f"baseline-{round_}")
         times[BASELINE].append(time.perf_counter() - started)
@@ -140,6 +148,12 @@ def report_size(jobs: int, results: dict) -> None:
         print(f"  {name:30} {cells} {best[BASELINE] / best[W1]:7.2f} {best[BASELINE] / best[DEFAULT]:7.2f} "
               f"{best[W1] / best[FLOOR]:9.2f} {memory[W1]:9.0f} /{memory[DEFAULT]:8.0f} "
               f"{'yes' if result['same'] else 'NO'}")
+    if any(BESIDE in result["times"] for result in results.values()):
+        print(f"  beside: the other checkout's csx -w1, ms/job best (median), and its time over this csx -w1's")
+        for name, result in results.items():
+            t = result["times"]
+            print(f"  {name:30} {ms(min(t[BESIDE]), jobs):5.2f} ({ms(statistics.median(t[BESIDE]), jobs):5.2f}) "
+                  f"{min(t[BESIDE]) / min(t[W1]):5.2f}x (median {statistics.median(t[BESIDE]) / statistics.median(t[W1]):.2f}x)")
 
 
 def cli(argv=None):
@@ -149,6 +163,7 @@ def cli(argv=None):
     parser.add_argument("--large-shapes", choices=("ends", "all"), default="ends",
                         help="shapes run at sizes past 1,000: the two ends (default), or all")
     parser.add_argument("--quick", action="store_true", help="every shape at 3 jobs, one round")
+    parser.add_argument("--beside", type=Path, help="a checkout of another revision whose csx -w1 runs too")
     args = parser.parse_args(argv)
     sizes = [3] if args.quick else [int(size) for size in args.sizes.split(",")]
     rounds = 1 if args.quick else args.rounds
@@ -166,7 +181,7 @@ def cli(argv=None):
             for shape in shapes:
                 where = scratch / f"{jobs}-{shape.variant.name}"
                 project = make_benchmark_project(where / "project", jobs, shape)
-                results[shape.name] = measure(project, where, rounds)
+                results[shape.name] = measure(project, where, rounds, args.beside)
                 if not db:  # once, on the first project
                     one_job = job_documents(project)[0].parent
                     start_up = startup(one_job, runs)
