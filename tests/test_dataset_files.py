@@ -167,3 +167,17 @@ def test_every_numpy_format_version_reads_as_dataset_load_reads_it(tmp_path, ver
     assert isinstance(mine, Columns) is (version != (3, 0))  # version 3: Dataset.load
     assert values(mine, "map/path").tolist() == ["J1/a.mrc"]
     assert_same_columns(mine, theirs)
+
+
+def test_a_large_file_is_mapped_and_reads_as_dataset_load_reads_it(tmp_path):
+    rows = 120_000  # 2.9 MB: past the size where both map the file rather than read it
+    table = numpy.zeros(rows, dtype=[("uid", "<u8"), ("ctf/df1_A", "<f4"), ("ctf/path", "S12")])
+    table["uid"] = numpy.arange(rows) * 7
+    table["ctf/df1_A"] = numpy.linspace(5000, 25000, rows)
+    table["ctf/path"] = [f"J3/m{n % 1000}.mrc".encode() for n in range(rows)]
+    with open(tmp_path / "large.cs", "wb") as file:
+        numpy.save(file, table)
+    mine, theirs = read_both(tmp_path / "large.cs", fields=["ctf/df1_A"])
+    assert isinstance(mine, Columns) and len(mine) == rows
+    assert values(mine, "ctf/df1_A")[-1] == 25000.0
+    assert_same_columns(mine, theirs)
