@@ -112,8 +112,9 @@ def measure(project: Path, scratch: Path, rounds: int, beside: Path | None = Non
         started = time.perf_counter()
         run_floor(project)
         times[FLOOR].append(time.perf_counter() - started)
-    same = read_records(scratch / f"{W1}-0") == read_records(scratch / "baseline-0") \
-        == read_records(scratch / f"{DEFAULT}-0")
+    outputs = [f"{W1}-0", "baseline-0", f"{DEFAULT}-0", *((f"{BESIDE}-0",) if beside else ())]
+    first, *others = [read_records(scratch / output) for output in outputs]
+    same = all(other == first for other in others)
     return {"times": times, "memory": memory, "same": same}
 
 
