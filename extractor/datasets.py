@@ -51,11 +51,16 @@ def load_columns(context, output: str, columns) -> dict:
         # the usual case: every result file holds the same rows in the same order, so the
         # inner join on uid is the files side by side
         return {name: Column(part[name]) for part in loaded for name in part.fields()}
-    dataset = loaded[0].innerjoin(*loaded[1:])
+    dataset = _as_dataset(loaded[0]).innerjoin(*map(_as_dataset, loaded[1:]))
     if len(dataset) == 0 and any(len(d) for d in loaded):
         raise DatasetError(f"{context.origin}: the results of output {output!r} share no uid; "
                            "its metafiles do not belong together")
     return {name: Column(dataset[name]) for name in dataset.fields()}
+
+
+def _as_dataset(loaded):
+    """A cryosparc Dataset of what a source loaded (a Dataset, or the columns of a numpy-format .cs)."""
+    return loaded.as_dataset() if hasattr(loaded, "as_dataset") else loaded
 
 
 def _same_rows(first, other) -> bool:

@@ -55,8 +55,19 @@ def errors(schema_file: Path, data) -> list:
     return sorted(validator(Path(schema_file)).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
 
 
+@lru_cache(maxsize=None)
+def compiled_check(schema_file: Path):
+    """The schema's compiled yes/no (fastcheck), or None where jsonschema decides."""
+    from .fastcheck import compile_schema
+
+    return compile_schema(read_schema(schema_file))
+
+
 def is_valid(schema_file: Path, data) -> bool:
     """The quick yes/no; the errors are worked out only for data that fails."""
+    check = compiled_check(Path(schema_file))
+    if check is not None:
+        return check(data)
     return validator(Path(schema_file)).is_valid(data)
 
 

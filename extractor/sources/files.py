@@ -9,6 +9,7 @@ from ..uids import is_job_uid, is_project_uid, uid_number
 from . import DocumentError, JobDocument, JobHandle, parse_job_json, select_uids
 from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, is_inside, lexically_inside, open_regular,
                             opened_path, read_regular, reopenable, unreadable_dataset)
+from .dataset_files import read_dataset
 
 
 def read_json(path: Path, what: str):
@@ -62,7 +63,6 @@ def _dataset_loader(project_dir: Path, origin: str):
 
     def load(relative: str, fields=None, prefixes=None):
         # numpy and the dataset code are imported only when a .cs is needed
-        from cryosparc.dataset import Dataset
         from cryosparc.errors import DatasetLoadError
 
         subject = f"{origin}: dataset {_path_text(relative)}"
@@ -80,7 +80,7 @@ def _dataset_loader(project_dir: Path, origin: str):
                 really = opened_path(file)
                 if not is_inside(really, root[0]):
                     raise DatasetError(_outside(origin, relative, project_dir, really))
-                return Dataset.load(reopenable(file), fields=fields, prefixes=prefixes)
+                return read_dataset(file, reopenable(file), fields=fields, prefixes=prefixes)
         except FileNotFoundError as exc:
             raise DatasetError(f"{subject} is missing from {project_dir}") from exc
         except OSError as exc:

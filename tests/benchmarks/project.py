@@ -1,4 +1,4 @@
-"""A CryoSPARC v4 project of N refinement jobs, as heavy as real ones, for the benchmarks.
+"""A CryoSPARC project of N refinement jobs, as heavy as real ones, in any shape, for the benchmarks.
 
 The jobs come from the fixture generators (tests.fixturegen), each with its
 own type, box, pixel size, iterations, resolutions and parameters, so their
@@ -6,15 +6,22 @@ records differ. Their job.json files are then filled with what real v4
 refinement documents also carry and the fixtures leave empty (per-iteration
 `bench` timings, `progress`, `ui_layouts`, every GPU in
 `instance_information`, tile images), which brings each to 100 KB or more.
+
+A Shape says which documents (v4 or v5) and which of the shapes real files
+take (tests.fixturegen.Variant: compact or indented job.json, NaN tokens, a
+.cs per volume result or one shared) the project is written in.
 """
 
 import json
 import random
+import re
+import shutil
 import tempfile
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from tests.fixturegen import JobFixture, v4_job_doc
+from tests.fixturegen import AS_SHIPPED, JobFixture, Variant, v4_job_doc, v5_job_doc
 from tests.fixturegen.datasets import write_datasets
 from tests.fixturegen.documents import project_doc
 
@@ -32,7 +39,34 @@ STEPS = ("read_particles", "prepare_window", "noise_model", "pose_search", "shif
 BATCHES = 12  # progress updates per iteration
 WORKSPACES = 8
 GPUS = 4
+# jobs past this many are copies of the first ones under their own uid (10,000 jobs made one by one take
+# several minutes); a copy reads as its original does, and its files are its own
+DISTINCT_JOBS = 200
 TILES = ("fsc", "viewing_direction", "posterior_precision", "guinier", "real_space_slices", "noise_model")
+
+
+@dataclass(frozen=True)
+class Shape:
+    layout: str  # "v4" | "v5"
+    variant: Variant
+
+    @property
+    def name(self) -> str:
+        v = self.variant
+        return (f"{self.layout} {v.job_json}{'+NaN' if v.nonfinite_stats else ''} "
+                f"{'shared' if v.volume_files == 'shared' else 'per-result'} .cs")
+
+
+def _shape(layout: str, job_json: str, volume_files: str) -> Shape:
+    # indented documents carry NaN tokens (the harder parse), as CryoSPARC's own do where a statistic is NaN
+    return Shape(layout, Variant(f"{layout}-{job_json}-{volume_files}", job_json=job_json, volume_files=volume_files,
+                                 nonfinite_stats=job_json == "indented"))
+
+
+# every combination of document generation, job.json layout and volume .cs layout
+SHAPES = [_shape(layout, job_json, volume_files) for layout in ("v4", "v5") for job_json in ("compact", "indented")
+          for volume_files in ("per-result", "shared")]
+V4_AS_SHIPPED = Shape("v4", AS_SHIPPED)
 
 
 def refinement(n: int) -> JobFixture:
@@ -57,22 +91,29 @@ def _date(dt: datetime) -> dict:
     return {"$date": dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"}
 
 
+def _iso(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z"
+
+
 def _started(doc: dict) -> datetime:
-    return datetime.strptime(doc["started_at"]["$date"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    started = doc["started_at"]
+    text = started["$date"] if isinstance(started, dict) else started  # v4: extended JSON; v5: ISO text
+    return datetime.strptime(text.rstrip("Z")[:26], "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=timezone.utc)
 
 
 def fill_document(doc: dict, iterations: int, rng: random.Random) -> dict:
     """The document with the bulk that real v4 refinement documents carry."""
     started, puid, uid = _started(doc), doc["project_uid"], doc["uid"]
+    date = _date if isinstance(doc["started_at"], dict) else _iso
     bench, progress, at = [], [], started
     for i in range(iterations + 1):
         timings = {step: round(rng.uniform(0.2, 300.0), 3) for step in STEPS}
-        bench.append({"iteration": i, "started_at": _date(at), "timings_s": timings,
+        bench.append({"iteration": i, "started_at": date(at), "timings_s": timings,
                       "gpu_mem_peak_bytes": [rng.randrange(2**32, 2**34) for _ in range(GPUS)]})
         for batch in range(BATCHES):
             at += timedelta(seconds=rng.uniform(1, 40))
             progress.append({"iteration": i, "stage": "pose_search", "batch": batch + 1, "num_batches": BATCHES,
-                             "fraction": round((batch + 1) / BATCHES, 4), "updated_at": _date(at)})
+                             "fraction": round((batch + 1) / BATCHES, 4), "updated_at": date(at)})
     doc["enable_bench"] = True
     doc["bench"] = {"iterations": bench, "total_s": round(sum(sum(b["timings_s"].values()) for b in bench), 3)}
     doc["progress"] = progress
@@ -85,35 +126,58 @@ def fill_document(doc: dict, iterations: int, rng: random.Random) -> dict:
                                                for g in range(GPUS)]
     doc["ui_tile_images"] = [{"name": name, "fileid": f"{rng.getrandbits(96):024x}", "num_rows": 1, "num_cols": 1}
                              for name in TILES]
-    doc["output_group_images"] = {g["name"]: f"{rng.getrandbits(96):024x}" for g in doc["output_result_groups"]}
+    outputs = doc["output_result_groups"] if "output_result_groups" in doc else doc["spec"]["outputs"]
+    doc["output_group_images"] = {g["name"] if isinstance(g, dict) else g: f"{rng.getrandbits(96):024x}"
+                                  for g in outputs}
     return doc
 
 
-def make_benchmark_project(root: Path, jobs: int) -> Path:
-    """Write a project of `jobs` refinements under root; returns the project directory."""
+def make_benchmark_project(root: Path, jobs: int, shape: Shape = V4_AS_SHIPPED) -> Path:
+    """Write a project of `jobs` refinements under root in `shape`; returns the project directory."""
     # what tests.fixturegen.make_project does, with the documents filled before they are written, and
     # written by json.dumps (C encoder) rather than json.dump (pure Python, 3x slower at this size)
-    fixtures = [refinement(n) for n in range(jobs)]
+    fixtures = [shape.variant.apply(replace(refinement(n), layout=shape.layout, version="")) for n in range(jobs)]
+    make_doc = v4_job_doc if shape.layout == "v4" else v5_job_doc
+    indent = 4 if shape.variant.job_json == "indented" else None
     project_dir = Path(root) / "CS-benchmark"
     project_dir.mkdir(parents=True)
-    (project_dir / "project.json").write_text(json.dumps(project_doc(PUID, TITLE, project_dir.name, fixtures)))
-    for n, job in enumerate(fixtures):
-        doc = fill_document(v4_job_doc(job, PUID), job.iteration, random.Random(f"fill{n}"))
+    (project_dir / "project.json").write_text(json.dumps(project_doc(PUID, TITLE, project_dir.name, fixtures),
+                                                         indent=indent))
+    for n, job in enumerate(fixtures[:DISTINCT_JOBS]):
+        doc = fill_document(make_doc(job, PUID), job.iteration, random.Random(f"fill{n}"))
         (project_dir / job.uid).mkdir()
-        (project_dir / job.uid / "job.json").write_text(json.dumps(doc))
+        (project_dir / job.uid / "job.json").write_text(json.dumps(doc, indent=indent))
         write_datasets(job, PUID, project_dir)
+    for n, job in enumerate(fixtures[DISTINCT_JOBS:], start=DISTINCT_JOBS):
+        copy_job(project_dir, fixtures[n % DISTINCT_JOBS].uid, job.uid)
     return project_dir
 
 
-_projects: dict[int, Path] = {}
+def copy_job(project_dir: Path, original: str, uid: str) -> None:
+    """The job folder `original` again as job `uid`: its uid rewritten in the names and text of its files
+    (job.json, .csg); its .cs files copied as they are (their path columns name the original's files)."""
+    same_uid = re.compile(rf"\b{original}(?!\d)")
+    number = re.compile(rf'"uid_num": {original[1:]}\b')
+    (project_dir / uid).mkdir()
+    for path in (project_dir / original).iterdir():
+        target = project_dir / uid / same_uid.sub(uid, path.name)
+        if path.suffix == ".cs":
+            shutil.copyfile(path, target)
+        else:
+            text = same_uid.sub(uid, path.read_text())
+            target.write_text(number.sub(f'"uid_num": {uid[1:]}', text))
+
+
+_projects: dict[tuple, Path] = {}
 _scratch = None
 
 
-def benchmark_project(jobs: int) -> Path:
-    """The project of `jobs` refinements, generated once per run into a temporary directory."""
+def benchmark_project(jobs: int, shape: Shape = V4_AS_SHIPPED) -> Path:
+    """The project of `jobs` refinements in `shape`, generated once per run into a temporary directory."""
     global _scratch
-    if jobs not in _projects:
+    if (jobs, shape) not in _projects:
         if _scratch is None:
             _scratch = tempfile.TemporaryDirectory(prefix="csx-bench-")
-        _projects[jobs] = make_benchmark_project(Path(_scratch.name) / f"n{jobs}", jobs)
-    return _projects[jobs]
+        _projects[jobs, shape] = make_benchmark_project(Path(_scratch.name) / f"n{jobs}-{shape.variant.name}",
+                                                        jobs, shape)
+    return _projects[jobs, shape]
