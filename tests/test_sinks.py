@@ -126,7 +126,7 @@ def _slow_instance(tmp_path):
                        particle_count=1000 + n, iteration=3, gsfsc_A=4.0, parents=(("particles", "J1", "particles"),))
             for n in range(10, 16)]
     project = make_project(tmp_path / "projects", "P9", "Interrupted", jobs)
-    return start_server(project.parent, generation=generation, delay_s=0.15)
+    return start_server(project.parent, generation=generation, delay_s=0.06)
 
 
 @pytest.mark.live
