@@ -12,13 +12,12 @@ from typing import Callable
 from ..uids import is_job_uid, uid_number
 
 SPACE = rb"[ \t\n\r]*"  # JSON's whitespace (re's \s has two more)
-# The extended JSON the fast path rewrites: {"$date": "..."} or {"$oid": "..."} holding a plain string, in
-# any whitespace, where a value ends (group 1: the string).
-# Past this many "$", a document is no usual job.json: looking at each in Python would cost more than the
-# general path.
-MAX_DOLLARS = 10_000
-EXTENDED_STRING = re.compile(rb"\{" + SPACE + rb'"\$(?:date|oid)"' + SPACE + rb":" + SPACE + rb'("[^"\\]*")'
-                             + SPACE + rb"\}(?=" + SPACE + rb"(?:[,\]}]|\Z))")
+# {"$date": "..."} or {"$oid": "..."} holding a plain string, in any whitespace, where a value ends
+# (group 1: the string). Splitting on it and joining the pieces rewrites every match in C.
+PLAIN_EXTENDED = re.compile(rb"\{" + SPACE + rb'"\$(?:date|oid)"' + SPACE + rb":" + SPACE + rb'("[^"\\]*")'
+                            + SPACE + rb"\}(?=" + SPACE + rb"(?:[,\]}]|\Z))")
+# any other extended value: an object whose first key starts with "$"
+OTHER_EXTENDED = re.compile(rb"\{" + SPACE + rb'"\$')
 # Digits to "0", whatever may precede an integer (and most other bytes) to " ", the rest of a number to
 # "x": an integer of 19 digits or more, the ones that may not fit in 64 bits, is " " and 19 "0"s.
 NUMBER_SHAPES = bytes(ord("0") if b in b"0123456789" else ord("x") if b in b".eE" else ord(" ") for b in range(256))
@@ -47,56 +46,65 @@ def parse_job_json(data: bytes):
 
     orjson parses a 100 KB document several times faster than the standard library but has no hooks,
     so the usual extended values, and NaN tokens when orjson refuses the document, are rewritten in the
-    bytes first, found with searches that skip ahead (a regex that starts with a literal, bytes.find),
-    never a regex tried at every byte. Other extended JSON, and whatever orjson refuses or would not
-    give exactly, takes the general path, which gives every error its line and column."""
+    bytes first, by passes that run in C (a regex split, bytes.find), never Python at every match. Other
+    extended JSON, and whatever orjson refuses or would not give exactly, takes the general path, which
+    gives every error its line and column."""
     import orjson
 
-    shapes = data.translate(NUMBER_SHAPES)
-    # orjson makes a float of an integer past 64 bits; an escaped "$" would hide an extended key
-    exact_only = shapes.find(LONG_INTEGER) != -1 or shapes.startswith(LONG_INTEGER[1:]) or (
-        b"\\" in data and b"\\u0024" in data)
-    dates = None if exact_only else _plain_extended_values(data)
-    if dates is not None:
+    if _needs_exact(data):
+        return parse_exact(data)
+    plain = data
+    if b"$" in data:
+        pieces = PLAIN_EXTENDED.split(data)
+        if not _matches_outside_strings(data, pieces):
+            return parse_exact(data)  # text that only looks like extended JSON: no valid document has it
+        plain = b"".join(pieces)
+        if b"$" in plain and OTHER_EXTENDED.search(plain):
+            return parse_exact(data)
+    try:
+        return orjson.loads(plain)
+    except orjson.JSONDecodeError as exc:
+        # looked for only now, as most documents have none, and from where orjson stopped (a count of
+        # characters, never past the byte it stands for): there is none before
+        tokens = _nonfinite_tokens(plain, exc.pos)
+    if tokens:
         try:
-            return orjson.loads(_rewrite(data, dates))
+            return orjson.loads(_rewrite(plain, tokens))
         except orjson.JSONDecodeError:
-            tokens = _nonfinite_tokens(data)  # looked for only now: most documents have none
-        if tokens:
-            try:
-                return orjson.loads(_rewrite(data, dates + tokens))
-            except orjson.JSONDecodeError:
-                pass  # a number past a double's range, or an error: the general path says which and where
+            pass  # a number past a double's range, or an error: the general path says which and where
     return parse_exact(data)
 
 
-def _plain_extended_values(data: bytes) -> list | None:
-    """(start, end, its string) of each {"$date": "..."} / {"$oid": "..."}; None when the document holds
-    other extended JSON. Found from each "$: one that opens an object must open a plain one; any other,
-    in a string or a key after the first, orjson reads as the general path does."""
-    edits, seen = [], 0
-    at = data.find(b"$")  # a byte rarer than the quote before it: memchr skips further
-    while at != -1:
-        seen += 1
-        if seen > MAX_DOLLARS:
-            return None
-        start = at - 2
-        while start >= 0 and data[start] in b" \t\n\r":
-            start -= 1
-        if data[at - 1:at] == b'"' and start >= 0 and data[start] == ord("{"):
-            plain = EXTENDED_STRING.match(data, start)
-            if plain is None:
-                return None
-            edits.append((start, plain.end(), plain[1]))
-        at = data.find(b"$", at + 1)
-    return edits
+def _needs_exact(data: bytes) -> bool:
+    """Whether orjson would not give the document exactly: it makes a float of an integer past 64 bits,
+    and an escaped "$" would hide an extended key from the rewrite."""
+    shapes = data.translate(NUMBER_SHAPES)
+    # 19 digits in a row, found fast, are mostly a float's decimals; only then is the integer looked for
+    long_digits = shapes.find(LONG_INTEGER[1:]) != -1 and (
+        shapes.find(LONG_INTEGER) != -1 or shapes.startswith(LONG_INTEGER[1:]))
+    return long_digits or (b"\\" in data and b"\\u0024" in data)
 
 
-def _nonfinite_tokens(data: bytes) -> list:
-    """(start, end, b"null") of each NaN, Infinity and -Infinity, in strings or not."""
+def _matches_outside_strings(data: bytes, pieces: list) -> bool:
+    """Whether each PLAIN_EXTENDED match that split `data` into `pieces` starts outside a string, as it
+    does in any valid document: an even number of unescaped quotes precedes it."""
+    if b"\\" not in data or b'\\"' not in data:  # no escaped quote: count the quotes between matches
+        return not any(between.count(b'"') & 1 for between in pieces[0:-1:2])
+    # escaped backslashes blanked out (same length): every backslash left starts an escape
+    shadow, at, quotes = data.replace(b"\\\\", b"__"), 0, 0
+    for match in PLAIN_EXTENDED.finditer(data):
+        quotes += shadow.count(b'"', at, match.start()) - shadow.count(b'\\"', at, match.start())
+        if quotes & 1:
+            return False
+        at = match.end()
+    return True
+
+
+def _nonfinite_tokens(data: bytes, start: int) -> list:
+    """(start, end, b"null") of each NaN, Infinity and -Infinity from `start` on, in strings or not."""
     edits = []
     for token in (b"NaN", b"Infinity"):
-        at = data.find(token)
+        at = data.find(token, max(start - 1, 0))
         while at != -1:
             negative = token == b"Infinity" and data[at - 1:at] == b"-"
             edits.append((at - negative, at + len(token), b"null"))
@@ -107,14 +115,10 @@ def _nonfinite_tokens(data: bytes) -> list:
 def _rewrite(data: bytes, edits: list) -> bytes:
     """The document with the edits made that lie outside strings. A spot is inside a string when an odd
     number of unescaped quotes precede it."""
-    if not edits:
-        return data
     # escaped backslashes blanked out (same length): every backslash left starts an escape
     shadow = data.replace(b"\\\\", b"__") if b"\\" in data else None
     pieces, kept_to, counted_to, quotes = [], 0, 0, 0
     for start, end, replacement in sorted(edits):
-        if start < kept_to:
-            continue  # inside the string of a date just replaced
         quotes += data.count(b'"', counted_to, start)
         if shadow is not None:
             quotes -= shadow.count(b'\\"', counted_to, start)

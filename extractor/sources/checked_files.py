@@ -70,8 +70,12 @@ def open_regular(path, subject: str, limit: int, error):
 def read_regular(path, subject: str, limit: int, error) -> bytes:
     """The bytes of a regular file of at most `limit` bytes (see open_regular)."""
     with open_regular(path, subject, limit, error) as file:
-        data = file.read(limit + 1)
-    if len(data) > limit:  # it grew after it was opened
+        # read(n) sets n bytes aside first: n is the file's size, not the limit (a 64 MiB buffer per file)
+        size = os.fstat(file.fileno()).st_size
+        data = file.read(size + 1)
+        if len(data) > size:  # it grew after it was opened
+            data += file.read(limit + 1 - len(data))
+    if len(data) > limit:
         raise error(f"{subject} is over the {_size(limit)} csx reads at most")
     return data
 
