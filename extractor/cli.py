@@ -20,9 +20,20 @@ EXIT_NOTHING_RAN = 2  # commands themselves return 0 (all done) or 1 (some jobs 
 EXIT_PIPE_CLOSED = 128 + signal.SIGPIPE  # what a shell reports for a program SIGPIPE ended
 
 
-# the commands in the order --help lists them; each module says what it is (HELP, DESCRIPTION) and
-# owns its arguments (add_arguments)
-COMMANDS = ["extract", "query", "lint", "validate", "table1", "check", "specs", "plot", "fsc", "report"]
+# the commands in the order --help lists them, with their line there; each module describes itself
+# (DESCRIPTION) and owns its arguments (add_arguments)
+COMMANDS = {
+    "extract": "records for jobs",
+    "query": "evaluate one expression against a job",
+    "lint": "check spec files",
+    "validate": "check records against their schemas",
+    "table1": "the cryo-EM Table 1 of maps",
+    "check": "is a map ready for deposition?",
+    "specs": "list specs and what they match",
+    "plot": "figures (PNG or SVG)",
+    "fsc": "a job's FSC curve as a file (EMDB XML, JSON, CSV)",
+    "report": "one HTML file on a project's maps",
+}
 
 
 class _CommandParser(argparse.ArgumentParser):
@@ -36,7 +47,10 @@ class _CommandParser(argparse.ArgumentParser):
         return namespace, extras
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv) -> argparse.ArgumentParser:
+    """csx's parser. Only the command that `argv` names is imported and given its arguments (the
+    others' modules, and what they import, cost start-up); with no known command, every one is."""
+    named = next((word for word in argv if not word.startswith("-")), None)
     parser = argparse.ArgumentParser(
         prog="csx",
         description="Extract validated facts (resolution, maps, masks, particles) from CryoSPARC jobs.",
@@ -51,13 +65,15 @@ def _parser() -> argparse.ArgumentParser:
                         help="your own spec folder (its specs win over the shipped ones; may repeat)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                      parser_class=_CommandParser)
-    for name in COMMANDS:
+    for name, help_line in COMMANDS.items():
+        if named in COMMANDS and name != named:
+            commands.add_parser(name, help=help_line)
+            continue
         module = import_module(f".commands.{name}", __package__)
         if getattr(module, "SUBCOMMANDS", False):  # csx plot WHAT: the options belong to each WHAT
-            module.add_arguments(commands.add_parser(name, help=module.HELP, description=module.DESCRIPTION),
-                                 common)
+            module.add_arguments(commands.add_parser(name, help=help_line, description=module.DESCRIPTION), common)
         else:
-            module.add_arguments(commands.add_parser(name, parents=[common], help=module.HELP,
+            module.add_arguments(commands.add_parser(name, parents=[common], help=help_line,
                                                      description=module.DESCRIPTION))
     return parser
 
@@ -95,7 +111,8 @@ def _stdout_closed() -> int:
 
 
 def _run(argv) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(argv).parse_args(argv)
     log = _log(args.verbose, args.log_time)
     command = import_module(f".commands.{args.command}", __package__)
     try:

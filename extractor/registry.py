@@ -25,7 +25,7 @@ def parse_version(text) -> Version | None:
         return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class JobKey:
     """What a spec is chosen by."""
 
@@ -52,6 +52,7 @@ class Registry:
     def __init__(self, user_dirs=(), load_specs=True):
         self.user_dirs = [Path(d) for d in user_dirs]
         self._schemas = {}
+        self._chosen = {}  # (JobKey, kind) -> Spec, or the NoSpecError it gives
         for directory in self.user_dirs:
             if not directory.is_dir():
                 raise SpecError(directory, 1, 1, "--specs: not a directory")
@@ -140,6 +141,18 @@ class Registry:
 
     def choose(self, key: JobKey, kind: str | None = None) -> Spec:
         """The spec for a job; `kind` restricts the choice to one record kind."""
+        # a project's jobs share a few keys: the choice is made once per key, its failure too
+        chosen = self._chosen.get((key, kind))
+        if chosen is None:
+            try:
+                chosen = self._chosen[(key, kind)] = self._choose(key, kind)
+            except NoSpecError as exc:
+                chosen = self._chosen[(key, kind)] = exc
+        if isinstance(chosen, NoSpecError):
+            raise NoSpecError(str(chosen))
+        return chosen
+
+    def _choose(self, key: JobKey, kind: str | None) -> Spec:
         for tier in self.tiers:
             # a job's default spec is never one made on request
             found = [s for s in tier if mismatch(s, key, kind) is None and (kind is not None or not s.on_request)]

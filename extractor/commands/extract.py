@@ -34,7 +34,6 @@ class Summary:
         return text
 
 
-HELP = "records for jobs"
 DESCRIPTION = "Records for CryoSPARC jobs, as JSON lines on stdout, files in -o DIR, or rows of a database."
 
 

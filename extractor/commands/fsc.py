@@ -12,7 +12,6 @@ from .gather import gather
 from .options import MASKS, add_job_selection
 
 
-HELP = "a job's FSC curve as a file (EMDB XML, JSON, CSV)"
 DESCRIPTION = ("A job's FSC curve as the XML EMDB deposition takes, or its curves as JSON or CSV, on stdout or "
                "in -o FILE.")
 

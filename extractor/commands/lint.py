@@ -11,7 +11,6 @@ from ..sources.files import job_dir_handles
 from ..specfile import check_spec, is_fragment
 
 
-HELP = "check spec files"
 DESCRIPTION = "Check spec files; every problem as file:line:col: message."
 
 

@@ -11,7 +11,6 @@ from .gather import gather
 from .options import JOBS, MASKS, add_job_selection
 
 
-HELP = "figures (PNG or SVG)"
 DESCRIPTION = "Figures made from records."
 SUBCOMMANDS = True  # csx plot fsc: the common options go on each figure's parser
 

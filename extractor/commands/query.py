@@ -9,7 +9,6 @@ from ..registry import Registry
 from ..sources.files import job_dir_handles
 
 
-HELP = "evaluate one expression against a job"
 DESCRIPTION = ("Evaluate one JMESPath expression over a job's context (job, project, datasets.<output>, source; "
                "related.<alias> and lineage.<alias> where the spec names related jobs).")
 

@@ -15,7 +15,6 @@ from .options import add_job_selection
 
 
 
-HELP = "one HTML file on a project's maps"
 DESCRIPTION = ("A self-contained HTML report (no network needed to open it): the refinements in a sortable "
                "table, FSC thumbnails, resolution over time.")
 

@@ -10,7 +10,6 @@ from ..related import RelatedJobs
 from ..sources.files import job_dir_handles
 
 
-HELP = "list specs and what they match"
 DESCRIPTION = ("List the specs (shipped, and those of --specs folders) with their record kind, layout, "
                "CryoSPARC versions and job types; with --explain, which spec a job gets and why.")
 

@@ -17,7 +17,6 @@ MAX_RECORD_FILE_BYTES = 2**30
 FLOAT_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)')
 
 
-HELP = "check records against their schemas"
 DESCRIPTION = ("Check records (a JSON object per file, or JSON lines; - for stdin) against their record kind's "
                "JSON Schema; one line per problem.")
 

@@ -5,42 +5,49 @@ No fsync per file: the rename is what keeps an interrupted or killed run from
 leaving a partial file, and a sync per record costs more than all the rest
 of writing it. The directory sink syncs once when the run ends."""
 
+import itertools
 import os
-import tempfile
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 
+_numbers = itertools.count()
 
-@cache  # read once: setting the umask to read it would race with files other threads create
-def new_file_mode() -> int:
-    """The mode a file created now gets under the umask, not mkstemp's 0600: records, figures and
-    reports in a shared folder are for colleagues to read."""
-    umask = os.umask(0)  # the umask can only be read by setting it
-    os.umask(umask)
-    return 0o666 & ~umask
+
+def _open_temporary(target: Path) -> tuple:
+    """(descriptor, path) of a new file beside `target`, created with mode 0666 so that the system applies
+    the umask (and a folder's default ACL) as it does to any file: records, figures and reports in a
+    shared folder are for colleagues to read. The name is unique to this process; O_EXCL settles the
+    rest (another host's process of the same pid on a shared folder)."""
+    while True:
+        # the name cut short: a target name near the system's limit must not make the temporary one too long
+        temporary = target.parent / f".{target.name[:128]}.{os.getpid()}.{next(_numbers)}.tmp"
+        try:
+            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), temporary
+        except FileExistsError:
+            continue
+
+
+def _commit(temporary: Path, target: Path):
+    try:
+        os.replace(temporary, target)
+    except BaseException:  # e.g. a target name the file system refuses: leave nothing behind
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 class AtomicFile:
     def __init__(self, target: Path, newline=None):
         self.target = Path(target)
-        # the name cut short: a target name near the system's limit must not make the temporary one too long
-        handle, self.temporary = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name[:128]}.",
-                                                  suffix=".tmp")
-        os.chmod(self.temporary, new_file_mode())
+        handle, self.temporary = _open_temporary(self.target)
         self.stream = os.fdopen(handle, "w", encoding="utf-8", newline=newline)
 
     def commit(self):
         self.stream.close()
-        try:
-            os.replace(self.temporary, self.target)
-        except BaseException:  # e.g. a target name the file system refuses: leave nothing behind
-            Path(self.temporary).unlink(missing_ok=True)
-            raise
+        _commit(self.temporary, self.target)
 
     def abort(self):
         self.stream.close()
-        Path(self.temporary).unlink(missing_ok=True)
+        self.temporary.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -57,12 +64,12 @@ def atomic_file(target: Path, newline=None):
 
 def write_atomically(target: Path, data: bytes):
     """`data` as the whole of `target`, or no file there when writing fails."""
-    handle, temporary = tempfile.mkstemp(dir=Path(target).parent, prefix=f".{Path(target).name}.", suffix=".tmp")
+    target = Path(target)
+    handle, temporary = _open_temporary(target)
     try:
-        with os.fdopen(handle, "wb") as stream:
+        with open(handle, "wb") as stream:
             stream.write(data)
-        os.chmod(temporary, new_file_mode())
-        os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+    _commit(temporary, target)

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from ..errors import RecordWriteError
-from .atomic import atomic_file
+from .atomic import write_atomically
 from .jsonl import record_json
 
 
@@ -18,8 +18,7 @@ class DirectorySink:
         text = record_json(outcome, indent=2)
         target = self.directory / f"{outcome.file_stem}.json"
         try:
-            with atomic_file(target) as out:
-                out.write(text + "\n")
+            write_atomically(target, (text + "\n").encode())
         except OSError as exc:
             if exc.errno != errno.ENAMETOOLONG:  # a full disk, a read-only folder: the other records fail too
                 raise
