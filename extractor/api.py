@@ -16,7 +16,7 @@ from .errors import UsageError
 from .extraction import DEFAULT_STATUSES, ExtractOptions, Extraction, job_types
 from .jobhandles import job_handles
 from .jobquery import query_job
-from .pools import open_pool, ordered_map
+from .pools import batch_size, open_pool, ordered_map
 from .records import KIND_NAME, check_record
 from .registry import Registry
 from .sinks.columns import flatten as flat_columns
@@ -57,9 +57,11 @@ def iter_extract(jobs=(), *, project_dir=None, project=None, client=None, instan
     handles = job_handles(jobs, project_dir, instance, project, client, all_jobs=whole_project,
                           types=job_types(registry, types), statuses=statuses, timeout=timeout)
     live = client is not None or instance is not None or project is not None
-    pool, work = open_pool("threads" if live else "processes", workers, extraction, registry.user_dirs)
+    pool_kind = "threads" if live else "processes"
+    pool, work = open_pool(pool_kind, workers, extraction, registry.user_dirs)
     try:
-        yield from ordered_map(pool, work, handles, window=4 * max(workers, 1))
+        yield from ordered_map(pool, work, handles, window=4 * max(workers, 1),
+                               batch=batch_size(len(handles), workers, pool_kind))
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)

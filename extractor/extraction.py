@@ -68,6 +68,16 @@ class Extraction:
     def _unchanged(self, source, label, fingerprint) -> bool:
         return fingerprint is not None and self.stored.get((source, *label.split("/")[-2:])) == fingerprint
 
+    def settled(self, handle) -> Outcome | None:
+        """The job's outcome without reading it where it can be had (unchanged since the database
+        stored it), else None: decided before the job is handed to a worker."""
+        if not self.stored:
+            return None
+        fingerprint = handle.fingerprint()
+        if not self._unchanged(handle.source, handle.label, fingerprint):
+            return None
+        return Outcome(handle.label, source=handle.source, fingerprint=fingerprint, skipped=UNCHANGED)
+
     def __call__(self, handle) -> Outcome:
         outcome = Outcome(handle.label, source=handle.source)
         try:

@@ -1,12 +1,13 @@
 """The jobs a command or a call names, as handles from the source they live in."""
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import UsageError
 
 
 def job_handles(jobs=(), project_dir=None, instance=None, project=None, client=None, all_jobs=False,
-                types=(), statuses=(), timeout=30.0) -> list:
+                types=(), statuses=(), timeout=30.0) -> Sequence:
     """Handles of job directories; or of job uids (or ranges, J190-J199) of `project_dir`; or of job uids
     of `project` on a running instance: through `client` (a CryoSPARC client already connected), or one
     made of `instance` (the CryoSPARC(**info) dict, or the path of its JSON file; "" for the CRYOSPARC_*

@@ -19,37 +19,63 @@ def _start_process(spec_dirs, options, stored):
     _process_extraction = Extraction(Registry(spec_dirs), options, stored)
 
 
-def _extract_in_process(handle):
-    return _process_extraction(handle)  # csx's errors pickle with their class and attributes
+def _extract_in_process(handles):
+    return [_process_extraction(handle) for handle in handles]  # csx's errors pickle as themselves
+
+
+def _extract_in_thread(extraction):
+    return lambda handles: [extraction(handle) for handle in handles]
 
 
 def open_pool(kind: str, workers: int, extraction, spec_dirs):
-    """(pool or None, the function to map over job handles); worker processes make their own
+    """(pool or None, the function to map over lists of job handles); worker processes make their own
     Extraction like `extraction`, with the registry of `spec_dirs`."""
     if workers <= 1:
-        return None, extraction
+        return None, _extract_in_thread(extraction)
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
     if kind == "processes":
         return ProcessPoolExecutor(workers, initializer=_start_process,
                                    initargs=(tuple(spec_dirs), extraction.options, extraction.stored)
                                    ), _extract_in_process
-    return ThreadPoolExecutor(workers), extraction
+    return ThreadPoolExecutor(workers), _extract_in_thread(extraction)
 
 
-def ordered_map(pool, function, items, window: int):
-    """pool.map's results in order, with at most `window` jobs in flight, so
-    memory does not grow with the number of jobs; without a pool, one by one
-    in this thread (no hand-over cost when there is nothing to overlap)."""
+def batch_size(jobs: int, workers: int, kind: str) -> int:
+    """Jobs per task: a process pool's round trip costs about as much as a small job, so its tasks take
+    several; a few per worker at most, so that the last tasks still share out."""
+    if kind != "processes":
+        return 1
+    return max(1, min(8, jobs // (4 * max(workers, 1))))
+
+
+def ordered_map(pool, function, items, window: int, settled=None, batch: int = 1):
+    """The outcomes of `function` (which takes a list of items) over `items`, in order, with at most
+    `window` tasks in flight so memory does not grow with the number of jobs. `settled(item)` gives an
+    item's outcome without a task where it can (an unchanged job), else None. Without a pool, one by
+    one in this thread (no hand-over cost when there is nothing to overlap)."""
+    settled = settled or (lambda item: None)
     if pool is None:
-        yield from map(function, items)
+        for item in items:
+            yield settled(item) or function([item])[0]
         return
-    pending = deque()
+    pending, chunk = deque(), []  # each pending entry: a future of a list of outcomes, or a list
     for item in items:
-        pending.append(pool.submit(function, item))
-        if len(pending) >= window:
-            yield pending.popleft().result()
+        outcome = settled(item)
+        if outcome is None:
+            chunk.append(item)
+        if chunk and (outcome is not None or len(chunk) >= batch):
+            pending.append(pool.submit(function, chunk))
+            chunk = []
+        if outcome is not None:
+            pending.append([outcome])
+        while len(pending) > window:
+            yield from _results(pending.popleft())
+    if chunk:
+        pending.append(pool.submit(function, chunk))
     while pending:
-        yield pending.popleft().result()
+        yield from _results(pending.popleft())
 
 
+def _results(entry) -> list:
+    return entry if isinstance(entry, list) else entry.result()

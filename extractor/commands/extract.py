@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..errors import RecordWriteError, SinkError, UsageError
 from ..extraction import DEFAULT_STATUSES, ExtractOptions, Extraction, job_types, made_kinds
 from ..jobhandles import job_handles
-from ..pools import open_pool, ordered_map
+from ..pools import batch_size, open_pool, ordered_map
 from ..progress import Progress
 from ..registry import Registry
 from ..sinks import open_sink
@@ -137,7 +137,9 @@ def run(args, log) -> int:
                         output=None if args.output or args.db else sys.stdout)
     completed = False
     try:
-        for outcome in ordered_map(pool, work, handles, window=4 * workers):
+        outcomes = ordered_map(pool, work, handles, window=4 * workers, settled=extraction.settled,
+                               batch=batch_size(len(handles), workers, kind))
+        for outcome in outcomes:
             if outcome.record is not None:
                 _write(sink, outcome, summary.done)
             if outcome.error is not None:

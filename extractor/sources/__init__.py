@@ -6,6 +6,7 @@ import json
 import math
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -235,3 +236,19 @@ class JobHandle:
     source: str = ""  # the project directory or the instance: with the label, a job's key in a database
     # () -> a cheap token that changes when the job does (job.json's mtime and size), or None
     fingerprint: Callable = field(default=lambda: None, repr=False)
+
+
+class LazyHandles(Sequence):
+    """Job handles made as they are asked for: a project of 10,000 jobs holds 10,000 uids, not 10,000
+    handles with their paths and partials (about 1 KB each), so memory stays flat in the number of jobs."""
+
+    def __init__(self, make: Callable, keys: list):
+        self._make, self._keys = make, keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return LazyHandles(self._make, self._keys[index])
+        return self._make(self._keys[index])

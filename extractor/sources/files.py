@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import DatasetError, JobError, UsageError, shown
 from ..uids import is_job_uid, is_project_uid, uid_number
-from . import DocumentError, JobDocument, JobHandle, parse_job_json, select_uids
+from . import DocumentError, JobDocument, JobHandle, LazyHandles, parse_job_json, select_uids
 from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, is_inside, lexically_inside, open_regular,
                             opened_path, read_regular, reopenable, unreadable_dataset)
 from .dataset_files import read_dataset
@@ -132,14 +132,25 @@ class ProjectFolder:
 
     def uids(self, types=()) -> list:
         """Every job of the folder (the caller keeps those of the types it wants)."""
-        return sorted((p.parent.name for p in self.project_dir.glob("J*/job.json") if is_job_uid(p.parent.name)),
-                      key=uid_number)
+        return project_job_uids(self.project_dir)
 
 
-def _fingerprint(job_dir: Path):
+def project_job_uids(project_dir: Path) -> list:
+    """The uids of a project directory's jobs (J<N> folders that hold a job.json), in order. Plain
+    strings and os calls: a project of 10,000 jobs is listed on every run."""
+    directory = str(project_dir)
+    try:
+        with os.scandir(directory) as entries:
+            names = [entry.name for entry in entries if is_job_uid(entry.name)]
+    except OSError as exc:
+        raise JobError(f"{project_dir}: cannot list its jobs: {exc.strerror}") from exc
+    return sorted((name for name in names if os.path.exists(f"{directory}/{name}/job.json")), key=uid_number)
+
+
+def _fingerprint(job_dir):
     """job.json's modification time and size: changes whenever CryoSPARC rewrites the document."""
     try:
-        stat = (job_dir / "job.json").stat()
+        stat = os.stat(f"{job_dir}/job.json")
     except OSError:
         return None
     return f"{stat.st_mtime_ns}:{stat.st_size}"
@@ -162,15 +173,14 @@ def job_dir_handles(job_dirs) -> list:
     return handles
 
 
-def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> list:
+def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> LazyHandles:
     project_dir = _absolute(project_dir)
     if not project_dir.is_dir():
         raise UsageError(f"--project-dir {project_dir}: not a directory")
     project = _read_project(project_dir)
     label = project["uid"] or project_dir.name
     if all_jobs:
-        uids = sorted((p.parent.name for p in project_dir.glob("J*/job.json") if is_job_uid(p.parent.name)),
-                      key=uid_number)
+        uids = project_job_uids(project_dir)
         if not uids:
             raise UsageError(f"--project-dir {project_dir}: no CryoSPARC jobs (J*/job.json) there; "
                              "is it a project directory?")
@@ -180,8 +190,12 @@ def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> list:
         available = sorted((p.name for p in project_dir.glob("J*") if is_job_uid(p.name)), key=uid_number)
         uids = select_uids(job_uids, available)
 
-    return [JobHandle(f"{label}/{uid}", partial(_project_job, project_dir, project, label, uid), str(project_dir),
-                      partial(_fingerprint, project_dir / uid)) for uid in uids]
+    return LazyHandles(partial(_project_handle, project_dir, project, label), uids)
+
+
+def _project_handle(project_dir: Path, project: dict, label: str, uid: str) -> JobHandle:
+    return JobHandle(f"{label}/{uid}", partial(_project_job, project_dir, project, label, uid), str(project_dir),
+                     partial(_fingerprint, f"{project_dir}/{uid}"))
 
 
 def _project_job(project_dir: Path, project: dict, label: str, uid: str) -> JobDocument:
