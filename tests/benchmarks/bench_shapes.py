@@ -33,6 +33,7 @@ import cryosparc
 from tests.benchmarks.baseline import job_documents, run_baseline, run_floor
 from tests.benchmarks.bench_project import csx_command, import_times, read_records
 from tests.benchmarks.project import SHAPES, make_benchmark_project
+from tests.benchmarks.stages import floor_stages, stage_times
 
 W1, DEFAULT, BASELINE, FLOOR, BESIDE = "csx -w1", "csx", "notebook", "floor", "beside -w1"
 # at the large size, the shapes at both ends: the fastest to read and the slowest
@@ -157,6 +158,18 @@ def report_size(jobs: int, results: dict) -> None:
                   f"{min(t[BESIDE]) / min(t[W1]):5.2f}x (median {statistics.median(t[BESIDE]) / statistics.median(t[W1]):.2f}x)")
 
 
+def report_stages(jobs: int, stages: dict) -> None:
+    """Where csx -w1's time goes, beside the floor's two parts (tests/benchmarks/stages.py)."""
+    names = list(stages)
+    print(f"\nwhere csx -w1's time goes, ms/job over {jobs} jobs (one in-process run, a clock around each stage):")
+    print(f"  {'':26}" + "".join(f" {name:>32}" for name in names))
+    for stage in next(iter(stages.values()))[0]:
+        print(f"  {stage:26}" + "".join(f" {stages[name][0][stage]:32.3f}" for name in names))
+    print("  the floor's parts:")
+    for part in next(iter(stages.values()))[1]:
+        print(f"  {part:26}" + "".join(f" {stages[name][1][part]:32.3f}" for name in names))
+
+
 def cli(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="project sizes, comma-separated")
@@ -175,7 +188,7 @@ def cli(argv=None):
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="csx-shapes-") as scratch:
         scratch = Path(scratch)
-        db = {}
+        db, stages = {}, {}
         for jobs in sizes:
             shapes = SHAPES if jobs <= 1000 or args.large_shapes == "all" else LARGE_SHAPES
             results = {}
@@ -183,6 +196,8 @@ def cli(argv=None):
                 where = scratch / f"{jobs}-{shape.variant.name}"
                 project = make_benchmark_project(where / "project", jobs, shape)
                 results[shape.name] = measure(project, where, rounds, args.beside)
+                if jobs == sizes[0] and shape in LARGE_SHAPES:
+                    stages[shape.name] = (stage_times(project, where / "stages", jobs), floor_stages(project, jobs))
                 if not db:  # once, on the first project
                     one_job = job_documents(project)[0].parent
                     start_up = startup(one_job, runs)
@@ -191,6 +206,7 @@ def cli(argv=None):
                     db[jobs] = second_db_run(project, where, jobs, start_up)
                 shutil.rmtree(where)  # 10,000 jobs take 1-2 GB
             report_size(jobs, results)
+    report_stages(sizes[0], stages)
     print(f"\nstart-up of `csx extract` on one job, best of {runs}: {start_up:.3f} s (aim <= 0.2 s)")
     print("unchanged second --db run (SQLite) over the first shape, start-up taken off: "
           + ", ".join(f"{jobs} jobs {us:.0f} µs/job" for jobs, us in db.items()) + " (aim <= 25 µs/job)")
