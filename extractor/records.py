@@ -5,7 +5,6 @@ from pathlib import Path
 
 from .errors import RecordError
 from .schemacheck import describe, first_error, is_valid
-from .specfile import Spec
 
 KIND_NAME = re.compile(r"[A-Za-z0-9_-]+")  # a record kind names a schema file: no path in it
 
@@ -40,7 +39,7 @@ def disallowed_path(record_path: tuple, schema: dict) -> tuple | None:
     return None
 
 
-def check_record(record: dict, schema_file: Path, spec: Spec | None = None, origin: str = ""):
+def check_record(record: dict, schema_file: Path, spec=None, origin: str = ""):
     """Raise RecordError naming the field path (and the spec line behind it) of the most useful violation."""
     if is_valid(schema_file, record):
         return
