@@ -19,6 +19,7 @@ def test_the_quick_run_covers_every_shape_and_agrees_with_the_notebook(capsys):
         for volumes in ("per-result", "shared"))
     assert len(SHAPES) == 8
     assert all(line.endswith(" yes") for line in rows.values()), out
+    assert "where csx -w1's time goes" in out and "parse job.json" in out
     assert "start-up of `csx extract` on one job" in out
     assert "unchanged second --db run (SQLite)" in out
     assert "import time of csx extract (1 job)" in out

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from extractor.fastcheck import compile_schema
+from extractor.checks.fastcheck import compile_schema
 from extractor.resources import schemas_dir
 
 CORPUS = sorted((Path(__file__).parent / "expected" / "records").glob("*.jsonl"))

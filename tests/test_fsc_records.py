@@ -6,7 +6,7 @@ import json
 import pytest
 
 from extractor.errors import SpecError
-from extractor.registry import Registry
+from extractor.language.registry import Registry
 from tests.helpers import records, run_csx
 
 # where each generation keeps the curves of each stable mask name

@@ -4,9 +4,9 @@ import numpy
 import pytest
 from jmespath.exceptions import JMESPathTypeError
 
-from extractor.columns import Column, plain
-from extractor.expressions import compile_expression
-from extractor.functions import CsxFunctions
+from extractor.language.columns import Column, plain
+from extractor.language.expressions import compile_expression
+from extractor.language.functions import CsxFunctions
 
 
 def search(expression, scope):

@@ -3,8 +3,8 @@
 import pytest
 from jmespath.exceptions import JMESPathError, JMESPathTypeError
 
-from extractor.expressions import compile_expression
-from extractor.functions import CsxFunctions
+from extractor.language.expressions import compile_expression
+from extractor.language.functions import CsxFunctions
 
 
 def search(text, data):

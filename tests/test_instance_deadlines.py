@@ -16,7 +16,7 @@ import pytest
 cryosparc = pytest.importorskip("cryosparc")
 import cryosparc.tools  # noqa: E402,F401  (imported once, here: the timings are of the instance, not of the import)
 
-from extractor.registry import Registry  # noqa: E402
+from extractor.language.registry import Registry  # noqa: E402
 from tests.fixturegen import REFERENCE_PROJECTS, make_project  # noqa: E402
 from tests.helpers import records, run_csx  # noqa: E402
 from tests.lookalike import start_server  # noqa: E402

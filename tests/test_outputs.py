@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from extractor.progress import Progress
+from extractor.commands.progress import Progress
 from tests.helpers import run_csx
 
 

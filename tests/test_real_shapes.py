@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractor.registry import spec_files
+from extractor.language.registry import spec_files
 from extractor.resources import specs_dir
 from tests.fixturegen import AS_SHIPPED, PIPELINE_PROJECTS, REFERENCE_PROJECTS, VARIANTS, make_project
 from tests.helpers import records, run_csx

@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from extractor.registry import Registry
-from extractor.related import RelatedJobs
-from extractor.relations import Relation
+from extractor.language.registry import Registry
+from extractor.run.related import RelatedJobs
+from extractor.language.relations import Relation
 from tests.fixturegen import JobFixture, v4_job_doc, v5_job_doc
 from tests.fixturegen.documents import project_doc
 from tests.test_related import context_of

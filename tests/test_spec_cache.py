@@ -5,8 +5,8 @@ import textwrap
 
 import pytest
 
-from extractor import registry as registry_module
-from extractor.registry import Registry
+from extractor.language import registry as registry_module
+from extractor.language.registry import Registry
 
 SPEC = """\
     kind: map-info

@@ -8,10 +8,10 @@ import pytest
 from packaging.version import Version
 
 from extractor.errors import SpecError
-from extractor.expressions import ALL_FIELDS
-from extractor.registry import Registry
+from extractor.language.expressions import ALL_FIELDS
+from extractor.language.registry import Registry
 from extractor.resources import specs_dir
-from extractor.specfile import check_spec, load_spec
+from extractor.language.specfile import check_spec, load_spec
 
 GOOD = """\
     # yaml-language-server: $schema=../schemas/spec.schema.json
@@ -115,7 +115,7 @@ def test_bad_version_range(tmp_path):
 
 
 def test_dataset_column_analysis():
-    from extractor.expressions import compile_expression
+    from extractor.language.expressions import compile_expression
 
     assert compile_expression('abspath(datasets.volume."map/path"[0])').dataset_fields == {"volume": {"map/path"}}
     assert compile_expression("keys(datasets.volume)").dataset_fields == {"volume": ALL_FIELDS}

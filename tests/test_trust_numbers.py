@@ -11,9 +11,9 @@ import sqlite3
 import numpy
 import pytest
 
-from extractor.columns import Column
+from extractor.language.columns import Column
 from extractor.errors import RecordWriteError
-from extractor.outcome import Outcome
+from extractor.run.outcome import Outcome
 from extractor.resources import specs_dir
 from extractor.sinks.files import DirectorySink
 from extractor.sinks.jsonl import JsonLinesSink

@@ -1,7 +1,7 @@
 """csx check: is a map ready for deposition? One line per problem on stdout
 (exit 1 if any), one line per map that passes."""
 
-from ..mapcheck import check_maps
+from ..deposition.mapcheck import check_maps
 from .options import add_source_options
 
 

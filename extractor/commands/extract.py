@@ -6,11 +6,11 @@ import sys
 from dataclasses import dataclass, field
 
 from ..errors import RecordWriteError, SinkError, UsageError
-from ..extraction import DEFAULT_STATUSES, ExtractOptions, Extraction, job_types, made_kinds
-from ..jobhandles import job_handles
-from ..pools import batch_size, open_pool, ordered_map
-from ..progress import Progress
-from ..registry import Registry
+from ..run.extraction import DEFAULT_STATUSES, ExtractOptions, Extraction, job_types, made_kinds
+from ..run.jobhandles import job_handles
+from ..run.pools import batch_size, open_pool, ordered_map
+from .progress import Progress
+from ..language.registry import Registry
 from ..sinks import open_sink
 from .options import add_source_options
 

@@ -3,12 +3,12 @@
 from pathlib import Path
 
 from ..errors import SpecError
-from ..joblint import job_problems
-from ..layouts import load_layout
-from ..registry import Registry
+from ..run.joblint import job_problems
+from ..language.layouts import load_layout
+from ..language.registry import Registry
 from ..resources import specs_dir
 from ..sources.files import job_dir_handles
-from ..specfile import check_spec, is_fragment
+from ..language.specfile import check_spec, is_fragment
 
 
 DESCRIPTION = "Check spec files; every problem as file:line:col: message."

@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 from ..errors import DatasetError, FieldError, JobError
-from ..jobquery import query_job
-from ..registry import Registry
+from ..run.jobquery import query_job
+from ..language.registry import Registry
 from ..sources.files import job_dir_handles
 
 

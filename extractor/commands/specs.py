@@ -4,9 +4,9 @@ with --explain JOB_DIR, which spec a job gets and why each other one does not.""
 from pathlib import Path
 
 from ..errors import JobError
-from ..jobs import open_job
-from ..registry import Registry
-from ..related import RelatedJobs
+from ..run.jobs import open_job
+from ..language.registry import Registry
+from ..run.related import RelatedJobs
 from ..sources.files import job_dir_handles
 
 

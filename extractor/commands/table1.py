@@ -4,7 +4,7 @@ are still printed."""
 
 import sys
 
-from ..table1 import FORMATS, table1_records
+from ..deposition.table1 import FORMATS, table1_records
 from .options import add_source_options
 
 

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 from ..errors import CsxError, RecordError, UsageError
-from ..records import KIND_NAME, check_record
-from ..registry import Registry
+from ..checks.records import KIND_NAME, check_record
+from ..language.registry import Registry
 from ..textfiles import NotText, read_named_text
 
 MAX_RECORD_FILE_BYTES = 2**30

@@ -5,7 +5,7 @@ after run: job_info.type, paths.map, ..."""
 import json
 from pathlib import Path
 
-from ..records import subschema
+from ..checks.records import subschema
 
 SCALAR_TYPES = ("integer", "number", "string", "boolean")
 

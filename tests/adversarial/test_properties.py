@@ -31,8 +31,8 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from extractor.errors import CsxError
-from extractor.extraction import ExtractOptions, Extraction
-from extractor.registry import Registry, spec_files
+from extractor.run.extraction import ExtractOptions, Extraction
+from extractor.language.registry import Registry, spec_files
 from extractor.resources import schemas_dir, specs_dir
 from extractor.sources import JobDocument, JobHandle
 from extractor.sources.files import job_dir_document

@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from extractor.outcome import Outcome
+from extractor.run.outcome import Outcome
 from extractor.resources import schemas_dir
 from extractor.sinks.database import DatabaseSink, open_database
 from extractor.sources.files import project_handles

@@ -162,7 +162,7 @@ def report_stages(jobs: int, stages: dict) -> None:
     """Where csx -w1's time goes, beside the floor's two parts (tests/benchmarks/stages.py)."""
     names = list(stages)
     print(f"\nwhere csx -w1's time goes, ms/job over {jobs} jobs (one in-process run, a clock around each stage):")
-    print(f"  {'':26}" + "".join(f" {name:>32}" for name in names))
+    print(f"  {'':26}" + "".join(f" {name.removesuffix(' .cs'):>32}" for name in names))
     for stage in next(iter(stages.values()))[0]:
         print(f"  {stage:26}" + "".join(f" {stages[name][0][stage]:32.3f}" for name in names))
     print("  the floor's parts:")

@@ -17,9 +17,9 @@ from tests.benchmarks.baseline import run_floor
 STAGES = (
     ("extractor.sources.files", "read_regular", "read job.json"),
     ("extractor.sources.files", "parse_job_json", "parse job.json"),
-    ("extractor.sources.files", "read_dataset", "read .cs columns"),
-    ("extractor.engine", "_value", "evaluate expressions"),
-    ("extractor.extraction", "check_record", "check record"),
+    ("extractor.sources.files", "read_dataset", "read dataset columns"),
+    ("extractor.run.engine", "_value", "evaluate expressions"),
+    ("extractor.run.extraction", "check_record", "check record"),
     ("extractor.commands.extract", "_write", "write record"),
 )
 
@@ -65,4 +65,4 @@ def floor_stages(project: Path, jobs: int) -> dict:
     .cs columns (Dataset.load with fields)."""
     clock = {"parse": 0.0, "columns": 0.0}
     run_floor(project, clock)
-    return {"read and parse job.json": 1000 * clock["parse"] / jobs, "read .cs columns": 1000 * clock["columns"] / jobs}
+    return {"read and parse job.json": 1000 * clock["parse"] / jobs, "read dataset columns": 1000 * clock["columns"] / jobs}

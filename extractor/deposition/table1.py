@@ -6,9 +6,9 @@ import csv
 import io
 import json
 
-from .extraction import ExtractOptions, Extraction
-from .jobhandles import named_jobs
-from .registry import Registry
+from ..run.extraction import ExtractOptions, Extraction
+from ..run.jobhandles import named_jobs
+from ..language.registry import Registry
 
 KIND = "table1"
 

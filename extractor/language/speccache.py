@@ -14,7 +14,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 from .layouts import Layout
 from .specfile import Spec
 

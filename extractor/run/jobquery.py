@@ -2,14 +2,14 @@
 
 from jmespath.exceptions import JMESPathError
 
-from .columns import MAX_DEPTH, TooDeep, plain
+from ..language.columns import MAX_DEPTH, TooDeep, plain
 from .context import JobContext
 from .datasets import load_datasets
-from .errors import FieldError, NoSpecError, UsageError
-from .expressions import ExpressionSyntaxError, compile_expression
-from .functions import CsxFunctions, error_text
+from ..errors import FieldError, NoSpecError, UsageError
+from ..language.expressions import ExpressionSyntaxError, compile_expression
+from ..language.functions import CsxFunctions, error_text
 from .jobs import open_job
-from .registry import Registry
+from ..language.registry import Registry
 from .related import RelatedJobs
 
 

@@ -1,8 +1,8 @@
 """From a job handle to its context: read the document, find its layout."""
 
 from .context import JobContext
-from .layouts import detect_layout
-from .sources import JobHandle
+from ..language.layouts import detect_layout
+from ..sources import JobHandle
 
 
 def open_job(handle: JobHandle, layouts: dict) -> JobContext:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jmespath
 
-from .errors import JobError, json_type
+from ..errors import JobError, json_type
 from .functions import error_text
-from .schemacheck import first_error, located_error, shipped_schema
+from ..checks.schemacheck import first_error, located_error, shipped_schema
 from .yamllines import load_located
 
 IDENTITY_KEYS = ("uid", "project_uid", "type", "version", "status")

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 from .context import JobContext
 from .engine import evaluate
-from .errors import CsxError, ForeignJobError
-from .layouts import detect_layout
-from .registry import JobKey, Registry
-from .relations import Relation
+from ..errors import CsxError, ForeignJobError
+from ..language.layouts import detect_layout
+from ..language.registry import JobKey, Registry
+from ..language.relations import Relation
 
 
 @dataclass

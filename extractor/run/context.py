@@ -10,12 +10,12 @@ another job's uid.
 
 from jmespath.exceptions import JMESPathError
 
-from .errors import DatasetError, ForeignJobError, JobError, json_type, shown
-from .functions import error_text
-from .layouts import Layout
-from .registry import JobKey
-from .sources import JobDocument
-from .uids import is_job_uid, is_project_uid
+from ..errors import DatasetError, ForeignJobError, JobError, json_type, shown
+from ..language.functions import error_text
+from ..language.layouts import Layout
+from ..language.registry import JobKey
+from ..sources import JobDocument
+from ..uids import is_job_uid, is_project_uid
 
 # identity key -> the types its value may have, and their name in messages
 IDENTITY_TYPES = {

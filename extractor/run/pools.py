@@ -12,7 +12,7 @@ _process_extraction = None  # each worker process's own Extraction
 def _start_process(spec_dirs, options, stored):
     global _process_extraction
     from .extraction import Extraction
-    from .registry import Registry
+    from ..language.registry import Registry
 
     # Ctrl-C is the main process's to handle: it stops the pool and keeps what was written
     signal.signal(signal.SIGINT, signal.SIG_IGN)

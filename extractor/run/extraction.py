@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import evaluate
-from .errors import CsxError, JobError, NoSpecError, UsageError, named
+from ..errors import CsxError, JobError, NoSpecError, UsageError, named
 from .jobs import open_job
 from .outcome import Outcome
-from .records import check_record
-from .registry import Registry, mismatch
+from ..checks.records import check_record
+from ..language.registry import Registry, mismatch
 from .related import RelatedJobs
 
 DEFAULT_STATUSES = ("completed",)

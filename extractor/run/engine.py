@@ -5,12 +5,12 @@ import math
 
 from jmespath.exceptions import JMESPathError
 
-from .columns import MAX_DEPTH, TooDeep, plain
+from ..language.columns import MAX_DEPTH, TooDeep, plain
 from .context import JobContext
 from .datasets import load_datasets
-from .errors import FieldError, json_type, shown
-from .functions import CsxFunctions, error_text
-from .specfile import FieldSpec, Spec
+from ..errors import FieldError, json_type, shown
+from ..language.functions import CsxFunctions, error_text
+from ..language.specfile import FieldSpec, Spec
 
 JSON_TYPES = {
     "string": (str,),
@@ -52,7 +52,7 @@ def _json_name(number) -> str:
 
 def evaluate(context: JobContext, spec: Spec, related=None) -> dict:
     """The record of `context` under `spec`; `related(context, spec)` gives the related jobs'
-    records and walks (extractor.related.RelatedJobs) to a spec that declares some."""
+    records and walks (extractor.run.related.RelatedJobs) to a spec that declares some."""
     return _evaluate(context, spec, related, failed=None)
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import UsageError
+from ..errors import UsageError
 
 
 def job_handles(jobs=(), project_dir=None, instance=None, project=None, client=None, all_jobs=False,
@@ -15,7 +15,7 @@ def job_handles(jobs=(), project_dir=None, instance=None, project=None, client=N
     jobs = [str(job) for job in jobs]
     if client is not None or instance is not None or project:
         return _instance_handles(jobs, instance, project, client, all_jobs, types, statuses, timeout)
-    from .sources.files import job_dir_handles, project_handles
+    from ..sources.files import job_dir_handles, project_handles
 
     if project_dir:
         return project_handles(Path(project_dir), jobs, all_jobs)
@@ -28,7 +28,7 @@ def job_handles(jobs=(), project_dir=None, instance=None, project=None, client=N
 
 
 def _instance_handles(jobs, instance, project, client, all_jobs, types, statuses, timeout) -> list:
-    from .sources.instance import Instance, client_generation, instance_handles, instance_info
+    from ..sources.instance import Instance, client_generation, instance_handles, instance_info
 
     if not project:
         raise UsageError("--instance needs --project P (the project uid, e.g. P30)")

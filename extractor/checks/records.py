@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from .errors import RecordError
+from ..errors import RecordError
 from .schemacheck import describe, first_error, is_valid
 
 KIND_NAME = re.compile(r"[A-Za-z0-9_-]+")  # a record kind names a schema file: no path in it

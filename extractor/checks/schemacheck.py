@@ -4,9 +4,9 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import SpecError
-from .resources import schemas_dir
-from .textfiles import NotText, read_text
+from ..errors import SpecError
+from ..resources import schemas_dir
+from ..textfiles import NotText, read_text
 
 
 MAX_SCHEMA_BYTES = 16 * 2**20

@@ -9,11 +9,11 @@ import re
 import jmespath
 
 from .engine import evaluate_every_field
-from .errors import CsxError
+from ..errors import CsxError
 from .jobs import open_job
-from .registry import Registry
+from ..language.registry import Registry
 from .related import RelatedJobs
-from .schemacheck import describe, errors
+from ..checks.schemacheck import describe, errors
 
 FIELD_OPTIONS = ("expr", "required", "type", "default")
 # param('name') with the name as a raw string literal, or as a JSON literal in backticks

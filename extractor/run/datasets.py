@@ -5,9 +5,9 @@ JMESPath, a numpy array to csx's aggregate functions)."""
 
 from collections import defaultdict
 
-from .columns import Column
-from .errors import DatasetError
-from .expressions import ALL_FIELDS
+from ..language.columns import Column
+from ..errors import DatasetError
+from ..language.expressions import ALL_FIELDS
 
 
 def _metafile(result: dict) -> str | None:

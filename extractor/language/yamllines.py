@@ -8,8 +8,8 @@ both 1-based, taken from PyYAML's node marks.
 import re
 from pathlib import Path
 
-from .errors import SpecError
-from .textfiles import NotText, read_text
+from ..errors import SpecError
+from ..textfiles import NotText, read_text
 
 # Nodes a YAML file may expand to, every alias counted as a copy of what it
 # names: the shipped specs are a few hundred, and an alias bomb ("billion
