@@ -12,13 +12,13 @@ import logging
 from contextlib import closing
 from pathlib import Path
 
+from .checks.records import KIND_NAME, check_record
 from .errors import UsageError
-from .run.extraction import DEFAULT_STATUSES, ExtractOptions, Extraction, job_types
+from .language.registry import Registry
+from .run.extraction import DEFAULT_STATUSES, Extraction, ExtractOptions, job_types
 from .run.jobhandles import job_handles
 from .run.jobquery import query_job
 from .run.pools import batch_size, open_pool, ordered_map
-from .checks.records import KIND_NAME, check_record
-from .language.registry import Registry
 from .sinks.columns import flatten as flat_columns
 from .sinks.columns import schema_columns
 

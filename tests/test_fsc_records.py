@@ -3,6 +3,7 @@ v5, under stable mask names, on a frequency axis in 1/Å; asked for with
 --spec fsc, never in place of a job's map-info record."""
 
 import json
+
 import pytest
 
 from extractor.errors import SpecError

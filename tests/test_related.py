@@ -6,13 +6,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from extractor.run.engine import evaluate
 from extractor.errors import FieldError
-from extractor.run.extraction import ExtractOptions, Extraction
-from extractor.run.jobs import open_job
 from extractor.language.registry import Registry
-from extractor.run.related import RelatedJobs
 from extractor.language.relations import Relation
+from extractor.run.engine import evaluate
+from extractor.run.extraction import Extraction, ExtractOptions
+from extractor.run.jobs import open_job
+from extractor.run.related import RelatedJobs
 from extractor.sources.files import job_dir_handles, project_handles
 from tests.helpers import run_csx
 

@@ -8,8 +8,8 @@ import random
 import pytest
 
 from extractor.language.registry import Registry
-from extractor.run.related import RelatedJobs
 from extractor.language.relations import Relation
+from extractor.run.related import RelatedJobs
 from tests.fixturegen import JobFixture, v4_job_doc, v5_job_doc
 from tests.fixturegen.documents import project_doc
 from tests.test_related import context_of

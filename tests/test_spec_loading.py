@@ -10,8 +10,8 @@ from packaging.version import Version
 from extractor.errors import SpecError
 from extractor.language.expressions import ALL_FIELDS
 from extractor.language.registry import Registry
-from extractor.resources import specs_dir
 from extractor.language.specfile import check_spec, load_spec
+from extractor.resources import specs_dir
 
 GOOD = """\
     # yaml-language-server: $schema=../schemas/spec.schema.json

@@ -11,10 +11,10 @@ import sqlite3
 import numpy
 import pytest
 
-from extractor.language.columns import Column
 from extractor.errors import RecordWriteError
-from extractor.run.outcome import Outcome
+from extractor.language.columns import Column
 from extractor.resources import specs_dir
+from extractor.run.outcome import Outcome
 from extractor.sinks.files import DirectorySink
 from extractor.sinks.jsonl import JsonLinesSink
 from tests.test_functions import search

@@ -8,7 +8,6 @@ from ..errors import SpecError
 from ..resources import schemas_dir
 from ..textfiles import NotText, read_text
 
-
 MAX_SCHEMA_BYTES = 16 * 2**20
 
 

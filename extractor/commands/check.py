@@ -4,7 +4,6 @@
 from ..deposition.mapcheck import check_maps
 from .options import add_source_options
 
-
 DESCRIPTION = ("Check that the map, half maps and masks of map jobs exist, are whole MRC files and agree with "
                "the record (box, pixel size) and with each other. One line per problem; exit 1 if any.")
 

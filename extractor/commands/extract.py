@@ -6,13 +6,13 @@ import sys
 from dataclasses import dataclass, field
 
 from ..errors import RecordWriteError, SinkError, UsageError
-from ..run.extraction import DEFAULT_STATUSES, ExtractOptions, Extraction, job_types, made_kinds
+from ..language.registry import Registry
+from ..run.extraction import DEFAULT_STATUSES, Extraction, ExtractOptions, job_types, made_kinds
 from ..run.jobhandles import job_handles
 from ..run.pools import batch_size, open_pool, ordered_map
-from .progress import Progress
-from ..language.registry import Registry
 from ..sinks import open_sink
 from .options import add_source_options
+from .progress import Progress
 
 # below this many jobs, starting worker processes costs more than it saves
 PROCESS_BATCH = 16

@@ -11,7 +11,6 @@ from ..sinks.atomic import write_atomically
 from .gather import gather
 from .options import MASKS, add_job_selection
 
-
 DESCRIPTION = ("A job's FSC curve as the XML EMDB deposition takes, or its curves as JSON or CSV, on stdout or "
                "in -o FILE.")
 

@@ -2,8 +2,8 @@
 way `csx extract` takes them, extracted as the kinds a picture needs. A job
 that fails is reported on its own line and left out; the others go on."""
 
-from ..run.extraction import Extraction
 from ..language.registry import Registry
+from ..run.extraction import Extraction
 from .extract import handles_from_args, options_from_args
 
 

@@ -3,13 +3,12 @@
 from pathlib import Path
 
 from ..errors import SpecError
-from ..run.joblint import job_problems
 from ..language.layouts import load_layout
 from ..language.registry import Registry
-from ..resources import specs_dir
-from ..sources.files import job_dir_handles
 from ..language.specfile import check_spec, is_fragment
-
+from ..resources import specs_dir
+from ..run.joblint import job_problems
+from ..sources.files import job_dir_handles
 
 DESCRIPTION = "Check spec files; every problem as file:line:col: message."
 

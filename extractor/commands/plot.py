@@ -10,7 +10,6 @@ from ..sinks.atomic import write_atomically
 from .gather import gather
 from .options import JOBS, MASKS, add_job_selection
 
-
 DESCRIPTION = "Figures made from records."
 SUBCOMMANDS = True  # csx plot fsc: the common options go on each figure's parser
 

@@ -4,10 +4,9 @@ import json
 from pathlib import Path
 
 from ..errors import DatasetError, FieldError, JobError
-from ..run.jobquery import query_job
 from ..language.registry import Registry
+from ..run.jobquery import query_job
 from ..sources.files import job_dir_handles
-
 
 DESCRIPTION = ("Evaluate one JMESPath expression over a job's context (job, project, datasets.<output>, source; "
                "related.<alias> and lineage.<alias> where the spec names related jobs).")

@@ -13,8 +13,6 @@ from ..sinks.dbschema import table_name
 from .gather import gather
 from .options import add_job_selection
 
-
-
 DESCRIPTION = ("A self-contained HTML report (no network needed to open it): the refinements in a sortable "
                "table, FSC thumbnails, resolution over time.")
 

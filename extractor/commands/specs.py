@@ -4,11 +4,10 @@ with --explain JOB_DIR, which spec a job gets and why each other one does not.""
 from pathlib import Path
 
 from ..errors import JobError
-from ..run.jobs import open_job
 from ..language.registry import Registry
+from ..run.jobs import open_job
 from ..run.related import RelatedJobs
 from ..sources.files import job_dir_handles
-
 
 DESCRIPTION = ("List the specs (shipped, and those of --specs folders) with their record kind, layout, "
                "CryoSPARC versions and job types; with --explain, which spec a job gets and why.")

@@ -7,7 +7,6 @@ import sys
 from ..deposition.table1 import FORMATS, table1_records
 from .options import add_source_options
 
-
 DESCRIPTION = ("Cryo-EM data collection and processing (Table 1) of refined maps: one row per quantity, one "
                "column per map, from the jobs related to each map (imports, CTF, extraction, local resolution).")
 

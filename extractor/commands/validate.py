@@ -7,8 +7,8 @@ import math
 import re
 from pathlib import Path
 
-from ..errors import CsxError, RecordError, UsageError
 from ..checks.records import KIND_NAME, check_record
+from ..errors import CsxError, RecordError, UsageError
 from ..language.registry import Registry
 from ..textfiles import NotText, read_named_text
 

@@ -5,9 +5,9 @@ pixel size and with each other."""
 
 import os
 
-from ..run.extraction import ExtractOptions, Extraction
-from ..run.jobhandles import named_jobs
 from ..language.registry import Registry
+from ..run.extraction import Extraction, ExtractOptions
+from ..run.jobhandles import named_jobs
 
 # what a deposition needs, in the record's paths
 MAPS = ("map", "map_half_A", "map_half_B")

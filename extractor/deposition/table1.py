@@ -6,9 +6,9 @@ import csv
 import io
 import json
 
-from ..run.extraction import ExtractOptions, Extraction
-from ..run.jobhandles import named_jobs
 from ..language.registry import Registry
+from ..run.extraction import Extraction, ExtractOptions
+from ..run.jobhandles import named_jobs
 
 KIND = "table1"
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jmespath
 
+from ..checks.schemacheck import first_error, located_error, shipped_schema
 from ..errors import JobError, json_type
 from .functions import error_text
-from ..checks.schemacheck import first_error, located_error, shipped_schema
 from .yamllines import load_located
 
 IDENTITY_KEYS = ("uid", "project_uid", "type", "version", "status")

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from ..errors import NoSpecError, SpecError, named
-from .layouts import load_layouts
 from ..checks.records import disallowed_path
-from ..resources import schemas_dir, specs_dir
 from ..checks.schemacheck import read_schema, validator
+from ..errors import NoSpecError, SpecError, named
+from ..resources import schemas_dir, specs_dir
+from .layouts import load_layouts
 from .speccache import RegistryCache, folder_inputs
 from .specfile import Spec, is_fragment, load_spec
 

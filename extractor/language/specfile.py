@@ -6,11 +6,11 @@ from pathlib import Path
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from ..errors import SpecError
-from .expressions import ExpressionSyntaxError, Expression, compile_expression, merge_dataset_fields, names_under
-from .relations import Relation
-from ..resources import specs_dir
 from ..checks.schemacheck import errors, located_error, shipped_schema
+from ..errors import SpecError
+from ..resources import specs_dir
+from .expressions import Expression, ExpressionSyntaxError, compile_expression, merge_dataset_fields, names_under
+from .relations import Relation
 from .yamllines import Located, load_located
 
 SPEC_SCHEMA = "spec.schema.json"

@@ -5,8 +5,8 @@ JMESPath, a numpy array to csx's aggregate functions)."""
 
 from collections import defaultdict
 
-from ..language.columns import Column
 from ..errors import DatasetError
+from ..language.columns import Column
 from ..language.expressions import ALL_FIELDS
 
 

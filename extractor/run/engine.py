@@ -5,12 +5,12 @@ import math
 
 from jmespath.exceptions import JMESPathError
 
-from ..language.columns import MAX_DEPTH, TooDeep, plain
-from .context import JobContext
-from .datasets import load_datasets
 from ..errors import FieldError, json_type, shown
+from ..language.columns import MAX_DEPTH, TooDeep, plain
 from ..language.functions import CsxFunctions, error_text
 from ..language.specfile import FieldSpec, Spec
+from .context import JobContext
+from .datasets import load_datasets
 
 JSON_TYPES = {
     "string": (str,),

@@ -5,12 +5,12 @@ what a database already holds) is fixed when an Extraction is made."""
 from dataclasses import dataclass
 from pathlib import Path
 
-from .engine import evaluate
+from ..checks.records import check_record
 from ..errors import CsxError, JobError, NoSpecError, UsageError, named
+from ..language.registry import Registry, mismatch
+from .engine import evaluate
 from .jobs import open_job
 from .outcome import Outcome
-from ..checks.records import check_record
-from ..language.registry import Registry, mismatch
 from .related import RelatedJobs
 
 DEFAULT_STATUSES = ("completed",)

@@ -8,12 +8,12 @@ import re
 
 import jmespath
 
-from .engine import evaluate_every_field
-from ..errors import CsxError
-from .jobs import open_job
-from ..language.registry import Registry
-from .related import RelatedJobs
 from ..checks.schemacheck import describe, errors
+from ..errors import CsxError
+from ..language.registry import Registry
+from .engine import evaluate_every_field
+from .jobs import open_job
+from .related import RelatedJobs
 
 FIELD_OPTIONS = ("expr", "required", "type", "default")
 # param('name') with the name as a raw string literal, or as a JSON literal in backticks

@@ -2,14 +2,14 @@
 
 from jmespath.exceptions import JMESPathError
 
-from ..language.columns import MAX_DEPTH, TooDeep, plain
-from .context import JobContext
-from .datasets import load_datasets
 from ..errors import FieldError, NoSpecError, UsageError
+from ..language.columns import MAX_DEPTH, TooDeep, plain
 from ..language.expressions import ExpressionSyntaxError, compile_expression
 from ..language.functions import CsxFunctions, error_text
-from .jobs import open_job
 from ..language.registry import Registry
+from .context import JobContext
+from .datasets import load_datasets
+from .jobs import open_job
 from .related import RelatedJobs
 
 

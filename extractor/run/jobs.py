@@ -1,8 +1,8 @@
 """From a job handle to its context: read the document, find its layout."""
 
-from .context import JobContext
 from ..language.layouts import detect_layout
 from ..sources import JobHandle
+from .context import JobContext
 
 
 def open_job(handle: JobHandle, layouts: dict) -> JobContext:

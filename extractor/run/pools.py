@@ -11,8 +11,8 @@ _process_extraction = None  # each worker process's own Extraction
 
 def _start_process(spec_dirs, options, stored):
     global _process_extraction
-    from .extraction import Extraction
     from ..language.registry import Registry
+    from .extraction import Extraction
 
     # Ctrl-C is the main process's to handle: it stops the pool and keeps what was written
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -16,12 +16,12 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 
-from .context import JobContext
-from .engine import evaluate
 from ..errors import CsxError, ForeignJobError
 from ..language.layouts import detect_layout
 from ..language.registry import JobKey, Registry
 from ..language.relations import Relation
+from .context import JobContext
+from .engine import evaluate
 
 
 @dataclass

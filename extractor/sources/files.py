@@ -7,8 +7,8 @@ from pathlib import Path
 from ..errors import DatasetError, JobError, UsageError, shown
 from ..uids import is_job_uid, is_project_uid, uid_number
 from . import DocumentError, JobDocument, JobHandle, LazyHandles, parse_job_json, select_uids
-from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, is_inside, lexically_inside, open_regular,
-                            opened_path, read_regular, reopenable, unreadable_dataset)
+from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, is_inside, lexically_inside, open_regular, opened_path,
+                            read_regular, reopenable, unreadable_dataset)
 from .dataset_files import read_dataset
 
 

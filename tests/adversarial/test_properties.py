@@ -31,9 +31,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from extractor.errors import CsxError
-from extractor.run.extraction import ExtractOptions, Extraction
 from extractor.language.registry import Registry, spec_files
 from extractor.resources import schemas_dir, specs_dir
+from extractor.run.extraction import Extraction, ExtractOptions
 from extractor.sources import JobDocument, JobHandle
 from extractor.sources.files import job_dir_document
 from tests.fixturegen import AS_SHIPPED, PIPELINE_PROJECTS, REFERENCE_PROJECTS, VARIANTS, make_project

@@ -23,8 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from extractor.run.outcome import Outcome
 from extractor.resources import schemas_dir
+from extractor.run.outcome import Outcome
 from extractor.sinks.database import DatabaseSink, open_database
 from extractor.sources.files import project_handles
 from tests.postgres_server import PASSWORD, PostgresServer
