@@ -80,8 +80,11 @@ def _numpy_columns(file, fields, prefixes):
         return None
     if rows * dtype.itemsize > MAP_OVER:
         table = numpy.memmap(file, dtype=dtype, mode="r", offset=start, shape=(rows,))
-    else:
-        table = numpy.fromfile(file, dtype=dtype, count=rows)
+    else:  # one read (numpy.fromfile duplicates the descriptor and seeks around it: twice the cost)
+        data = file.read(rows * dtype.itemsize)
+        if len(data) < rows * dtype.itemsize:  # it shrank after the check: Dataset.load says how
+            return None
+        table = numpy.frombuffer(data, dtype=dtype, count=rows)
     columns = {}
     for name in ("uid", *(name for name in dtype.names if name != "uid")):  # uid first, as in a Dataset
         if _wanted(name, fields, prefixes):
