@@ -65,4 +65,5 @@ def floor_stages(project: Path, jobs: int) -> dict:
     .cs columns (Dataset.load with fields)."""
     clock = {"parse": 0.0, "columns": 0.0}
     run_floor(project, clock)
-    return {"read and parse job.json": 1000 * clock["parse"] / jobs, "read dataset columns": 1000 * clock["columns"] / jobs}
+    return {"read and parse job.json": 1000 * clock["parse"] / jobs,
+            "read dataset columns": 1000 * clock["columns"] / jobs}
