@@ -162,18 +162,19 @@ def _comparator(node):
     name = node["value"]
     left, right = map(compile_ast, node["children"])
     compare = _COMPARATORS[name]
-    if name in ("eq", "ne"):
-        if any(child["type"] == "literal" and isinstance(child["value"], str) for child in node["children"]):
-            # beside a string, jmespath's equality is Python's (only numbers and booleans are special)
-            if name == "eq":
-                def run(value, functions):
-                    return left(value, functions) == right(value, functions)
-                return run
-
+    literal = node["children"][1]
+    if name in ("eq", "ne") and literal["type"] == "literal" and isinstance(literal["value"], str):
+        # beside a string, jmespath's equality is Python's (only numbers and booleans are special)
+        text = literal["value"]
+        if name == "eq":
             def run(value, functions):
-                return not left(value, functions) == right(value, functions)
+                return left(value, functions) == text
             return run
 
+        def run(value, functions):
+            return not left(value, functions) == text
+        return run
+    if name in ("eq", "ne"):
         def run(value, functions):
             return compare(left(value, functions), right(value, functions))
         return run
