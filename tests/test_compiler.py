@@ -74,6 +74,9 @@ INDICES = st.integers(-4, 4).map(str)
 SLICE_PARTS = st.one_of(st.just(""), INDICES)
 LEAVES = st.one_of(
     FIELDS, st.just("@"),
+    # where JMESPath is not Python: 0 and 1 beside false and true, empty values, numbers against others
+    st.sampled_from(["`0`", "`1`", "`true`", "`false`", "`0.0`", "`-1`", "`2.5`", "`null`", "'a'", "''", "`[]`",
+                     "`{}`"]),
     JSON.map(lambda value: "`" + json.dumps(value).replace("`", "\\`") + "`"),
     TEXT.map(lambda text: f"'{text}'"),
 )
@@ -113,7 +116,14 @@ def compound(inner):
     )
 
 
-EXPRESSIONS = st.recursive(LEAVES, compound, max_leaves=10)
+SCALAR_LITERALS = SCALARS.map(lambda value: "`" + json.dumps(value) + "`")
+EXPRESSIONS = st.one_of(
+    st.recursive(LEAVES, compound, max_leaves=10),
+    # the operators straight on scalars, where JMESPath's truth, equality and order differ from Python's
+    st.tuples(SCALAR_LITERALS | FIELDS, st.sampled_from(["==", "!=", "<", "<=", ">", ">=", "||", "&&"]),
+              SCALAR_LITERALS | FIELDS).map(" ".join),
+    (SCALAR_LITERALS | FIELDS).map("!{}".format),
+)
 
 
 def outcome(run):
