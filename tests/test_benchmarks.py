@@ -27,3 +27,10 @@ def test_job_json_benchmark_runs_every_shape_on_every_parser():
     assert [row["shape"] for row in rows] == ["compact", "indented", "compact, NaN", "indented, NaN"]
     assert all(row["new"] and row["stdlib"] for row in rows)
     assert 120_000 < rows[0]["bytes"] < 180_000
+
+
+def test_expressions_benchmark_runs_and_both_ways_agree():
+    from tests.benchmarks.bench_expressions import run
+
+    result = run(jobs=3, rounds=1)
+    assert result["fields"] == 19 and result["interpreter"] > 0 and result["compiled"] > 0
