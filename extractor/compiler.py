@@ -2,17 +2,17 @@
 spec's expressions are evaluated without walking the AST each time.
 
 jmespath.py's TreeInterpreter dispatches every node of every search by name
-(`visit` -> `getattr` -> `visit_<type>`); that dispatch was most of the time
-csx spent in expressions. A compiled expression is a closure
-`run(value, functions)`: `value` is what the node applies to, `functions` the
-`Functions` instance of this search (csx's is made per job). The closures do
-exactly what jmespath 1.1.0's TreeInterpreter does, node by node, and call
-functions through `Functions.call_function`, so results and errors are the
-same (tests/test_compiler.py checks both side by side on random expressions
-and data). A node type not known here is evaluated by the TreeInterpreter.
+(`visit` -> `getattr` -> `visit_<type>`), which costs more than the work
+itself (tests/benchmarks/bench_expressions.py measures both ways). A compiled
+expression is a closure `run(value, functions)`: `value` is what the node
+applies to, `functions` the `Functions` instance of this search (csx's is
+made per job). The closures do exactly what jmespath 1.1.0's TreeInterpreter
+does, node by node, and call functions through `Functions.call_function`, so
+results and errors are the same (tests/test_compiler.py checks both side by
+side on random expressions and data). A node type not known here is
+evaluated by the TreeInterpreter.
 """
 
-import operator
 from numbers import Number
 
 from jmespath.visitor import Options, TreeInterpreter, _Expression
@@ -25,10 +25,7 @@ _COMPARATORS = TreeInterpreter.COMPARATOR_FUNC
 
 def compile_ast(node):
     """The closure `run(value, functions)` that evaluates a parsed JMESPath AST."""
-    kind = node["type"]
-    if kind in _CHAINS:
-        return _chain(node)
-    return _BUILDERS.get(kind, _interpreted)(node)
+    return _BUILDERS.get(node["type"], _interpreted)(node)
 
 
 def _interpreted(node):
@@ -331,6 +328,9 @@ def _expref(node):
 
 
 _BUILDERS = {
+    "subexpression": _chain,
+    "index_expression": _chain,
+    "pipe": _chain,
     "field": _field,
     "current": _current,
     "identity": _current,

@@ -1,4 +1,4 @@
-"""JMESPath expressions as csx uses them: compiled once, checked for unknown
+"""JMESPath expressions as csx uses them: compiled once (to closures), checked for unknown
 functions and arity up front, and analysed for the dataset columns they read.
 """
 
