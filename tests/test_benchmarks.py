@@ -27,3 +27,11 @@ def test_job_json_benchmark_runs_every_shape_on_every_parser():
     assert [row["shape"] for row in rows] == ["compact", "indented", "compact, NaN", "indented, NaN"]
     assert all(row["new"] and row["stdlib"] for row in rows)
     assert 120_000 < rows[0]["bytes"] < 180_000
+
+
+def test_expressions_benchmark_runs_and_both_ways_agree():
+    from tests.benchmarks.bench_expressions import run
+
+    result = run(jobs=3, rounds=1)
+    assert [row["count"] for row in result["rows"]] == [19, 10, 9]
+    assert all(row["interpreter"] > 0 and row["compiled"] > 0 for row in result["rows"])

@@ -1,4 +1,4 @@
-"""JMESPath expressions as csx uses them: compiled once, checked for unknown
+"""JMESPath expressions as csx uses them: compiled once (to closures), checked for unknown
 functions and arity up front, and analysed for the dataset columns they read.
 """
 
@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import jmespath
 from jmespath import exceptions as jp_errors
-from jmespath.visitor import Options
 
+from .compiler import compile_ast
 from .functions import CsxFunctions
 
 ALL_FIELDS = None  # an alias used whole (e.g. `keys(datasets.volume)`): load every column
@@ -31,8 +31,19 @@ class Expression:
     # alias -> set of column names, or ALL_FIELDS when the alias is read whole
     dataset_fields: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        self._run = compile_ast(self.parsed.parsed)
+
+    # closures do not pickle (the spec cache, the process pool): they are compiled again on unpickling
+    def __getstate__(self):
+        return {key: value for key, value in self.__dict__.items() if key != "_run"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__post_init__()
+
     def search(self, context: dict, functions: CsxFunctions):
-        return self.parsed.search(context, options=Options(custom_functions=functions))
+        return self._run(context, functions)
 
 
 def compile_expression(text: str) -> Expression:
