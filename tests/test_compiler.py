@@ -1,4 +1,4 @@
-"""Compiled expressions (extractor/compiler.py) against jmespath's TreeInterpreter: random expressions over
+"""Compiled expressions (extractor/language/compiler.py) against jmespath's TreeInterpreter: random expressions over
 random data give the same value or the same error, and the edge cases of the interpreter's semantics hold
 with the values written out."""
 
@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from jmespath import exceptions
 from jmespath.visitor import Options, TreeInterpreter, _Expression
 
-from extractor.columns import Column, plain
-from extractor.compiler import compile_ast
-from extractor.expressions import compile_expression
-from extractor.functions import CsxFunctions
+from extractor.language.columns import Column, plain
+from extractor.language.compiler import compile_ast
+from extractor.language.expressions import compile_expression
+from extractor.language.functions import CsxFunctions
 
 
 class Job:

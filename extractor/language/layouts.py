@@ -16,6 +16,7 @@ import jmespath
 
 from ..checks.schemacheck import first_error, located_error, shipped_schema
 from ..errors import JobError, json_type
+from .compiler import CompiledPath
 from .functions import error_text
 from .yamllines import load_located
 
@@ -39,7 +40,7 @@ class Layout:
     def _template(self, template: str, placeholder: str, name: str):
         key = (template, name)
         if key not in self._compiled:
-            self._compiled[key] = jmespath.compile(template.replace(placeholder, json.dumps(name)))
+            self._compiled[key] = CompiledPath(template.replace(placeholder, json.dumps(name)))
         return self._compiled[key]
 
     def detects(self, doc) -> bool:
@@ -132,7 +133,7 @@ def load_layout(file: Path) -> Layout:
 
     def compiled(path, text, sample=None):
         try:
-            return jmespath.compile(text.replace(sample, json.dumps("x")) if sample else text)
+            return CompiledPath(text.replace(sample, json.dumps("x")) if sample else text)
         except jmespath.exceptions.JMESPathError as exc:
             raise located.error(path, f"bad expression {text!r}: {exc}") from exc
 

@@ -46,9 +46,19 @@ def folder_inputs(spec_dirs, schema_dirs) -> dict:
     return {str(path): _digest(path) for path in files}
 
 
+def _code_stamp() -> list:
+    """(name, modification time, size) of the modules whose objects the cache holds: a checkout whose
+    code changed under the same version number must not get objects pickled by the old code."""
+    here = os.path.dirname(__file__)
+    with os.scandir(here) as entries:
+        return sorted((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size) for entry in entries
+                      if entry.name.endswith(".py"))
+
+
 class RegistryCache:
     def __init__(self, spec_dirs):
-        key = hashlib.sha1(repr((__version__, [str(Path(d).resolve()) for d in spec_dirs])).encode()).hexdigest()
+        key = hashlib.sha1(repr((__version__, _code_stamp(), [str(Path(d).resolve()) for d in spec_dirs])
+                                ).encode()).hexdigest()
         self.path = _cache_dir() / f"registry-{key}.pickle"
 
     def load(self, inputs: dict):

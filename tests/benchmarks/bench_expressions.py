@@ -18,12 +18,12 @@ from pathlib import Path
 
 from jmespath.visitor import Options
 
-from extractor.columns import plain
-from extractor.datasets import load_datasets
-from extractor.expressions import _walk
-from extractor.functions import CsxFunctions
-from extractor.jobs import open_job
-from extractor.registry import Registry
+from extractor.language.columns import plain
+from extractor.language.expressions import _walk
+from extractor.language.functions import CsxFunctions
+from extractor.language.registry import Registry
+from extractor.run.datasets import load_datasets
+from extractor.run.jobs import open_job
 from extractor.sources.files import project_handles
 from tests.benchmarks.project import SHAPES, make_benchmark_project
 

@@ -15,6 +15,8 @@ evaluated by the TreeInterpreter.
 
 from numbers import Number
 
+import jmespath
+from jmespath.functions import Functions
 from jmespath.visitor import Options, TreeInterpreter, _Expression
 
 from .columns import Column
@@ -351,3 +353,28 @@ _BUILDERS = {
     "function_expression": _function,
     "expref": _expref,
 }
+
+
+_BUILT_IN_FUNCTIONS = Functions()  # JMESPath's own functions only, as jmespath.search has them
+
+
+class CompiledPath:
+    """jmespath.compile's result (`.expression`, `.parsed`, `.search(value)`) with the search compiled:
+    what layouts read every document with. Its closure is made again when it is unpickled (the registry
+    cache, worker processes)."""
+
+    __slots__ = ("expression", "parsed", "_run")
+
+    def __init__(self, expression: str):
+        self.expression = expression
+        self.parsed = jmespath.compile(expression).parsed  # raises JMESPathError on a bad expression
+        self._run = compile_ast(self.parsed)
+
+    def search(self, value):
+        return self._run(value, _BUILT_IN_FUNCTIONS)
+
+    def __getstate__(self):
+        return self.expression
+
+    def __setstate__(self, expression):
+        self.__init__(expression)
