@@ -116,13 +116,16 @@ def compound(inner):
     )
 
 
-SCALAR_LITERALS = SCALARS.map(lambda value: "`" + json.dumps(value) + "`")
-EXPRESSIONS = st.one_of(
-    st.recursive(LEAVES, compound, max_leaves=10),
-    # the operators straight on scalars, where JMESPath's truth, equality and order differ from Python's
-    st.tuples(SCALAR_LITERALS | FIELDS, st.sampled_from(["==", "!=", "<", "<=", ">", ">=", "||", "&&"]),
-              SCALAR_LITERALS | FIELDS).map(" ".join),
-    (SCALAR_LITERALS | FIELDS).map("!{}".format),
+SPECIAL_SCALARS = st.sampled_from(["`0`", "`1`", "`0.0`", "`1.0`", "`true`", "`false`", "`null`", "''", "'a'", "`[]`",
+                                   "`{}`", "`2.5`"])
+# a field and a few steps straight after it, which reach into the data more often than random nesting
+PATHS = st.tuples(FIELDS, st.lists(st.sampled_from([".a", ".b", "[0]", "[-1]", "[*]", "[]", ".*", "[1:]", "[::-1]",
+                                                    "[?@]", "[?a]", "[?!@]"]), min_size=1, max_size=4)).map(
+    lambda parts: parts[0] + "".join(parts[1]))
+OPERANDS = st.one_of(SPECIAL_SCALARS, SPECIAL_SCALARS, SCALARS.map(lambda value: "`" + json.dumps(value) + "`"), FIELDS)
+OPERATIONS = st.one_of(
+    st.tuples(OPERANDS, st.sampled_from(["==", "!=", "<", "<=", ">", ">=", "||", "&&"]), OPERANDS).map(" ".join),
+    OPERANDS.map("!{}".format),
 )
 
 
@@ -161,15 +164,33 @@ def same(x, y) -> bool:
     return x == y
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(text=EXPRESSIONS, plan=ROOTS)
-def test_compiled_expressions_do_what_the_interpreter_does(text, plan):
+def assert_compiled_does_what_the_interpreter_does(text, plan):
     try:
         ast = jmespath.compile(text).parsed
     except exceptions.JMESPathError:
         assume(False)
     expected, found = interpreted(ast, plan), compiled(ast, plan)
     assert same(found, expected), (text, plan)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(text=st.recursive(LEAVES, compound, max_leaves=10), plan=ROOTS)
+def test_random_expressions_do_what_the_interpreter_does(text, plan):
+    assert_compiled_does_what_the_interpreter_does(text, plan)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=PATHS, plan=st.fixed_dictionaries({"a": DATA, "b": DATA, "c": DATA}))
+def test_paths_do_what_the_interpreter_does(text, plan):
+    assert_compiled_does_what_the_interpreter_does(text, plan)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=OPERATIONS, plan=st.dictionaries(st.sampled_from(KEYS), SCALARS | COLUMNS, max_size=4))
+def test_operators_do_what_the_interpreter_does(text, plan):
+    # where JMESPath's truth, equality and order differ from Python's: 0 and 1 beside false and true, empty values,
+    # numbers against other things
+    assert_compiled_does_what_the_interpreter_does(text, plan)
 
 
 @pytest.fixture
@@ -210,6 +231,7 @@ def search(text, data):
     ("numbers.a", None), ("text.a", None), ("col.a", None), ("groups[0].name.a", None),
     # flatten one level, and only lists
     ("nested[]", [1, 2, 3, 4, [5]]), ("text[]", None), ("col[]", [2.5, 0.5]),
+    ("[col, numbers][]", [2.5, 0.5, 3, 1, 2]),
     # multi-selects: null on null, else built even of nulls
     ("missing.[a, b]", None), ("missing.{a: a}", None), ("groups[0].[name, x]", ["particles", None]),
     ("groups[0].{name: name, x: x}", {"name": "particles", "x": None}),
