@@ -226,7 +226,7 @@ def search(text, data):
     ("groups[?name == 'volume'] | [0].n", 1), ("groups[*].name | [0]", "particles"),
     # indices and slices
     ("numbers[-1]", 2), ("numbers[5]", None), ("numbers[::-1]", [2, 1, 3]), ("numbers[1:]", [1, 2]),
-    ("text[0]", None), ("text[:1]", None), ("col[-1]", 0.5), ("col[::-1]", [0.5, 2.5]),
+    ("text[0]", None), ("text[:1]", None), ("text[::0]", None), ("col[-1]", 0.5), ("col[::-1]", [0.5, 2.5]),
     # fields of what is no object are null
     ("numbers.a", None), ("text.a", None), ("col.a", None), ("groups[0].name.a", None),
     # flatten one level, and only lists
