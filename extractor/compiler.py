@@ -25,6 +25,15 @@ _COMPARATORS = TreeInterpreter.COMPARATOR_FUNC
 
 def compile_ast(node):
     """The closure `run(value, functions)` that evaluates a parsed JMESPath AST."""
+    try:
+        return _compiled(node)
+    except RecursionError:
+        # nested deeper than Python's recursion allows (`a || a || ...` parses without recursion): left to the
+        # interpreter, which fails on it when run, as it always has
+        return _interpreted(node)
+
+
+def _compiled(node):
     return _BUILDERS.get(node["type"], _interpreted)(node)
 
 
@@ -75,7 +84,7 @@ def _chain(node):
             steps.append([step["value"]])
         else:
             steps.append(step)
-    runs = [_fields(step) if isinstance(step, list) else compile_ast(step) for step in steps]
+    runs = [_fields(step) if isinstance(step, list) else _compiled(step) for step in steps]
     if len(runs) == 1:
         return runs[0]
     if len(runs) == 2:
@@ -157,7 +166,7 @@ def _slice(node):
 
 def _comparator(node):
     name = node["value"]
-    left, right = map(compile_ast, node["children"])
+    left, right = map(_compiled, node["children"])
     compare = _COMPARATORS[name]
     literal = node["children"][1]
     if name in ("eq", "ne") and literal["type"] == "literal" and isinstance(literal["value"], str):
@@ -185,7 +194,7 @@ def _comparator(node):
 
 
 def _or(node):
-    left, right = map(compile_ast, node["children"])
+    left, right = map(_compiled, node["children"])
 
     def run(value, functions):
         matched = left(value, functions)
@@ -196,7 +205,7 @@ def _or(node):
 
 
 def _and(node):
-    left, right = map(compile_ast, node["children"])
+    left, right = map(_compiled, node["children"])
 
     def run(value, functions):
         matched = left(value, functions)
@@ -207,7 +216,7 @@ def _and(node):
 
 
 def _not(node):
-    child = compile_ast(node["children"][0])
+    child = _compiled(node["children"][0])
 
     def run(value, functions):
         found = child(value, functions)
@@ -218,7 +227,7 @@ def _not(node):
 
 
 def _projection(node):
-    left, right = map(compile_ast, node["children"])
+    left, right = map(_compiled, node["children"])
 
     def run(value, functions):
         base = left(value, functions)
@@ -229,7 +238,7 @@ def _projection(node):
 
 
 def _value_projection(node):
-    left, right = map(compile_ast, node["children"])
+    left, right = map(_compiled, node["children"])
 
     def run(value, functions):
         base = left(value, functions)
@@ -242,7 +251,7 @@ def _value_projection(node):
 
 
 def _filter_projection(node):
-    left, right, condition = map(compile_ast, node["children"])
+    left, right, condition = map(_compiled, node["children"])
 
     def run(value, functions):
         base = left(value, functions)
@@ -254,7 +263,7 @@ def _filter_projection(node):
 
 
 def _flatten(node):
-    child = compile_ast(node["children"][0])
+    child = _compiled(node["children"][0])
 
     def run(value, functions):
         base = child(value, functions)
@@ -271,7 +280,7 @@ def _flatten(node):
 
 
 def _multi_select_list(node):
-    children = [compile_ast(child) for child in node["children"]]
+    children = [_compiled(child) for child in node["children"]]
 
     def run(value, functions):
         if value is None:
@@ -281,7 +290,7 @@ def _multi_select_list(node):
 
 
 def _multi_select_dict(node):
-    pairs = [(child["value"], compile_ast(child)) for child in node["children"]]
+    pairs = [(child["value"], _compiled(child)) for child in node["children"]]
 
     def run(value, functions):
         if value is None:
@@ -291,12 +300,12 @@ def _multi_select_dict(node):
 
 
 def _key_val_pair(node):
-    return compile_ast(node["children"][0])
+    return _compiled(node["children"][0])
 
 
 def _function(node):
     name = node["value"]
-    arguments = [compile_ast(child) for child in node["children"]]
+    arguments = [_compiled(child) for child in node["children"]]
 
     def run(value, functions):
         return functions.call_function(name, [argument(value, functions) for argument in arguments])
@@ -319,7 +328,7 @@ class _ExprefVisitor:
 
 def _expref(node):
     expression = node["children"][0]
-    body = compile_ast(expression)
+    body = _compiled(expression)
 
     def run(value, functions):
         # jmespath's own expref object: its type name is what signatures check ("expref")

@@ -296,3 +296,11 @@ def test_an_expref_is_jmespaths_own_and_runs_compiled(data):
 def test_a_long_chain_compiles_without_recursion(data):
     text = ".".join(["a"] * 5000)
     assert compile_ast(jmespath.compile(text).parsed)({"a": None}, CsxFunctions(Job(), data)) is None
+
+
+def test_an_expression_too_deep_to_compile_fails_when_run_as_in_the_interpreter(data):
+    ast = jmespath.compile(" || ".join(["a"] * 2000)).parsed
+    run = compile_ast(ast)
+    for evaluate in (lambda: run({}, CsxFunctions(Job(), {})), lambda: TreeInterpreter().visit(ast, {})):
+        with pytest.raises(RecursionError):
+            evaluate()
