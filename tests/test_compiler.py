@@ -3,6 +3,7 @@ random data give the same value or the same error, and the edge cases of the int
 with the values written out."""
 
 import json
+import pickle
 import re
 
 import jmespath
@@ -304,3 +305,9 @@ def test_an_expression_too_deep_to_compile_fails_when_run_as_in_the_interpreter(
     for evaluate in (lambda: run({}, CsxFunctions(Job(), {})), lambda: TreeInterpreter().visit(ast, {})):
         with pytest.raises(RecursionError):
             evaluate()
+
+
+def test_an_expression_pickles_without_its_closures_and_compiles_again(data):
+    # the spec cache and the process pool pickle specs; closures do not pickle
+    expression = pickle.loads(pickle.dumps(compile_expression("groups[?name == 'volume'] | [0].n")))
+    assert expression.search(data, CsxFunctions(Job(), data)) == 1
