@@ -53,7 +53,7 @@ def _is_false(value):
     if kind is int or kind is float:
         return False
     # anything else exactly as the interpreter tests it, by equality
-    return value == '' or value == [] or value == {} or value is None or value is False
+    return value == "" or value == [] or value == {} or value is None or value is False
 
 
 def _is_orderable(value):
