@@ -3,6 +3,7 @@ random data give the same value or the same error, and the edge cases of the int
 with the values written out."""
 
 import json
+import pickle
 import re
 
 import jmespath
@@ -116,13 +117,16 @@ def compound(inner):
     )
 
 
-SCALAR_LITERALS = SCALARS.map(lambda value: "`" + json.dumps(value) + "`")
-EXPRESSIONS = st.one_of(
-    st.recursive(LEAVES, compound, max_leaves=10),
-    # the operators straight on scalars, where JMESPath's truth, equality and order differ from Python's
-    st.tuples(SCALAR_LITERALS | FIELDS, st.sampled_from(["==", "!=", "<", "<=", ">", ">=", "||", "&&"]),
-              SCALAR_LITERALS | FIELDS).map(" ".join),
-    (SCALAR_LITERALS | FIELDS).map("!{}".format),
+SPECIAL_SCALARS = st.sampled_from(["`0`", "`1`", "`0.0`", "`1.0`", "`true`", "`false`", "`null`", "''", "'a'", "`[]`",
+                                   "`{}`", "`2.5`"])
+# a field and a few steps straight after it, which reach into the data more often than random nesting
+PATHS = st.tuples(FIELDS, st.lists(st.sampled_from([".a", ".b", "[0]", "[-1]", "[*]", "[]", ".*", "[1:]", "[::-1]",
+                                                    "[?@]", "[?a]", "[?!@]"]), min_size=1, max_size=4)).map(
+    lambda parts: parts[0] + "".join(parts[1]))
+OPERANDS = st.one_of(SPECIAL_SCALARS, SPECIAL_SCALARS, SCALARS.map(lambda value: "`" + json.dumps(value) + "`"), FIELDS)
+OPERATIONS = st.one_of(
+    st.tuples(OPERANDS, st.sampled_from(["==", "!=", "<", "<=", ">", ">=", "||", "&&"]), OPERANDS).map(" ".join),
+    OPERANDS.map("!{}".format),
 )
 
 
@@ -161,15 +165,33 @@ def same(x, y) -> bool:
     return x == y
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(text=EXPRESSIONS, plan=ROOTS)
-def test_compiled_expressions_do_what_the_interpreter_does(text, plan):
+def assert_compiled_does_what_the_interpreter_does(text, plan):
     try:
         ast = jmespath.compile(text).parsed
     except exceptions.JMESPathError:
         assume(False)
     expected, found = interpreted(ast, plan), compiled(ast, plan)
     assert same(found, expected), (text, plan)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(text=st.recursive(LEAVES, compound, max_leaves=10), plan=ROOTS)
+def test_random_expressions_do_what_the_interpreter_does(text, plan):
+    assert_compiled_does_what_the_interpreter_does(text, plan)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=PATHS, plan=st.fixed_dictionaries({"a": DATA, "b": DATA, "c": DATA}))
+def test_paths_do_what_the_interpreter_does(text, plan):
+    assert_compiled_does_what_the_interpreter_does(text, plan)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=OPERATIONS, plan=st.dictionaries(st.sampled_from(KEYS), SCALARS | COLUMNS, max_size=4))
+def test_operators_do_what_the_interpreter_does(text, plan):
+    # where JMESPath's truth, equality and order differ from Python's: 0 and 1 beside false and true, empty values,
+    # numbers against other things
+    assert_compiled_does_what_the_interpreter_does(text, plan)
 
 
 @pytest.fixture
@@ -205,11 +227,12 @@ def search(text, data):
     ("groups[?name == 'volume'] | [0].n", 1), ("groups[*].name | [0]", "particles"),
     # indices and slices
     ("numbers[-1]", 2), ("numbers[5]", None), ("numbers[::-1]", [2, 1, 3]), ("numbers[1:]", [1, 2]),
-    ("text[0]", None), ("text[:1]", None), ("col[-1]", 0.5), ("col[::-1]", [0.5, 2.5]),
+    ("text[0]", None), ("text[:1]", None), ("text[::0]", None), ("col[-1]", 0.5), ("col[::-1]", [0.5, 2.5]),
     # fields of what is no object are null
     ("numbers.a", None), ("text.a", None), ("col.a", None), ("groups[0].name.a", None),
     # flatten one level, and only lists
     ("nested[]", [1, 2, 3, 4, [5]]), ("text[]", None), ("col[]", [2.5, 0.5]),
+    ("[col, numbers][]", [2.5, 0.5, 3, 1, 2]),
     # multi-selects: null on null, else built even of nulls
     ("missing.[a, b]", None), ("missing.{a: a}", None), ("groups[0].[name, x]", ["particles", None]),
     ("groups[0].{name: name, x: x}", {"name": "particles", "x": None}),
@@ -274,3 +297,17 @@ def test_an_expref_is_jmespaths_own_and_runs_compiled(data):
 def test_a_long_chain_compiles_without_recursion(data):
     text = ".".join(["a"] * 5000)
     assert compile_ast(jmespath.compile(text).parsed)({"a": None}, CsxFunctions(Job(), data)) is None
+
+
+def test_an_expression_too_deep_to_compile_fails_when_run_as_in_the_interpreter(data):
+    ast = jmespath.compile(" || ".join(["a"] * 2000)).parsed
+    run = compile_ast(ast)
+    for evaluate in (lambda: run({}, CsxFunctions(Job(), {})), lambda: TreeInterpreter().visit(ast, {})):
+        with pytest.raises(RecursionError):
+            evaluate()
+
+
+def test_an_expression_pickles_without_its_closures_and_compiles_again(data):
+    # the spec cache and the process pool pickle specs; closures do not pickle
+    expression = pickle.loads(pickle.dumps(compile_expression("groups[?name == 'volume'] | [0].n")))
+    assert expression.search(data, CsxFunctions(Job(), data)) == 1

@@ -27,6 +27,15 @@ _COMPARATORS = TreeInterpreter.COMPARATOR_FUNC
 
 def compile_ast(node):
     """The closure `run(value, functions)` that evaluates a parsed JMESPath AST."""
+    try:
+        return _compiled(node)
+    except RecursionError:
+        # nested deeper than Python's recursion allows (`a || a || ...` parses without recursion): left to the
+        # interpreter, which fails on it when run, as it always has
+        return _interpreted(node)
+
+
+def _compiled(node):
     return _BUILDERS.get(node["type"], _interpreted)(node)
 
 
@@ -46,7 +55,7 @@ def _is_false(value):
     if kind is int or kind is float:
         return False
     # anything else exactly as the interpreter tests it, by equality
-    return value == '' or value == [] or value == {} or value is None or value is False
+    return value == "" or value == [] or value == {} or value is None or value is False
 
 
 def _is_orderable(value):
@@ -77,7 +86,7 @@ def _chain(node):
             steps.append([step["value"]])
         else:
             steps.append(step)
-    runs = [_fields(step) if isinstance(step, list) else compile_ast(step) for step in steps]
+    runs = [_fields(step) if isinstance(step, list) else _compiled(step) for step in steps]
     if len(runs) == 1:
         return runs[0]
     if len(runs) == 2:
@@ -159,7 +168,7 @@ def _slice(node):
 
 def _comparator(node):
     name = node["value"]
-    left, right = map(compile_ast, node["children"])
+    left, right = map(_compiled, node["children"])
     compare = _COMPARATORS[name]
     literal = node["children"][1]
     if name in ("eq", "ne") and literal["type"] == "literal" and isinstance(literal["value"], str):
@@ -187,7 +196,7 @@ def _comparator(node):
 
 
 def _or(node):
-    left, right = map(compile_ast, node["children"])
+    left, right = map(_compiled, node["children"])
 
     def run(value, functions):
         matched = left(value, functions)
@@ -198,7 +207,7 @@ def _or(node):
 
 
 def _and(node):
-    left, right = map(compile_ast, node["children"])
+    left, right = map(_compiled, node["children"])
 
     def run(value, functions):
         matched = left(value, functions)
@@ -209,7 +218,7 @@ def _and(node):
 
 
 def _not(node):
-    child = compile_ast(node["children"][0])
+    child = _compiled(node["children"][0])
 
     def run(value, functions):
         found = child(value, functions)
@@ -220,7 +229,7 @@ def _not(node):
 
 
 def _projection(node):
-    left, right = map(compile_ast, node["children"])
+    left, right = map(_compiled, node["children"])
 
     def run(value, functions):
         base = left(value, functions)
@@ -231,7 +240,7 @@ def _projection(node):
 
 
 def _value_projection(node):
-    left, right = map(compile_ast, node["children"])
+    left, right = map(_compiled, node["children"])
 
     def run(value, functions):
         base = left(value, functions)
@@ -244,7 +253,7 @@ def _value_projection(node):
 
 
 def _filter_projection(node):
-    left, right, condition = map(compile_ast, node["children"])
+    left, right, condition = map(_compiled, node["children"])
 
     def run(value, functions):
         base = left(value, functions)
@@ -256,7 +265,7 @@ def _filter_projection(node):
 
 
 def _flatten(node):
-    child = compile_ast(node["children"][0])
+    child = _compiled(node["children"][0])
 
     def run(value, functions):
         base = child(value, functions)
@@ -273,7 +282,7 @@ def _flatten(node):
 
 
 def _multi_select_list(node):
-    children = [compile_ast(child) for child in node["children"]]
+    children = [_compiled(child) for child in node["children"]]
 
     def run(value, functions):
         if value is None:
@@ -283,7 +292,7 @@ def _multi_select_list(node):
 
 
 def _multi_select_dict(node):
-    pairs = [(child["value"], compile_ast(child)) for child in node["children"]]
+    pairs = [(child["value"], _compiled(child)) for child in node["children"]]
 
     def run(value, functions):
         if value is None:
@@ -293,12 +302,12 @@ def _multi_select_dict(node):
 
 
 def _key_val_pair(node):
-    return compile_ast(node["children"][0])
+    return _compiled(node["children"][0])
 
 
 def _function(node):
     name = node["value"]
-    arguments = [compile_ast(child) for child in node["children"]]
+    arguments = [_compiled(child) for child in node["children"]]
 
     def run(value, functions):
         return functions.call_function(name, [argument(value, functions) for argument in arguments])
@@ -321,7 +330,7 @@ class _ExprefVisitor:
 
 def _expref(node):
     expression = node["children"][0]
-    body = compile_ast(expression)
+    body = _compiled(expression)
 
     def run(value, functions):
         # jmespath's own expref object: its type name is what signatures check ("expref")
