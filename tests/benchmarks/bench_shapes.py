@@ -7,7 +7,7 @@ the notebook way (baseline.py, in this process, as a notebook kernel runs it); t
 of every job.json and only the needed .cs columns). Then: peak memory of csx's whole process tree,
 start-up of `csx extract` on one job, an unchanged second `--db` run, and import costs.
 
-    python -m tests.benchmarks.bench_shapes              # 8 shapes x 1,000 jobs, 2 shapes x 10,000 (~10 min)
+    python -m tests.benchmarks.bench_shapes              # 8 shapes x 1,000 jobs, 2 shapes x 10,000 (< 10 min)
     python -m tests.benchmarks.bench_shapes --sizes 1000 --large-shapes all --rounds 3
     python -m tests.benchmarks.bench_shapes --quick      # a tiny run, for the test
     python -m tests.benchmarks.bench_shapes --sizes 1000 --beside /tmp/old  # another checkout's csx -w1 too
@@ -173,7 +173,8 @@ def report_stages(jobs: int, stages: dict) -> None:
 def cli(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="project sizes, comma-separated")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of alternating runs (one keeps the "
+                        "default run under ten minutes)")
     parser.add_argument("--large-shapes", choices=("ends", "all"), default="ends",
                         help="shapes run at sizes past 1,000: the two ends (default), or all")
     parser.add_argument("--quick", action="store_true", help="every shape at 3 jobs, one round")

@@ -13,9 +13,9 @@ take (tests.fixturegen.Variant: compact or indented job.json, NaN tokens, a
 """
 
 import json
+import os
 import random
 import re
-import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -148,24 +148,35 @@ def make_benchmark_project(root: Path, jobs: int, shape: Shape = V4_AS_SHIPPED) 
         (project_dir / job.uid).mkdir()
         (project_dir / job.uid / "job.json").write_text(json.dumps(doc, indent=indent))
         write_datasets(job, PUID, project_dir)
+    split = {}
     for n, job in enumerate(fixtures[DISTINCT_JOBS:], start=DISTINCT_JOBS):
-        copy_job(project_dir, fixtures[n % DISTINCT_JOBS].uid, job.uid)
+        copy_job(project_dir, fixtures[n % DISTINCT_JOBS].uid, job.uid, split)
     return project_dir
 
 
-def copy_job(project_dir: Path, original: str, uid: str) -> None:
+def copy_job(project_dir: Path, original: str, uid: str, split: dict) -> None:
     """The job folder `original` again as job `uid`: its uid rewritten in the names and text of its files
-    (job.json, .csg); its .cs files copied as they are (their path columns name the original's files)."""
+    (job.json, .csg); its .cs files linked as they are (their path columns name the original's files).
+    `split` keeps each original's files split at its uid, so that a copy costs joins, not regex passes."""
+    if original not in split:
+        split[original] = _split_by_uid(project_dir, original)
+    (project_dir / uid).mkdir()
+    for name, pieces in split[original]:
+        target = project_dir / uid / name.replace(original, uid)
+        if pieces is None:
+            os.link(project_dir / original / name, target)
+        else:
+            target.write_text(f'"uid_num": {uid[1:]}'.join(uid.join(piece) for piece in pieces))
+
+
+def _split_by_uid(project_dir: Path, original: str) -> list:
+    """[(file name, None for a .cs file, else its text split at the original's uid_num, each piece split at
+    its uid)] of a job folder."""
     same_uid = re.compile(rf"\b{original}(?!\d)")
     number = re.compile(rf'"uid_num": {original[1:]}\b')
-    (project_dir / uid).mkdir()
-    for path in (project_dir / original).iterdir():
-        target = project_dir / uid / same_uid.sub(uid, path.name)
-        if path.suffix == ".cs":
-            shutil.copyfile(path, target)
-        else:
-            text = same_uid.sub(uid, path.read_text())
-            target.write_text(number.sub(f'"uid_num": {uid[1:]}', text))
+    return [(path.name, None if path.suffix == ".cs" else
+             [same_uid.split(piece) for piece in number.split(path.read_text())])
+            for path in sorted((project_dir / original).iterdir())]
 
 
 _projects: dict[tuple, Path] = {}
