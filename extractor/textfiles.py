@@ -6,6 +6,8 @@ import os
 import stat
 import sys
 
+from .errors import SpecError
+
 STDIN = "-"  # wherever csx reads a file, this name means standard input
 
 
@@ -54,3 +56,14 @@ def decode_utf8(data: bytes) -> str:
         # the bytes themselves stay unsaid: they may be anything
         line, col = before.count("\n") + 1, len(before) - line_start + 1
         raise NotText(line, col, "not UTF-8 text; save it as UTF-8") from None
+
+
+def read_source_text(path, max_bytes: int) -> str:
+    """read_text for the files csx reads as its own language (specs, layouts, schemas): any failure is a
+    SpecError naming the file, and the line and column where there is one."""
+    try:
+        return read_text(path, max_bytes)
+    except OSError as exc:
+        raise SpecError(path, 1, 1, f"cannot read: {exc.strerror}") from exc
+    except NotText as exc:
+        raise SpecError(path, exc.line, exc.col, exc.message) from exc

@@ -6,19 +6,14 @@ from pathlib import Path
 
 from ..errors import SpecError
 from ..resources import schemas_dir
-from ..textfiles import NotText, read_text
+from ..textfiles import read_source_text
 
 MAX_SCHEMA_BYTES = 16 * 2**20
 
 
 def read_schema(schema_file: Path) -> dict:
     """A JSON Schema file's object; SpecError naming the file, line and column when it is none."""
-    try:
-        text = read_text(schema_file, MAX_SCHEMA_BYTES)
-    except OSError as exc:
-        raise SpecError(schema_file, 1, 1, f"cannot read: {exc.strerror}") from exc
-    except NotText as exc:
-        raise SpecError(schema_file, exc.line, exc.col, exc.message) from exc
+    text = read_source_text(schema_file, MAX_SCHEMA_BYTES)
     try:
         schema = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -2,16 +2,14 @@
 (exit 1 if any), one line per map that passes."""
 
 from ..deposition.mapcheck import check_maps
-from .options import add_source_options
+from .options import add_map_jobs
 
 DESCRIPTION = ("Check that the map, half maps and masks of map jobs exist, are whole MRC files and agree with "
                "the record (box, pixel size) and with each other. One line per problem; exit 1 if any.")
 
 
 def add_arguments(parser):
-    parser.add_argument("jobs", nargs="+", metavar="JOB",
-                        help="map jobs: job directories; with --project-dir or --instance, job uids")
-    add_source_options(parser)
+    add_map_jobs(parser)
 
 
 def run(args, log) -> int:

@@ -13,6 +13,13 @@ def add_source_options(parser):
                              "(default 30; connecting: twice that)")
 
 
+def add_map_jobs(parser):
+    """The map jobs a deposition command (check, table1) takes, and where they are."""
+    parser.add_argument("jobs", nargs="+", metavar="JOB",
+                        help="map jobs: job directories; with --project-dir or --instance, job uids")
+    add_source_options(parser)
+
+
 def add_job_selection(parser, jobs_help):
     """The jobs of a picture command, named as csx extract names them."""
     parser.add_argument("jobs", nargs="*", metavar="JOB", help=jobs_help)

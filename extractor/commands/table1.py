@@ -5,16 +5,14 @@ are still printed."""
 import sys
 
 from ..deposition.table1 import FORMATS, table1_records
-from .options import add_source_options
+from .options import add_map_jobs
 
 DESCRIPTION = ("Cryo-EM data collection and processing (Table 1) of refined maps: one row per quantity, one "
                "column per map, from the jobs related to each map (imports, CTF, extraction, local resolution).")
 
 
 def add_arguments(parser):
-    parser.add_argument("jobs", nargs="+", metavar="JOB",
-                        help="map jobs: job directories; with --project-dir or --instance, job uids")
-    add_source_options(parser)
+    add_map_jobs(parser)
     parser.add_argument("--format", choices=["markdown", "csv", "json"], default="markdown",
                         help="markdown (default), csv, or json (the table1 records, one per line)")
 

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from ..errors import SpecError
-from ..textfiles import NotText, read_text
+from ..textfiles import read_source_text
 
 # Nodes a YAML file may expand to, every alias counted as a copy of what it
 # names: the shipped specs are a few hundred, and an alias bomb ("billion
@@ -51,12 +51,7 @@ class Located:
 
 
 def load_located(file: Path) -> Located:
-    try:
-        text = read_text(file, MAX_SPEC_BYTES)
-    except OSError as exc:
-        raise SpecError(file, 1, 1, f"cannot read: {exc.strerror}") from exc
-    except NotText as exc:
-        raise SpecError(file, exc.line, exc.col, exc.message) from exc
+    text = read_source_text(file, MAX_SPEC_BYTES)
     import yaml  # only when a spec is read: a warm registry cache reads none
 
     # libyaml's parser when PyYAML was built with it: several times faster than the pure-Python one
