@@ -59,6 +59,21 @@ def test_v5_refinement_p446_j329(reference_projects, capsys):
     assert record["curves"] == {name: stored[key] for name, key in V5_CURVES.items()}
 
 
+@pytest.mark.parametrize("written, iso", [
+    ('{"$date": 1748884191733}', "2025-06-02T17:09:51.733Z"),  # older bson json_util: epoch milliseconds
+    ('{"$date": {"$numberLong": "1748884191733"}}', "2025-06-02T17:09:51.733Z"),
+    ('"Mon, 02 Jun 2025 17:09:51 GMT"', "2025-06-02T17:09:51.000Z"),  # v4 command_core (Flask)
+    ('"2025-06-02T19:09:51.733+02:00"', "2025-06-02T17:09:51.733Z"),
+])
+def test_completion_dates_in_every_form_are_iso_utc(project_copy, capsys, written, iso):
+    job_json = project_copy("P30") / "J180" / "job.json"
+    text = job_json.read_text()
+    stored = '{"$date": "2025-06-02T17:09:51.733Z"}'
+    assert f'"completed_at": {stored}' in text
+    job_json.write_text(text.replace(f'"completed_at": {stored}', f'"completed_at": {written}'))
+    assert fsc_record(capsys, job_json.parent)["job_info"]["completed_at"] == iso
+
+
 @pytest.mark.parametrize("puid, juid, job_type, box, corrected", [
     ("P31", "J15", "helix_refine", 320, 3.4107), ("P31", "J16", "homo_reconstruct", 200, 3.7912),
     ("P447", "J15", "helix_refine", 320, 3.2264), ("P447", "J16", "homo_reconstruct", 200, 3.6583),

@@ -87,3 +87,32 @@ def test_shell_frequencies_divide_by_box_and_pixel_size():
     assert search("shell_frequencies(radwns, missing, psize)", fsc) is None
     with pytest.raises(JMESPathTypeError):
         search("shell_frequencies(`[\"a\"]`, N, psize)", fsc)
+
+
+# each form a CryoSPARC document has carried a date in, and the one text they all become
+DATES = [
+    ("2025-06-02T17:09:51.733Z", "2025-06-02T17:09:51.733Z"),  # job.json {"$date": ISO}, as the source gives it
+    ("2025-10-07T23:28:50.209000Z", "2025-10-07T23:28:50.209Z"),  # v5, microseconds
+    ("2025-10-07T23:28:50.209+02:00", "2025-10-07T21:28:50.209Z"),  # an offset
+    ("2025-10-07T23:28:50", "2025-10-07T23:28:50.000Z"),  # no zone: CryoSPARC's times are UTC
+    ("Tue, 11 Oct 2022 20:38:10 GMT", "2022-10-11T20:38:10.000Z"),  # v4 command_core (Flask)
+    (1665520690000, "2022-10-11T20:38:10.000Z"),  # {"$date": <epoch ms>}, older bson json_util
+    ({"$date": {"$numberLong": "1665520690123"}}, "2022-10-11T20:38:10.123Z"),
+    ("1665520690123", "2022-10-11T20:38:10.123Z"),  # $numberLong's digits
+]
+
+
+@pytest.mark.parametrize("value, iso", DATES)
+def test_iso_date_reads_every_form_of_date(value, iso):
+    assert search("iso_date(d)", {"d": value}) == iso
+
+
+def test_iso_date_keeps_null_and_refuses_what_is_no_date():
+    from jmespath.exceptions import JMESPathError
+
+    assert search("iso_date(missing)", {}) is None
+    for value in ["yesterday", "", -1, 10 ** 20, "0001-01-01T00:00:00+01:00"]:
+        with pytest.raises(JMESPathError, match=r"^iso_date\(\): "):
+            search("iso_date(d)", {"d": value})
+    with pytest.raises(JMESPathTypeError):
+        search("iso_date(d)", {"d": [1]})

@@ -21,6 +21,9 @@ Each says something plain JMESPath cannot, or says it fast:
 - shell_frequencies(radwns, N, psize): the spatial frequency (1/Å) of each
   Fourier shell of an FSC curve, radwn / (N * psize), which JMESPath's lack
   of arithmetic cannot say.
+- iso_date(value): a date in any form CryoSPARC writes one (extended JSON's
+  epoch milliseconds, RFC 1123, ISO with or without an offset) as ISO 8601
+  UTC text, so records from every version and source agree.
 
 numpy is imported only when a function meets a column.
 """
@@ -30,6 +33,7 @@ import posixpath
 from jmespath import exceptions, functions
 
 from .columns import Column
+from .dates import NotADate, iso_utc
 
 NUMBER_TYPES = ("int", "float")
 
@@ -189,3 +193,10 @@ class CsxFunctions(functions.Functions):
         if radwns is None or not box or not psize:
             return None
         return (_numbers(radwns, "shell_frequencies") / (box * psize)).tolist()
+
+    @functions.signature({"types": ["string", "number", "object", "null"]})
+    def _func_iso_date(self, value):
+        try:
+            return iso_utc(value)
+        except NotADate as exc:
+            raise exceptions.JMESPathError(f"iso_date(): {exc}") from None

@@ -13,16 +13,7 @@ from ..resources import schemas_dir, specs_dir
 from .layouts import load_layouts
 from .speccache import RegistryCache, folder_inputs
 from .specfile import Spec, is_fragment, load_spec
-
-
-def parse_version(text) -> Version | None:
-    """CryoSPARC writes versions as "v4.7.1"; anything unparseable counts as unknown."""
-    if not isinstance(text, str):
-        return None
-    try:
-        return Version(text.removeprefix("v"))
-    except InvalidVersion:
-        return None
+from .versions import release
 
 
 @dataclass(frozen=True)
@@ -35,7 +26,7 @@ class JobKey:
 
     @property
     def version(self) -> Version | None:
-        return parse_version(self.version_text)
+        return release(self.version_text)
 
     def __str__(self):
         type_, version = (named(text) if text else "(none)" for text in (self.type, self.version_text))
@@ -160,6 +151,9 @@ class Registry:
                 return found[0]
             if found:
                 names = ", ".join(str(s.file) for s in found)
+                if key.version is None:  # specs of one tier never overlap: only their version ranges tell them apart
+                    raise NoSpecError(f"{key}: the job's version has no release number (such as v4.7.1), and specs "
+                                      f"for different versions fit it ({names}); pick one with --spec FILE")
                 raise NoSpecError(f"{key}: several specs match equally ({names}); pick one with --spec FILE")
         wanted = f" of kind {kind}" if kind else ""
         available = ", ".join(s.name for s in self.specs if s.layout == key.layout) or "none"
