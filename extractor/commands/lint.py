@@ -97,13 +97,13 @@ def run(args, log) -> int:
 def _lint_files(args, log) -> int:
     warnings = []
     problems = lint(args.paths, args.specs, warnings)
-    # on stderr, beside the summary: stdout lists the problems, which alone decide the exit status
-    for warning in warnings:
-        log.warning(str(warning))
     for problem in problems:
         print(problem)
         if problem.detail:
             print(problem.detail)
+    # after the problems, in the same report; only problems decide the exit status
+    for warning in warnings:
+        print(warning)
     if problems:
         log.warning(f"csx lint: {len(problems)} problem(s)")
         return 1
