@@ -19,4 +19,5 @@ def test_every_package_of_the_checkout_is_installed():
     assert (ROOT / mapped["extractor.schemas"]).resolve() == ROOT / "schemas"
     data = config["package-data"]
     assert {"*.yaml"} <= set(data["extractor.specs"]) and data["extractor.specs.layouts"] == ["*.yaml"]
+    assert data["extractor.specs.names"] == ["*.yaml"]  # the job type names lint checks against
     assert data["extractor.schemas"] == ["*.json"]

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from ..errors import SpecError
+from ..language.jobtypes import job_type_warnings, public_job_types
 from ..language.layouts import load_layout
 from ..language.registry import Registry
 from ..language.specfile import check_spec, is_fragment
@@ -35,8 +36,9 @@ def _files(paths) -> tuple:
     return specs, layouts
 
 
-def lint(paths, user_dirs=()) -> list:
-    """Every problem found, as SpecErrors."""
+def lint(paths, user_dirs=(), warnings=None) -> list:
+    """Every problem found, as SpecErrors; with a `warnings` list, also what is likely a mistake but no
+    error (a job type no public source names), appended to it as SpecWarnings."""
     spec_files, layout_files = _files(paths)
     problems = []
     for file in layout_files:
@@ -59,6 +61,15 @@ def lint(paths, user_dirs=()) -> list:
         if not found:
             loaded.append(spec)
     problems += registry.ambiguities(loaded)
+    if warnings is not None:
+        try:
+            public = public_job_types(user_dirs)
+        except SpecError as exc:
+            return problems + [exc]
+        for file in spec_files:
+            located = read.get(file, (None,))[0]
+            if located is not None:
+                warnings += job_type_warnings(located, public)
     return problems
 
 
@@ -84,11 +95,15 @@ def run(args, log) -> int:
 
 
 def _lint_files(args, log) -> int:
-    problems = lint(args.paths, args.specs)
+    warnings = []
+    problems = lint(args.paths, args.specs, warnings)
     for problem in problems:
         print(problem)
         if problem.detail:
             print(problem.detail)
+    # after the problems, in the same report; only problems decide the exit status
+    for warning in warnings:
+        print(warning)
     if problems:
         log.warning(f"csx lint: {len(problems)} problem(s)")
         return 1
