@@ -215,7 +215,7 @@ HELIX = [
 ]
 
 SHARPEN = [
-    P("sharpen_bfactor", "number", 0, "B-Factor to apply",
+    P("sharp_bfactor", "number", 0, "B-Factor to apply",
       "B-factor to apply to the map, A^2. Negative values sharpen.", "sharpen"),
     P("sharpen_filter_res", "number", None, "Lowpass filter resolution (A)",
       "Resolution of the lowpass filter applied after sharpening.", "sharpen"),
