@@ -12,7 +12,7 @@ import shlex
 from dataclasses import dataclass, field
 
 from .deposition.mapcheck import map_status
-from .errors import CsxError
+from .errors import NothingToReport
 from .language.registry import Registry
 from .pictures.dashboard import Dashboard
 from .pictures.report import report_html
@@ -26,10 +26,6 @@ MAKES = {  # what a kind adds to the report
     "table1": "Table 1 values, lineage and local resolution",
     "job": "disk use per project and job type",
 }
-
-
-class NothingToReport(CsxError):
-    """No map to report on: no file is written (exit 1)."""
 
 
 @dataclass

@@ -4,8 +4,8 @@ csx extract --db filled (SQLite or PostgreSQL)."""
 
 from pathlib import Path
 
-from ..errors import SinkError, UsageError
-from ..reporting import NothingToReport, from_database, from_jobs
+from ..errors import NothingToReport, SinkError, UsageError
+from ..reporting import from_database, from_jobs
 from ..run.extraction import DEFAULT_STATUSES
 from ..sinks.atomic import write_atomically
 from .options import add_job_selection
@@ -45,8 +45,8 @@ def run(args, log) -> int:
     except NothingToReport as exc:
         log.error(f"csx: {exc}")
         return 1
-    for line in report.problems:
-        log.error(line if line.startswith("csx: ") else f"csx: {line}")
+    for line in report.problems:  # a job that failed, a record left out: one line each, as csx extract says them
+        log.error(line)
     try:
         write_atomically(target, report.html.encode("utf-8"))
     except OSError as exc:

@@ -117,7 +117,7 @@ def _axis(frequencies: list) -> dict:
     axis = numpy.asarray(frequencies, dtype=float)
     if len(axis) > 1:
         step = (axis[-1] - axis[0]) / (len(axis) - 1)
-        if numpy.allclose(axis, axis[0] + step * numpy.arange(len(axis)), rtol=0, atol=1e-9 * abs(step)):
+        if numpy.abs(axis - (axis[0] + step * numpy.arange(len(axis)))).max() <= 1e-9 * abs(step):
             return {"x0": float(f"{axis[0]:.8g}"), "dx": float(f"{step:.8g}")}
     return {"x": [float(f"{f:.8g}") for f in frequencies]}
 

@@ -38,11 +38,11 @@ def _number(value):
 
 
 def _value(value):
-    """A Table 1 cell: a number, a text, a list of them (related jobs that disagree), or None."""
+    """A Table 1 cell: a number (six digits), a text, a list of them (related jobs that disagree), or None."""
     if isinstance(value, list):
         items = [_value(v) for v in value]
         return items if all(v is not None and not isinstance(v, list) for v in items) else None
-    return _number(value) if not isinstance(value, str) else value
+    return _shown(value) if not isinstance(value, str) else value
 
 
 def label_of(key: str) -> str:
