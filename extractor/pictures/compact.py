@@ -63,7 +63,8 @@ def encode_curves(curves: list) -> list:
     curve = numpy.repeat(numpy.arange(len(curves)), lengths)
     shell = numpy.arange(len(values)) - numpy.repeat(numpy.cumsum(lengths) - lengths, lengths)
     finite = numpy.flatnonzero(numpy.isfinite(values))
-    values, curve, shell = values[finite], curve[finite], shell[finite]
+    # clamped before thinning: the line kept is the line drawn
+    values, curve, shell = numpy.clip(values[finite], LOW, HIGH), curve[finite], shell[finite]
     # a run of finite values begins where the point before it is of another curve or not the shell before
     first = numpy.ones(len(finite), dtype=bool)
     first[1:] = (curve[1:] != curve[:-1]) | (shell[1:] != shell[:-1] + 1)
@@ -79,7 +80,7 @@ def encode_curves(curves: list) -> list:
     if (steps > BASE * BASE).any():  # a skip moves at most BASE**2 - 1 shells: a curve of 4,097 shells or more
         raise ValueError("an FSC curve of more than 4,096 shells")
     skip = steps > MOST_STEP
-    levels = numpy.rint((numpy.clip(values, LOW, HIGH) - LOW) / (HIGH - LOW) * (LEVELS - 1)).astype(numpy.int64)
+    levels = numpy.rint((values - LOW) / (HIGH - LOW) * (LEVELS - 1)).astype(numpy.int64)
     # each kept shell: [a gap] [a skip and its shells] its own code
     counts = 1 + gap + 2 * skip
     end = numpy.cumsum(counts)

@@ -46,12 +46,10 @@ def project_colours(count: int) -> list:
 def nice_ticks(low: float, high: float, most: int = 6) -> tuple:
     """(ticks, decimals): round ticks covering [low, high], at most `most` of them, and the decimals their
     labels need."""
-    if high - low < 1e-9:
+    if high - low < 1e-3:  # maps of one resolution: a tenth of an Angstrom around it
         low, high = low - 0.1, high + 0.1
-    raw = (high - low) / (most - 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    for multiple in (1, 2, 2.5, 5, 10):
-        step = multiple * magnitude
+    magnitude = 10 ** math.floor(math.log10((high - low) / (most - 1)))
+    for step, multiple in ((m * magnitude * scale, m) for scale in (1, 10, 100) for m in (1, 2, 2.5, 5)):
         first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
         if last - first <= most - 1:
             break
