@@ -145,5 +145,5 @@ def from_jobs(jobs=(), *, project_dir=None, project=None, client=None, instance=
 def _page(dashboard: Dashboard, title, notices) -> str:
     dashboard.finish()
     projects = [p for p in dashboard.projects.values() if p.maps]
-    default = "Maps of " + ", ".join(p.title or p.uid for p in projects[:3]) + (" and more" if len(projects) > 3 else "")
-    return report_html(dashboard, title or default, notices)
+    named = ", ".join(p.title or p.uid for p in projects[:3]) + (" and more" if len(projects) > 3 else "")
+    return report_html(dashboard, title or f"Maps of {named}", notices)

@@ -5,8 +5,7 @@ job records, and the report has a row per map (the figures come from `python -m 
 def test_report_benchmark_runs_on_a_small_database(tmp_path, monkeypatch):
     from tests.benchmarks import bench_report
 
-    monkeypatch.setattr(bench_report, "DISTINCT", 3)
-    result = bench_report.run([7], rounds=1, scratch=tmp_path)
-    assert result[7]["rows"] == 7
-    assert len(result[7]["seconds"]) == len(result[7]["peak_mb"]) == 1 and result[7]["file_mb"] > 0
-    assert result["check"]["maps"] == 3
+    monkeypatch.setattr(bench_report, "DISTINCT", 2)
+    result = bench_report.run([5], rounds=1, scratch=tmp_path, check=False)
+    assert result[5]["rows"] == 5
+    assert len(result[5]["seconds"]) == len(result[5]["cpu_seconds"]) == 1 and result[5]["file_mb"] > 0

@@ -8,7 +8,6 @@ import math
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 
-import numpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

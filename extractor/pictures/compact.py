@@ -51,7 +51,7 @@ def kept_points(x, y, protected):
 
 
 def encode_curves(curves: list) -> list:
-    """Each curve (a list of numbers, None where NaN) as text: per kept shell, its step from the last kept
+    """Each curve (a list of numbers, None where NaN, or a float array) as text: per kept shell, its step from the last kept
     one and its value; runs of finite values apart from each other by a gap code. All the curves are
     thinned and coded together, in a few array operations whatever their number."""
     import numpy
@@ -126,7 +126,7 @@ def _axis(frequencies: list) -> dict:
 def compact_curves(jobs: list) -> list:
     """For each job's Curves (curves.record_curves): {axis, "c": [text per mask of MASKS, or None], "r":
     [resolution per mask, or None]}, or None when it has none to draw. Many jobs at once are coded at once."""
-    texts = iter(encode_curves([c.fsc for curves in jobs for c in curves]))
+    texts = iter(encode_curves([c.fsc if c.values is None else c.values for curves in jobs for c in curves]))
     compacts = []
     for curves in jobs:
         if not curves:

@@ -6,7 +6,7 @@ of another length than the axis cannot be placed at all: that job fails with
 one line, rather than a curve cut to the shorter of the two. A curve without
 one finite value is left out, as a mask the job does not report."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import JobError, UsageError
 
@@ -23,6 +23,7 @@ class Curve:
     frequency_invA: list
     fsc: list
     resolution_A: float | None  # where it crosses 0.143, as CryoSPARC reports it
+    values: object = field(default=None, repr=False, compare=False)  # fsc as a float array, NaN for None
 
 
 def job_label(record: dict) -> str:
@@ -78,7 +79,7 @@ def record_curves(record: dict, masks=MASKS) -> list:
                            f"{len(axis)}: the curve cannot be placed on the axis; is the job document whole? "
                            "extract it again (csx extract --spec fsc)")
         curves.append(Curve(label, record["job_info"].get("title"), mask, record["frequency_invA"], values,
-                            (record.get("resolution_A") or {}).get(mask)))
+                            (record.get("resolution_A") or {}).get(mask), array))
     return curves
 
 

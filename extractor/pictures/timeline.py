@@ -66,7 +66,8 @@ def _start(when: datetime, step: int, unit: str) -> datetime:
         days = (midnight - datetime(1970, 1, 5, tzinfo=timezone.utc)).days  # weeks begin on Mondays
         return midnight - timedelta(days=days % step)
     if unit == "month":
-        return when.replace(day=1, hour=0, minute=0, second=0, microsecond=0, month=when.month - (when.month - 1) % step)
+        month = when.month - (when.month - 1) % step
+        return when.replace(day=1, hour=0, minute=0, second=0, microsecond=0, month=month)
     return when.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0, year=when.year - when.year % step)
 
 
