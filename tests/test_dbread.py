@@ -32,7 +32,7 @@ def test_records_of_a_kind_of_every_project_and_of_one(filled, reference_project
         fsc = [(r.label, len(r.record["frequency_invA"])) for r in reader.records("fsc")]
         assert (reader.has("map-info"), reader.has("fsc"), reader.has("table1")) == (True, True, False)
         assert list(reader.records("table1")) == []
-        assert (reader.count("map-info"), reader.count("map-info", "P30"), reader.count("fsc", "P30")) == (8, 4, 0)
+        assert [r.label for r in reader.records("fsc", "P30")] == []
     p30, p446_dir = str(reference_projects["P30"]), str(reference_projects["P446"])
     # key order: source, project, job (as text: J329 before J66)
     # the radwn_final_A of each job document in examples/

@@ -158,6 +158,7 @@ def test_what_the_database_lacks_is_said_with_the_command_that_makes_it(capsys, 
     fill(capsys, db, P446, kinds=("map-info",))
     code, err, html = report(capsys, tmp_path, "--db", db)
     assert (code, err) == (0, [])
+    assert by_label(Page(html).data)["P446/J329"][0]["title"] is None  # no fsc record, no job record
     notices = html.split('<ul class="notices">')[1].split("</ul>")[0]
     assert notices == (
         f"<li>No fsc records, so no FSC curves, job titles and dates (and the timeline). Make them: csx extract "
@@ -167,6 +168,13 @@ def test_what_the_database_lacks_is_said_with_the_command_that_makes_it(capsys, 
         f"<li>No job records, so no disk use per project and job type. Make them: csx extract "
         f"--db {db} --project-dir DIR --all --spec job (for each project)</li>")
     assert Page(html).tags.count("svg") == 0  # no dates: no timeline
+    with RecordStore(db) as store:  # where a map has no fsc record, its job record gives title and date
+        store.put(P446, job_record("P446", "J329", "nonuniform_refine_new", GiB, title="NU refinement",
+                                   completed_at="2025-10-07T23:28:00Z"))
+    code, err, html = report(capsys, tmp_path, "--db", db)
+    assert by_label(Page(html).data)["P446/J329"][0]["title"] == "NU refinement"
+    assert by_label(Page(html).data)["P446/J329"][0]["completed"] == "2025-10-07T23:28:00Z"
+    assert Page(html).tags.count("svg") == 1  # its date places it in the timeline
     fill(capsys, db, P446, kinds=("fsc",))
     run_csx(capsys, "extract", "--project-dir", P446, "J329", "--db", db, "-q", "--spec", "table1")
     code, err, html = report(capsys, tmp_path, "--db", db)

@@ -155,12 +155,6 @@ class DatabaseReader:
     def has(self, kind: str) -> bool:
         return table_name(kind) in self._tables
 
-    def count(self, kind: str, project_uid=None) -> int:
-        if not self.has(kind):
-            return 0
-        where, values = self._where(project_uid)
-        return self._run(lambda: list(self.db.rows(f'SELECT count(*) FROM "{table_name(kind)}"{where}', values))[0][0])
-
     @staticmethod
     def _where(project_uid) -> tuple:
         return (" WHERE project_uid = ?", (project_uid,)) if project_uid else ("", ())
@@ -198,12 +192,6 @@ class DatabaseReader:
     def _skip(self, table, source, puid, juid, why):
         self.unreadable(f"--db {self.label}: table {table}, {puid}/{juid} (from {source}): its record cannot "
                         f"be read, {why}; skipped")
-
-    def _run(self, function):
-        try:
-            return function()
-        except self.db.errors as exc:
-            raise SinkError(f"--db {self.label}: {short_error(exc)}") from exc
 
     def close(self):
         self.db.close()
