@@ -3,9 +3,9 @@ map, one colour per project, axes people can read.
 
 The resolution axis has round ticks (steps of 1, 2, 2.5 or 5 times a power
 of ten) and room for its labels beside its title; the date axis has ticks on
-round times (hours, days, weeks, months, years, whichever gives a few) that
-span the dates of the maps, so maps of a single day get hours, and a single
-map gets the hours around it. Better (smaller) resolutions are up. Every
+round times (minutes, hours, days, weeks, months, years, whichever gives a
+few) that span the dates of the maps, so maps of a single day get hours, and
+a single map gets the two hours around it. Better (smaller) resolutions are up. Every
 text is escaped."""
 
 import math
@@ -25,7 +25,7 @@ HOUR = 3600
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf")
 # (step, unit, label format); months and years are counted in calendar units
-DATE_STEPS = [(1, "hour"), (2, "hour"), (3, "hour"), (6, "hour"), (12, "hour"), (1, "day"), (2, "day"),
+DATE_STEPS = [(5, "minute"), (10, "minute"), (15, "minute"), (30, "minute"), (1, "hour"), (2, "hour"), (3, "hour"), (6, "hour"), (12, "hour"), (1, "day"), (2, "day"),
               (7, "day"), (14, "day"), (1, "month"), (2, "month"), (3, "month"), (6, "month"), (1, "year"),
               (2, "year"), (5, "year"), (10, "year"), (20, "year"), (50, "year")]
 
@@ -59,6 +59,8 @@ def nice_ticks(low: float, high: float, most: int = 6) -> tuple:
 
 def _start(when: datetime, step: int, unit: str) -> datetime:
     """The first round time of the step at or before `when`."""
+    if unit == "minute":
+        return when.replace(second=0, microsecond=0, minute=when.minute - when.minute % step)
     if unit == "hour":
         return when.replace(minute=0, second=0, microsecond=0, hour=when.hour - when.hour % step)
     if unit == "day":
@@ -72,6 +74,8 @@ def _start(when: datetime, step: int, unit: str) -> datetime:
 
 
 def _next(when: datetime, step: int, unit: str) -> datetime:
+    if unit == "minute":
+        return when + timedelta(minutes=step)
     if unit == "hour":
         return when + timedelta(hours=step)
     if unit == "day":
@@ -84,7 +88,7 @@ def _next(when: datetime, step: int, unit: str) -> datetime:
 
 
 def _label(when: datetime, unit: str, days: bool) -> str:
-    if unit == "hour":
+    if unit in ("minute", "hour"):
         return when.strftime("%m-%d %H:%M" if days else "%H:%M")
     return when.strftime({"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[unit])
 
@@ -110,7 +114,7 @@ def date_ticks(low: datetime, high: datetime) -> tuple:
             when = _next(when, step, unit)
         if len(ticks) <= MOST_TICKS and (len(ticks) >= 2 or unit == "year"):
             break
-    one_day = unit == "hour" and low.date() == high.date()
+    one_day = unit in ("minute", "hour") and low.date() == high.date()
     note = f" ({low:%Y-%m-%d}, UTC)" if one_day else " (UTC)"
     return [(t, _label(t, unit, not one_day)) for t in ticks], note
 
