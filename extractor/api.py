@@ -111,6 +111,65 @@ def validate(record: dict, kind=None, specs=()) -> dict:
     return record
 
 
+def read_records(db, kind: str, project=None):
+    """The records of `kind` (e.g. "map-info") a database csx extract --db filled holds (an SQLite file or a
+    postgresql:// URL), of one project or of all: a generator of StoredRecord (.source, .project_uid,
+    .job_uid, .record), one at a time. A record that cannot be read is logged (logger "csx") and skipped."""
+    from .sinks.dbread import reading
+
+    with reading(db, unreadable=log.warning) as reader:
+        yield from reader.records(kind, project)
+
+
+def plot_fsc(jobs=(), *, output=None, file_format=None, masks=None, labels=None, columns=None, width=None,
+             project_dir=None, project=None, client=None, instance=None, specs=(), statuses=DEFAULT_STATUSES,
+             timeout=30.0, errors="raise") -> bytes:
+    """`csx plot fsc`: the FSC curves of jobs in one figure, as PDF, PNG or SVG bytes (file_format, else the
+    suffix of `output`), written to `output` when given. masks: the curves to draw (default every one);
+    labels: {job: legend text}, a job named P30/J180 or J180; columns: 1 or 2 journal columns wide (3.5 or
+    7.2 in), or width= in inches. Jobs and errors= as in extract()."""
+    from .pictures.curves import checked_masks, record_curves
+    from .pictures.plot import figure_width, legend_labels
+    from .pictures.plot import plot_fsc as figure_of
+    from .sinks.atomic import write_atomically
+
+    if file_format is None and output is None:
+        raise UsageError("plot_fsc: give output= (a .pdf, .png or .svg file) or file_format=")
+    file_format = (file_format or Path(output).suffix.lstrip(".")).lower()
+    masks, width_in = checked_masks(masks), figure_width(columns, width)
+    records = extract(jobs, project_dir=project_dir, project=project, client=client, instance=instance,
+                      kind="fsc", specs=specs, statuses=statuses, timeout=timeout, errors=errors)
+    curves = [curve for record in records for curve in record_curves(record, masks)]
+    figure = figure_of(curves, file_format, legend_labels(labels, list(dict.fromkeys(c.label for c in curves))),
+                       width_in)
+    if output is not None:
+        write_atomically(Path(output), figure)
+    return figure
+
+
+def report(jobs=(), *, db=None, project_dir=None, project=None, client=None, instance=None, output=None,
+           title=None, check=True, specs=(), statuses=DEFAULT_STATUSES, timeout=30.0):
+    """`csx report`: the HTML report of the maps of a database csx extract --db filled (db=: an SQLite file
+    or a postgresql:// URL), or of jobs extracted now (named as in extract(); every map of the project
+    when none are). Written to `output` when given. Returns a reporting.Report: .html, .maps, .problems
+    (a line per job that failed or record left out). check: check each map's files where reachable.
+    No map at all raises errors.NothingToReport."""
+    from .reporting import from_database, from_jobs
+    from .sinks.atomic import write_atomically
+
+    if db is not None:
+        if jobs or project_dir or project or client is not None or instance is not None:
+            raise UsageError("report: db= reports on the database; leave out the jobs and where they are")
+        made = from_database(db, check=check, title=title)
+    else:
+        made = from_jobs(jobs, project_dir=project_dir, project=project, client=client, instance=instance,
+                         specs=_folders(specs), statuses=statuses, timeout=timeout, check=check, title=title,
+                         log=log.info)
+    if output is not None:
+        write_atomically(Path(output), made.html.encode("utf-8"))
+    return made
+
+
 def flatten(record: dict, specs=()) -> dict:
     """One row of a record: {dotted column: value}, the columns of `csx extract --format csv` for its
     kind (job_info.type, paths.map, ...) in the same order, None where the record has no value. Lists

@@ -30,9 +30,9 @@ COMMANDS = {
     "table1": "the cryo-EM Table 1 of maps",
     "check": "is a map ready for deposition?",
     "specs": "list specs and what they match",
-    "plot": "figures (PNG or SVG)",
+    "plot": "figures (PDF, PNG or SVG)",
     "fsc": "a job's FSC curve as a file (EMDB XML, JSON, CSV)",
-    "report": "one HTML file on a project's maps",
+    "report": "one HTML file on the maps of a project or a database",
 }
 
 

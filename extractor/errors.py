@@ -72,6 +72,10 @@ class UsageError(CsxError):
     """Bad command-line arguments: nothing could run."""
 
 
+class NothingToReport(CsxError):
+    """A report with no map in it: no file is written, and the command exits 1."""
+
+
 class RecordWriteError(CsxError):
     """One job's record cannot be written (its file name is refused, it holds what the sink cannot store):
     that job fails, the others are written."""

@@ -107,6 +107,15 @@ class Browser:
         for kind in ("mousePressed", "mouseReleased"):
             self.call("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1], button="left", clickCount=1)
 
+    def type_text(self, selector: str, text: str):
+        """Text typed into an input as a person types it: focused by a click, then inserted (input events)."""
+        self.click(selector)
+        self.call("Input.insertText", text=text)
+
+    def paint_ms(self) -> float | None:
+        """Milliseconds from navigation to the page's first contentful paint."""
+        return self.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime")
+
     def screenshot(self, path, full_page=False):
         params = {"format": "png", "captureBeyondViewport": full_page}
         path.write_bytes(base64.b64decode(self.call("Page.captureScreenshot", **params)["data"]))

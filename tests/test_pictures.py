@@ -144,7 +144,7 @@ def test_plot_by_uids_with_a_failing_job_still_draws_the_others(capsys, tmp_path
 
 def test_plot_refuses_other_formats_and_unknown_masks(capsys, tmp_path):
     code, out, err = run_csx(capsys, "plot", "fsc", P30 / "J180", "-o", tmp_path / "x.jpg")
-    assert (code, err) == (2, ["csx: plot: cannot write .jpg (write .png or .svg)"])
+    assert (code, err) == (2, ["csx: plot: cannot write .jpg (write .pdf, .png or .svg)"])
     code, out, err = run_csx(capsys, "plot", "fsc", P30 / "J180", "--mask", "soft", "-o", tmp_path / "x.png")
     assert code == 2 and err[0].startswith("csx: --mask soft: no such mask")
     assert not list(tmp_path.iterdir())
@@ -163,3 +163,73 @@ def test_plot_without_matplotlib_says_how_to_install_it(capsys, tmp_path, monkey
     code, out, err = run_csx(capsys, "plot", "fsc", P30 / "J180", "-o", tmp_path / "x.png")
     assert (code, err) == (2, ["csx: csx plot needs matplotlib: pip install 'csx[plot]'"])
     assert not (tmp_path / "x.png").exists()
+
+
+def test_plot_as_pdf_for_a_journal_one_or_two_columns_wide(capsys, tmp_path):
+    one, two = tmp_path / "one.pdf", tmp_path / "two.pdf"
+    assert run_csx(capsys, "plot", "fsc", P30 / "J180", "-o", one)[0] == 0
+    assert run_csx(capsys, "plot", "fsc", P30 / "J180", "--columns", "2", "-o", two)[0] == 0
+    data = one.read_bytes()
+    assert data.startswith(b"%PDF-") and b"/MediaBox [ 0 0 252 187.2 ]" in data  # 3.5 x 2.6 in
+    assert b"/FontFile2" in data and b"/Type3" not in data  # TrueType text, which a journal can still edit
+    assert b"/CreationDate" not in data  # the same curves make the same file
+    assert b"/MediaBox [ 0 0 518.4 253.8 ]" in two.read_bytes()  # 7.2 in, a little taller
+    code, _, err = run_csx(capsys, "plot", "fsc", P30 / "J180", "--width", "40", "-o", two)
+    assert (code, err) == (2, ["csx: plot: --width 40: give a width from 1.5 to 20 inches"])
+
+
+def test_plot_legend_labels_name_the_jobs(capsys, tmp_path):
+    target = tmp_path / "labelled.svg"
+    code, _, err = run_csx(capsys, "plot", "fsc", P30 / "J180", P446 / "J329", "--mask", "corrected",
+                           "--label", "J180=EMD-11111", "--label", "P446/J329=apo, pH 7", "-o", target)
+    assert (code, err) == (0, [])
+    text = target.read_text()
+    assert "<!-- EMD-11111 2.28 Å -->" in text and "<!-- apo, pH 7 2.52 Å -->" in text
+    assert "<!-- P30/J180 2.28 Å -->" not in text
+    code, _, err = run_csx(capsys, "plot", "fsc", P30 / "J180", "--label", "J180=EMD-11111", "-o", target)
+    assert "<!-- EMD-11111 -->" in target.read_text()  # one job: its label heads the masks' legend
+    code, _, err = run_csx(capsys, "plot", "fsc", P30 / "J180", "--label", "J999=x", "-o", target)
+    assert (code, err) == (2, ["csx: plot: --label J999=x: J999 is none of the jobs plotted (P30/J180)"])
+    code, _, err = run_csx(capsys, "plot", "fsc", P30 / "J180", "--label", "J180", "-o", target)
+    assert (code, err) == (2, ["csx: plot: --label J180: give JOB=TEXT, e.g. J180=EMD-12345"])
+
+
+def _cut_axis(project: Path, juid: str, key: str, keep):
+    """The job's fsc_info_best with its list `key` cut to `keep` items."""
+    job_json = project / juid / "job.json"
+    doc = json.loads(job_json.read_text())
+    volume = next(g for g in doc["output_result_groups"] if g["name"] == "volume")
+    info = volume["latest_summary_stats"]["fsc_info_best"]
+    info[key] = info[key][:keep]
+    job_json.write_text(json.dumps(doc))
+
+
+def test_an_axis_of_another_length_than_the_curves_fails_that_job(capsys, tmp_path, project_copy):
+    project = project_copy("P30")
+    _cut_axis(project, "J180", "radwns", -1)  # 175 shells of FSC, 174 frequencies
+    code, out, err = run_csx(capsys, "fsc", "--project-dir", project, "J180", "--format", "csv")
+    assert (code, out) == (1, "")
+    assert err == ["P30/J180: its no_mask FSC curve has 176 shells and its frequency axis 175: the curve cannot be "
+                   "placed on the axis; is the job document whole? extract it again (csx extract --spec fsc)"]
+    code, out, err = run_csx(capsys, "fsc", "--project-dir", project, "J180")
+    assert code == 1 and err[0].startswith("P30/J180: its corrected FSC curve has 176 shells and its frequency "
+                                           "axis 175")
+    target = tmp_path / "two.png"
+    code, out, err = run_csx(capsys, "plot", "fsc", "--project-dir", project, "J180", "J181", "-o", target)
+    assert code == 1 and len(err) == 1 and err[0].startswith("P30/J180: its no_mask FSC curve has 176 shells")
+    assert read_png(target)[0][0] == 1050  # J181 is drawn
+
+
+def test_empty_curves_are_no_traceback(capsys, tmp_path, project_copy):
+    project = project_copy("P30")
+    for key in ("fsc_nomask", "fsc_sphericalmask", "fsc_loosemask", "fsc_tightmask", "fsc_noisesub"):
+        _cut_axis(project, "J180", key, 0)
+    code, out, err = run_csx(capsys, "plot", "fsc", "--project-dir", project, "J180", "-o", tmp_path / "x.png")
+    assert (code, err) == (2, ["csx: plot: none of the jobs has an FSC curve under the masks asked for"])
+    code, out, err = run_csx(capsys, "fsc", "--project-dir", project, "J180")
+    assert (code, err) == (2, ["csx: P30/J180: no corrected FSC curve in its document (curves: none)"])
+    code, out, err = run_csx(capsys, "report", "--project-dir", project, "J180", "-o", tmp_path / "r.html")
+    assert (code, err) == (0, [])
+    _cut_axis(project, "J181", "radwns", 0)  # no axis at all: the fsc record fails its schema, a line
+    code, out, err = run_csx(capsys, "fsc", "--project-dir", project, "J181")
+    assert code == 1 and len(err) == 1 and "frequency_invA" in err[0]

@@ -4,7 +4,7 @@ its curves as JSON or CSV."""
 import sys
 from pathlib import Path
 
-from ..errors import SinkError, UsageError
+from ..errors import JobError, SinkError, UsageError
 from ..pictures.curves import checked_masks, one_curve
 from ..pictures.fscfiles import curves_csv, curves_json, emdb_xml
 from ..sinks.atomic import write_atomically
@@ -42,7 +42,11 @@ def run(args, log) -> int:
     if failed:
         return 1
     (record,) = found["fsc"]
-    data = _file(record, args.format, args.mask)
+    try:
+        data = _file(record, args.format, args.mask)
+    except JobError as exc:  # curves that cannot be placed on their axis: the job fails
+        log.error(str(exc))
+        return 1
     if not args.output:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

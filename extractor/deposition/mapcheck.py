@@ -41,9 +41,8 @@ def _box(shape) -> str:
     return "x".join(map(str, shape))
 
 
-def check_record(record: dict) -> list:
-    """Problems with the files of one map-info record, one line each."""
-    label = f"{record['job_info']['puid']}/{record['job_info']['juid']}"
+def file_problems(record: dict) -> list:
+    """[(file name in the record, its path or None, what is wrong)] of the files of one map-info record."""
     box, psize = record["box_size_vox"], record["psize_A"]
     problems, record_box = [], (box, box, box)
     reference = None  # the map's box once read: the half maps and masks must share it
@@ -51,24 +50,45 @@ def check_record(record: dict) -> list:
         path = record["paths"].get(name)
         if path is None:
             if name in MAPS:
-                problems.append(f"{label}: {name}: the job names no such file")
+                problems.append((name, None, "the job names no such file"))
             continue
         if not os.path.isfile(path):
-            problems.append(f"{label}: {name} {path}: missing")
+            problems.append((name, path, "missing"))
             continue
         shape, voxel, problem = _header(path)
         if problem:
-            problems.append(f"{label}: {name} {path}: {problem}")
+            problems.append((name, path, problem))
         if shape is None:
             continue
         if name == "map":
             reference = shape
         wanted, whose = (reference, "the map's is") if reference and name != "map" else (record_box, "the record says")
         if shape != wanted:
-            problems.append(f"{label}: {name} {path}: box {_box(shape)}, {whose} {_box(wanted)}")
+            problems.append((name, path, f"box {_box(shape)}, {whose} {_box(wanted)}"))
         if abs(voxel - psize) > PIXEL_TOLERANCE_A:
-            problems.append(f"{label}: {name} {path}: pixel size {voxel:.4f} A, the record says {psize:.4f} A")
+            problems.append((name, path, f"pixel size {voxel:.4f} A, the record says {psize:.4f} A"))
     return problems
+
+
+def check_record(record: dict) -> list:
+    """Problems with the files of one map-info record, one line each."""
+    label = f"{record['job_info']['puid']}/{record['job_info']['juid']}"
+    return [f"{label}: {name}{f' {path}' if path else ''}: {problem}"
+            for name, path, problem in file_problems(record)]
+
+
+def map_status(record: dict) -> tuple:
+    """(status, problems) of a map-info record for a report: (0, []) when its files agree, (n, ["name:
+    problem", ...]) for n problems (the paths are the record's), (-1, []) when the folder of its map is not
+    reachable from here (a database filled elsewhere), (None, []) when the record names no map."""
+    path = (record.get("paths") or {}).get("map")
+    if not isinstance(path, str) or not isinstance(record.get("box_size_vox"), int) \
+            or not isinstance(record.get("psize_A"), (int, float)):
+        return None, []
+    if not os.path.isdir(os.path.dirname(path)):
+        return -1, []
+    problems = [f"{name}: {problem}" for name, _, problem in file_problems(record)]
+    return len(problems), problems
 
 
 def check_maps(jobs=(), project_dir=None, instance=None, project=None, specs=(), timeout=30.0) -> list:

@@ -20,7 +20,10 @@ Each says something plain JMESPath cannot, or says it fast:
   where none says; divide(value, by): a unit change (A to um), null stays null.
 - shell_frequencies(radwns, N, psize): the spatial frequency (1/Å) of each
   Fourier shell of an FSC curve, radwn / (N * psize), which JMESPath's lack
-  of arithmetic cannot say.
+  of arithmetic cannot say. It is CryoSPARC's own convention (its
+  resolutions are N * psize / radwn: cryosparc-tools tools.py, lowpass2), so
+  each curve crosses 0.143 at the resolution the job reports; the README
+  cites the tools that read CryoSPARC's FSC files the same way.
 - iso_date(value): a date in any form CryoSPARC writes one (extended JSON's
   epoch milliseconds, RFC 1123, ISO with or without an offset) as ISO 8601
   UTC text, so records from every version and source agree.

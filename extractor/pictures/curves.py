@@ -1,9 +1,14 @@
 """The curves of an fsc record, as the pictures use them: each mask's points
-and its 0.143 resolution, under the stable mask names of the fsc kind."""
+and its 0.143 resolution, under the stable mask names of the fsc kind.
 
-from dataclasses import dataclass
+A curve is placed on the record's frequency axis shell by shell, so a curve
+of another length than the axis cannot be placed at all: that job fails with
+one line, rather than a curve cut to the shorter of the two. A curve without
+one finite value is left out, as a mask the job does not report."""
 
-from ..errors import UsageError
+from dataclasses import dataclass, field
+
+from ..errors import JobError, UsageError
 
 # the fsc kind's mask names, loosest first, as the record schema orders them
 MASKS = ("no_mask", "spherical", "loose", "tight", "corrected")
@@ -18,6 +23,7 @@ class Curve:
     frequency_invA: list
     fsc: list
     resolution_A: float | None  # where it crosses 0.143, as CryoSPARC reports it
+    values: object = field(default=None, repr=False, compare=False)  # fsc as a float array, NaN for None
 
 
 def job_label(record: dict) -> str:
@@ -33,14 +39,47 @@ def checked_masks(masks) -> tuple:
     return tuple(m for m in MASKS if m in masks) if masks else MASKS
 
 
+def _numbers(values):
+    """The values as a float array (None as NaN), or None where they are not a flat list of numbers and nulls."""
+    import numpy
+
+    if not isinstance(values, list):
+        return None
+    try:
+        array = numpy.array(values, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return array if array.ndim == 1 else None
+
+
 def record_curves(record: dict, masks=MASKS) -> list:
-    """The record's curves under the masks asked for, leaving out those the job does not report."""
+    """The record's curves under the masks asked for, leaving out those the job does not report (or reports
+    without a finite value). A JobError naming the job and the curve where a curve and the frequency axis
+    differ in length, or where the axis or a curve is not a list of numbers."""
+    import numpy
+
+    label = job_label(record)
+    axis = _numbers(record.get("frequency_invA"))
+    if axis is None or not len(axis) or not numpy.isfinite(axis).all():
+        raise JobError(f"{label}: its fsc record has no frequency axis of numbers; extract it again "
+                       "(csx extract --spec fsc)")
     curves = []
     for mask in masks:
-        values = record["curves"].get(mask)
-        if values:
-            curves.append(Curve(job_label(record), record["job_info"].get("title"), mask,
-                                record["frequency_invA"], values, record["resolution_A"].get(mask)))
+        values = (record.get("curves") or {}).get(mask)
+        if values is None or values == []:
+            continue
+        array = _numbers(values)
+        if array is None:
+            raise JobError(f"{label}: its {mask} FSC curve is not a list of numbers; extract it again "
+                           "(csx extract --spec fsc)")
+        if not numpy.isfinite(array).any():
+            continue
+        if len(array) != len(axis):
+            raise JobError(f"{label}: its {mask} FSC curve has {len(array)} shells and its frequency axis "
+                           f"{len(axis)}: the curve cannot be placed on the axis; is the job document whole? "
+                           "extract it again (csx extract --spec fsc)")
+        curves.append(Curve(label, record["job_info"].get("title"), mask, record["frequency_invA"], values,
+                            (record.get("resolution_A") or {}).get(mask), array))
     return curves
 
 

@@ -1,17 +1,24 @@
-"""FSC curves as a figure for a paper: one panel, 3.5 in wide (a journal
-column), the 0.143 line, a resolution axis in Å along the top, and each
-curve's resolution marked where it crosses 0.143.
+"""FSC curves as a figure for a paper: one panel as wide as one journal
+column (3.5 in) or two (7.2 in), or any width, the 0.143 line, a resolution
+axis in Å along the top, and each curve's resolution marked where it
+crosses 0.143; PDF (text kept as text, fonts embedded), PNG or SVG.
 
-One job: a colour per mask, its resolution in the legend. Several jobs: a
-colour per job, a line style per mask. matplotlib is csx's optional `plot`
-extra, imported only here, with the Agg backend (no display needed)."""
+One job: a colour per mask, its resolution in the legend (the job's label
+above them, when it has one). Several jobs: a colour per job, named by its
+label (an EMDB entry, a sample) or else its uid, a line style per mask.
+matplotlib is csx's optional `plot` extra, imported only here, with the Agg
+backend (no display needed)."""
 
 import io
 
 from ..errors import UsageError
 from .curves import THRESHOLD
 
-WIDTH_IN, HEIGHT_IN = 3.5, 2.6
+# the widths journals give one and two columns (Nature 89 and 183 mm, Cell 85 and 174 mm, Science 2.3 and 4.8
+# in, ...): a figure this wide is printed at its size, its 7 pt text staying 7 pt
+COLUMN_WIDTHS_IN = {1: 3.5, 2: 7.2}
+HEIGHT_IN = 2.6  # of a one-column figure; a wider one is a little taller
+WIDTHS_IN = (1.5, 20.0)  # a width outside these is a mistake
 FONT_PT = 7
 MASK_STYLES = {"no_mask": ":", "spherical": (0, (6, 2)), "loose": "-.", "tight": (0, (4, 1, 1, 1, 1, 1)),
                "corrected": "-"}
@@ -19,7 +26,7 @@ MASK_LABELS = {"no_mask": "no mask", "spherical": "spherical", "loose": "loose",
                "corrected": "corrected"}
 # resolutions (Å) offered as ticks on the top axis, where they fall inside the plotted range
 RESOLUTION_TICKS = (20, 10, 7, 5, 4, 3.5, 3, 2.5, 2.2, 2, 1.8, 1.6, 1.5, 1.4, 1.2, 1)
-FORMATS = ("png", "svg")
+FORMATS = ("pdf", "png", "svg")
 
 
 def _pyplot():
@@ -46,12 +53,42 @@ def _resolution_text(resolution) -> str:
     return "" if resolution is None else f" {resolution:.2f} Å"
 
 
-def plot_fsc(curves: list, file_format: str) -> bytes:
-    """The figure of the curves (from curves.record_curves) as PNG or SVG bytes."""
+def figure_width(columns=None, width=None) -> float:
+    """The figure's width in inches: `width`, else that of one or two journal `columns` (one by default)."""
+    if columns is not None and width is not None:
+        raise UsageError("plot: give the width in columns or in inches, not both")
+    if width is not None:
+        if not WIDTHS_IN[0] <= width <= WIDTHS_IN[1]:
+            raise UsageError(f"plot: --width {width:g}: give a width from {WIDTHS_IN[0]:g} to {WIDTHS_IN[1]:g} inches")
+        return float(width)
+    if columns not in (None, 1, 2):
+        raise UsageError(f"plot: --columns {columns}: a figure is one or two journal columns wide")
+    return COLUMN_WIDTHS_IN[columns or 1]
+
+
+def legend_labels(labels, jobs: list) -> dict:
+    """{job label: text} from {job: text}, a job named as P30/J180, J180 (when one job plotted has that uid)
+    or its directory; an error naming a job that is not plotted, or a uid that is more than one."""
+    found = {}
+    for key, text in (labels or {}).items():
+        parts = str(key).rstrip("/").split("/")
+        exact = "/".join(parts[-2:])
+        matches = [job for job in jobs if job == exact] or [job for job in jobs if job.split("/")[-1] == parts[-1]]
+        if len(matches) != 1:
+            why = "is more than one of the jobs plotted" if matches else "is none of the jobs plotted"
+            raise UsageError(f"plot: --label {key}={text}: {key} {why} ({', '.join(jobs)})")
+        found[matches[0]] = text
+    return found
+
+
+def plot_fsc(curves: list, file_format: str, labels=None, width_in: float = COLUMN_WIDTHS_IN[1]) -> bytes:
+    """The figure of the curves (from curves.record_curves) as PDF, PNG or SVG bytes; `labels` names jobs
+    in the legend ({"P30/J180": "EMD-12345"})."""
     if file_format not in FORMATS:
-        raise UsageError(f"plot: cannot write .{file_format} (write .png or .svg)")
+        raise UsageError(f"plot: cannot write .{file_format} (write .pdf, .png or .svg)")
     if not curves:
         raise UsageError("plot: none of the jobs has an FSC curve under the masks asked for")
+    labels = labels or {}
     pyplot = _pyplot()
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FixedLocator
@@ -59,10 +96,13 @@ def plot_fsc(curves: list, file_format: str) -> bytes:
     jobs = list(dict.fromkeys(c.label for c in curves))
     masks = list(dict.fromkeys(c.mask for c in curves))
     colours = pyplot.rcParams["axes.prop_cycle"].by_key()["color"]
+    height_in = HEIGHT_IN + max(0.0, width_in - COLUMN_WIDTHS_IN[1]) * 0.25
+    # TrueType fonts in the PDF: text a journal's editor can still select and change
     with pyplot.rc_context({"font.size": FONT_PT, "axes.linewidth": 0.6, "lines.linewidth": 1.0,
                             "xtick.major.width": 0.6, "ytick.major.width": 0.6, "svg.hashsalt": "csx",
-                            "legend.facecolor": "white", "legend.edgecolor": "none", "legend.framealpha": 1}):
-        figure, axes = pyplot.subplots(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+                            "pdf.fonttype": 42, "legend.facecolor": "white", "legend.edgecolor": "none",
+                            "legend.framealpha": 1}):
+        figure, axes = pyplot.subplots(figsize=(width_in, height_in), layout="constrained")
         handles = []
         for curve in curves:
             single = len(jobs) == 1
@@ -79,7 +119,7 @@ def plot_fsc(curves: list, file_format: str) -> bytes:
             for i, job in enumerate(jobs):
                 resolution = [c.resolution_A for c in curves if c.label == job][-1]
                 handles.append(Line2D([], [], color=colours[i % len(colours)],
-                                      label=f"{job}{_resolution_text(resolution)}"))
+                                      label=f"{labels.get(job, job)}{_resolution_text(resolution)}"))
             if len(masks) > 1:
                 handles += [Line2D([], [], color="0.3", linestyle=MASK_STYLES[m], label=MASK_LABELS[m])
                             for m in masks]
@@ -95,9 +135,12 @@ def plot_fsc(curves: list, file_format: str) -> bytes:
         top.xaxis.set_major_formatter("{x:g}")
         top.set_xlabel("Resolution (Å)")
         # FSC curves start at 1 and fall: the lower left corner is free
-        axes.legend(handles=handles, loc="lower left", fontsize=FONT_PT - 1, handlelength=2.2)
+        axes.legend(handles=handles, loc="lower left", fontsize=FONT_PT - 1, handlelength=2.2,
+                    title=labels.get(jobs[0]) if len(jobs) == 1 else None, title_fontsize=FONT_PT - 1)
         out = io.BytesIO()
-        metadata = {"Date": None} if file_format == "svg" else {"Software": None}
+        # no dates in the file: the same curves make the same bytes
+        metadata = {"Date": None} if file_format == "svg" else {"CreationDate": None} if file_format == "pdf" \
+            else {"Software": None}
         figure.savefig(out, format=file_format, dpi=300, metadata=metadata)
         pyplot.close(figure)
     return out.getvalue()

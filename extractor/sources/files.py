@@ -47,6 +47,15 @@ def _read_project(project_dir: Path) -> dict:
     return {"uid": uid, "title": title if isinstance(title, str) else None}
 
 
+def project_title(project_dir) -> str | None:
+    """The title in a project directory's project.json; None where there is no such directory or title, or
+    the file cannot be read (a report made away from the projects, or of a broken one, shows the uid)."""
+    try:
+        return _read_project(Path(project_dir))["title"] if os.path.isdir(project_dir) else None
+    except JobError:
+        return None
+
+
 def _absolute(path) -> Path:
     """An absolute path with `..` worked out as written (`csx extract ../J181` from inside J180), symlinks kept:
     the project directory a record names is the one the user gave, and metafiles are checked against it."""
