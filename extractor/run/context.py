@@ -118,13 +118,20 @@ class JobContext:
         return names
 
     def connections(self, input_name: str) -> list:
-        """[{job_uid, output}] connected to one input, each a string."""
+        """[{job_uid, output, slots}] connected to one input: the parent job and output of the connection, and
+        in `slots` those of each of its slots (a slot may name another job: v4 ConnectionSlot.job_uid, v5
+        InputResult.job_uid), [] where the layout reads none. Each checked."""
         found = self._read(f"input {input_name!r}", self.layout.connections, input_name)
-        if not isinstance(found, list) or not all(
-                isinstance(c, dict) and isinstance(c.get("job_uid"), str) and isinstance(c.get("output"), str)
-                for c in found):
-            raise JobError(f"{self.origin}: the connections of input {shown(input_name)} "
-                           f"({self.layout.links['connections']}) are not a list of job uids and output names")
+        where = f"{self.origin}: the connections of input {shown(input_name)} ({self.layout.links['connections']})"
+        if not isinstance(found, list) or not all(_is_link(c) for c in found):
+            raise JobError(f"{where} are not a list of job uids and output names")
+        for connection in found:
+            slots = connection.get("slots")
+            if slots is None:
+                connection["slots"] = []
+            elif not isinstance(slots, list) or not all(_is_link(slot) for slot in slots):
+                raise JobError(f"{where}: the slots of the connection to {shown(connection['job_uid'])} are not a "
+                               "list of job uids and output names")
         return found
 
     def output_items(self, output: str):
@@ -139,6 +146,10 @@ class JobContext:
 
     def scope(self, datasets: dict) -> dict:
         return {"job": self.doc, "project": self.project, "datasets": datasets, "source": self.document.source}
+
+
+def _is_link(link) -> bool:
+    return isinstance(link, dict) and isinstance(link.get("job_uid"), str) and isinstance(link.get("output"), str)
 
 
 def _check_result(result, where: str):
