@@ -133,7 +133,7 @@ def test_sharpen(pipeline_projects, capsys, puid):
     assert extract(capsys, project / "J17") == {
         "kind": "sharpen",
         "job_info": job_info(puid, "J17"),
-        "bfactor_A2": job.params_set["sharpen_bfactor"],
+        "bfactor_A2": job.params_set["sharp_bfactor"],
         "psize_A": f32(job.psize_A),
         "paths": {
             "map": f"{project}/J16/J16_volume_map.mrc",

@@ -21,6 +21,10 @@ Each says something plain JMESPath cannot, or says it fast:
 - shell_frequencies(radwns, N, psize): the spatial frequency (1/Å) of each
   Fourier shell of an FSC curve, radwn / (N * psize), which JMESPath's lack
   of arithmetic cannot say.
+- map_stats(map, mask): min, median and max of the values of an MRC map of
+  the project (project-relative paths, as datasets give them), inside the
+  mask where one is given: facts the document lacks, from the job's files
+  (the local resolution range of a local resolution map).
 
 numpy is imported only when a function meets a column.
 """
@@ -29,6 +33,7 @@ import posixpath
 
 from jmespath import exceptions, functions
 
+from ..errors import CsxError
 from .columns import Column
 
 NUMBER_TYPES = ("int", "float")
@@ -183,6 +188,19 @@ class CsxFunctions(functions.Functions):
         if by == 0:
             raise exceptions.JMESPathError("divide(): division by zero")
         return value / by
+    @functions.signature({"types": ["string", "null"]}, {"types": ["string", "null"]})
+    def _func_map_stats(self, relative, mask_relative):
+        """{min, median, max, voxels, masked}: the map's values (float32, as the shortest decimals that read
+        back to them) over the voxels where the mask is over 0.5, or every voxel without a mask; null for no
+        map, or a map that is not there. A file that is not a whole MRC map, or lies outside the project,
+        fails the field."""
+        if relative is None:
+            return None
+        try:
+            return self._job.map_stats(relative, mask_relative)
+        except CsxError as exc:
+            raise exceptions.JMESPathError(str(exc)) from exc
+
     # "array", not "array-number": jmespath cannot check the items of a value that may be null
     @functions.signature({"types": ["array", "null"]}, {"types": ["number", "null"]}, {"types": ["number", "null"]})
     def _func_shell_frequencies(self, radwns, box, psize):

@@ -15,6 +15,7 @@ from ..language.functions import error_text
 from ..language.layouts import Layout
 from ..language.registry import JobKey
 from ..sources import JobDocument
+from ..sources.mapfiles import MapError, map_stats
 from ..uids import is_job_uid, is_project_uid
 
 # identity key -> the types its value may have, and their name in messages
@@ -140,6 +141,14 @@ class JobContext:
             raise JobError(f"{self.origin}: the number of items of output {output!r} "
                            f"({self.layout.links['output_items']}) is {json_type(items)}, not an integer")
         return items
+
+    def map_stats(self, relative: str, mask_relative: str | None):
+        """{min, median, max, voxels, masked} of the values of a map of the project (inside the mask, when one
+        is given); None when the map is not there. Raises DatasetError naming the file."""
+        try:
+            return map_stats(self.project_dir, relative, mask_relative)
+        except MapError as exc:
+            raise DatasetError(f"{self.origin}: map {exc}") from exc
 
     def is_deleted(self) -> bool:
         return bool(self._read("whether the job is deleted", self.layout.is_deleted))

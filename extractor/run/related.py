@@ -177,6 +177,7 @@ class RelatedJobs:
         """Depth first, parents in the order their connections list them, each job once however many
         branches reach it; a stack, not recursion, so a chain of any length is walked."""
         came_from = {start.uid: None}  # the job each was first reached from: its branch back to the start
+        upstream = {}  # job -> its parents that the walk could follow, whichever branch walked them
         stack = [start]
         while stack:
             node = stack.pop()
@@ -204,7 +205,9 @@ class RelatedJobs:
                             walk.through.setdefault(parent.uid, {})[connection["output"]] = items
                     if note:
                         notes.append(note)
-                    elif parent.uid in came_from:  # walked already: by another branch, or downstream of it
+                        continue
+                    upstream.setdefault(node.uid, []).append(parent.uid)
+                    if parent.uid in came_from:  # walked already: by another branch, or downstream of it
                         if _on_branch(came_from, node.uid, parent.uid):
                             notes.append(f"input {step['input']} comes from {parent.uid}, which is downstream of "
                                          "it (a cycle)")
@@ -215,9 +218,10 @@ class RelatedJobs:
             if notes:
                 step["note"] = "the walk stops: " + "; ".join(dict.fromkeys(notes))
             stack.extend(reversed(parents))
-        if relation.farthest:  # a match with another match beyond it on its branch is not the farthest
-            nearer = {uid for match in walk.matches for uid in _branch(came_from, came_from[match.uid])}
-            walk.matches = [match for match in walk.matches if match.uid not in nearer]
+        if relation.farthest:  # a match with another match upstream of it, on any branch, is not the farthest
+            matched = {match.uid for match in walk.matches}
+            walk.matches = [match for match in walk.matches
+                            if not matched.intersection(_upstream_of(upstream, match.uid))]
 
     def _down(self, near: JobContext, node: _Node, relation: Relation, walk: _Walk):
         types = set(relation.job_types) or {t for s in self.registry.specs if s.kind == relation.kind
@@ -257,6 +261,8 @@ class RelatedJobs:
             step = next((s for s in walk.steps if s["juid"] == node.uid), None)
             if step is not None:
                 step["note"] = note
+        if relation.kind is None:  # the outputs this walk came through: a job's other walks may differ
+            record = {**record, "through": dict(walk.through.get(node.uid, {}))}
         return record
 
     def _make(self, near: JobContext, node: _Node, kind, key) -> tuple:
@@ -286,7 +292,20 @@ def _on_branch(came_from: dict, uid: str, ancestor: str) -> bool:
     return any(found == ancestor for found in _branch(came_from, uid))
 
 
+def _upstream_of(upstream: dict, uid: str) -> set:
+    """Every job upstream of `uid` in the walked graph, `uid` itself only through a cycle."""
+    found, todo = set(), list(upstream.get(uid, ()))
+    while todo:
+        parent = todo.pop()
+        if parent not in found:
+            found.add(parent)
+            todo.extend(upstream.get(parent, ()))
+    found.discard(uid)
+    return found
+
+
 def summary(node: _Node, puid: str) -> dict:
-    """The record of a related job asked for by type, not kind: who it is and what it put out."""
+    """The record of a related job asked for by type, not kind: who it is and what it put out (to which the
+    walk adds `through`: the outputs it came through upstream, with their items)."""
     return {"job_info": {"puid": puid, "juid": node.uid, "type": node.type, "status": node.status},
             "outputs": dict(node.outputs)}
