@@ -105,7 +105,7 @@ def table1(jobs=(), *, project_dir=None, project=None, client=None, instance=Non
     and .json() write it, .data_rows() gives one dict per value (pandas.DataFrame(table.data_rows())),
     .records the table1 records and .failed the maps whose record could not be made (Outcomes).
     labels: {job: column label} (job: P32/J10, or J10); meta: a YAML file, or its dict, of the rows CryoSPARC
-    does not know (schemas/table1-meta.schema.json)."""
+    does not know (schemas/table1.meta.schema.json)."""
     from .deposition.table1 import table1 as make_table
 
     return make_table(jobs, project_dir=project_dir, project=project, client=client, instance=instance,

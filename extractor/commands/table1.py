@@ -26,7 +26,7 @@ def add_arguments(parser):
     parser.add_argument("--meta", metavar="FILE",
                         help="YAML file of rows CryoSPARC does not know (microscope, detector, magnification, "
                              "energy_filter_slit_eV, exposure_time_s, rows of your own), for all maps or per job; "
-                             "checked against schemas/table1-meta.schema.json")
+                             "checked against schemas/table1.meta.schema.json")
 
 
 def _labels(given) -> dict:

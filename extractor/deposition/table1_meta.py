@@ -1,6 +1,6 @@
 """The rows of a Table 1 that CryoSPARC does not know (microscope, detector,
 magnification, energy filter slit, exposure time, and rows of the user's own),
-from a YAML file checked against schemas/table1-meta.schema.json:
+from a YAML file checked against schemas/table1.meta.schema.json:
 
     all:                          # every column
       microscope: Titan Krios G4
@@ -22,7 +22,7 @@ from ..checks.schemacheck import first_error, located_error, shipped_schema
 from ..errors import UsageError
 from ..language.yamllines import load_located
 
-SCHEMA = "table1-meta.schema.json"
+SCHEMA = "table1.meta.schema.json"
 FACTS = ("microscope", "detector", "magnification", "energy_filter_slit_eV", "exposure_time_s")
 
 

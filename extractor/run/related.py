@@ -238,7 +238,9 @@ class RelatedJobs:
             held = key in self._contexts
             child = self._node(near, uid)[0] if uid != node.uid else None
             if child is None or not self._matches(child, relation):
-                if not held:  # a scan over the whole project keeps no document it does not use
+                # a scan over the whole project keeps no document it does not use (another relation may)
+                if not held and not (child is not None and self._wanted not in (None, _OUTSIDE)
+                                     and child.type in self._wanted):
                     self._contexts.pop(key, None)
                 continue
             for name, connections in child.inputs.items():

@@ -155,7 +155,8 @@ def write_result_group(job: JobFixture, group: Group, project_dir: Path) -> Path
 
 def write_datasets(job: JobFixture, puid: str, project_dir: Path, max_rows: int = PARTICLE_ROWS) -> list[Path]:
     """Write the final metafile of every result of the job and each output's .csg; returns the files written.
-    Item metafiles hold at most `max_rows` rows (of the first PARTICLE_ROWS items)."""
+    Particle metafiles hold at most `max_rows` rows (a sample; exposure metafiles hold every exposure, up to
+    PARTICLE_ROWS, as specs count them)."""
     results: dict[str, dict[str, Result]] = {}  # metafile -> result name -> result
     rows: dict[str, int] = {}
     for group in job_outputs(job):
@@ -163,7 +164,8 @@ def write_datasets(job: JobFixture, puid: str, project_dir: Path, max_rows: int 
             if result.final_metafile is not None:
                 results.setdefault(result.final_metafile, {})[result.name] = result
                 one_volume = result.type == "volume.blob" and group.type != "volume_multi"
-                rows[result.final_metafile] = 1 if one_volume else min(group.num_items, max_rows, PARTICLE_ROWS)
+                cap = min(max_rows, PARTICLE_ROWS) if group.type == "particle" else PARTICLE_ROWS
+                rows[result.final_metafile] = 1 if one_volume else min(group.num_items, cap)
     writer = _Writer(job, puid)
     written = [writer.write(project_dir, m, list(by_name.values()), rows[m]) for m, by_name in results.items()]
     groups = [write_result_group(job, group, project_dir) for group in job_outputs(job)]
