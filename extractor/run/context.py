@@ -148,7 +148,7 @@ class JobContext:
         try:
             return map_stats(self.project_dir, relative, mask_relative)
         except MapError as exc:
-            raise DatasetError(f"{self.origin}: map {exc}") from exc
+            raise DatasetError(f"map {exc}") from exc  # the field's error names the job
 
     def is_deleted(self) -> bool:
         return bool(self._read("whether the job is deleted", self.layout.is_deleted))

@@ -17,6 +17,7 @@ import numpy as np
 
 OUTSIDE_A = 25.0  # the local resolution map outside the mask
 MASK_RADIUS = 0.4  # of the box: the masks' and the blob's extent
+LABEL = b"csx tests.fixturegen.maps (mrcfile)"
 
 
 def _radius(box: int) -> np.ndarray:
@@ -86,5 +87,7 @@ def write_volume_maps(project_dir: Path, juid: str, *, skip=(), boxes=None, locr
             with mrcfile.new(path, overwrite=True) as mrc:
                 mrc.set_data(volume_data(name, box, locres, seed=int(juid[1:])))
                 mrc.voxel_size = float(volume[f"{name}/psize_A"][0])
+                mrc.header.label[0] = LABEL  # mrcfile's own label holds the time: the same bytes every time
+                mrc.header.nlabl = 1
             written.append(path)
     return written
