@@ -39,7 +39,7 @@ CONSTANTS = {
 # (defocus in Angstrom, CTF fit 2-10 A): values in [0, 1) would hide unit mistakes. Scaling one draw in [0, 1)
 # keeps the random stream, so the other columns stay as they were.
 RANGES = {
-    "df1_A": (8000.0, 30000.0), "df2_A": (7600.0, 29600.0), "df_angle_rad": (0.0, 3.1415927),
+    "df1_A": (8000.0, 30000.0), "df_angle_rad": (0.0, 3.1415927),
     "ctf_fit_to_A": (2.6, 7.8), "df_range": (7600.0, 30000.0), "cross_corr_ctffind4": (0.03, 0.21),
     "ice_thickness_rel": (1.0, 1.15), "bfactor": (-120.0, 40.0),
 }
@@ -121,6 +121,8 @@ class _Writer:
             elif name in RANGES:
                 low, high = RANGES[name]
                 column[:] = low + (high - low) * rng.random(size=column.shape)
+            elif name == "df2_A":  # under df1 by an astigmatism of 30 to 900 A
+                column[:] = ds[f"{result.name}/df1_A"] - (30.0 + 870.0 * rng.random(size=column.shape))
             else:
                 column[:] = rng.random(size=column.shape)
 
