@@ -29,7 +29,7 @@ def shortest(value) -> float:
     return float(str(numpy.float32(value)))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(data=hnp.arrays(numpy.float32, hnp.array_shapes(min_dims=3, max_dims=3, min_side=1, max_side=9),
                        elements=st.floats(-1e6, 1e6, width=32)),
        threshold=st.floats(-0.2, 1.2), slab=st.integers(1, 300))
