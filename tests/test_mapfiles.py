@@ -124,7 +124,10 @@ def test_files_that_are_no_map_or_lie_outside_the_project(tmp_path):
         "fifo.mrc": f"{project}/fifo.mrc is a FIFO (named pipe), not a regular file",
         "../elsewhere.mrc": "../elsewhere.mrc: outside the project directory",
         "link.mrc": f"{project}/link.mrc: resolves outside the project directory {project}",
+        "m\0.mrc": "'m\\x00.mrc': not a file name",
+        "J1": f"{project}/J1 is a directory, not a regular file",
     }
+    (project / "J1").mkdir()
     for relative, message in problems.items():
         with pytest.raises(MapError) as raised:
             map_stats(str(project), relative)

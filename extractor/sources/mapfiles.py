@@ -52,6 +52,8 @@ class _volume:
     def __enter__(self):
         import mrcfile
 
+        if "\0" in self.relative:
+            raise MapError(f"{self.relative!r}: not a file name")
         path, inside = lexically_inside(self.project_dir, self.relative)
         if not inside:
             raise MapError(f"{self.relative}: outside the project directory {self.project_dir}")
