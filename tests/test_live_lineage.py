@@ -119,3 +119,15 @@ def test_check_live_reads_the_maps_the_instance_names(project, instance_file, ca
     assert live == offline
     assert live[1].splitlines()[0] == f"{PUID}/J10: map, half maps and masks agree with the record"
     assert live[0] == 1
+
+
+def test_the_python_api_takes_the_client_a_notebook_has(server, instance_file, capsys):
+    from cryosparc.tools import CryoSPARC
+
+    import extractor
+
+    table = extractor.table1(["J10"], project=PUID, client=CryoSPARC(**server.instance_info),
+                             labels={"J10": "EMD-50123"})
+    code, out, err = run_csx(capsys, "table1", "--instance", instance_file, "--project", PUID, "J10",
+                             "--label", "J10=EMD-50123")
+    assert table.markdown() == out and out.startswith("| Data collection and processing | EMD-50123 |")
