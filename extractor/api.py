@@ -99,6 +99,19 @@ def query(expression: str, job, *, project_dir=None, project=None, client=None, 
     return query_job(expression, handle, Registry(_folders(specs)), kind)
 
 
+def table1(jobs=(), *, project_dir=None, project=None, client=None, instance=None, specs=(), timeout=30.0,
+           labels=None, meta=None):
+    """The cryo-EM Table 1 of map jobs, as `csx table1` makes it: a Table whose .markdown(), .latex(), .csv()
+    and .json() write it, .data_rows() gives one dict per value (pandas.DataFrame(table.data_rows())),
+    .records the table1 records and .failed the maps whose record could not be made (Outcomes).
+    labels: {job: column label} (job: P32/J10, or J10); meta: a YAML file, or its dict, of the rows CryoSPARC
+    does not know (schemas/table1.meta.schema.json)."""
+    from .deposition.table1 import table1 as make_table
+
+    return make_table(jobs, project_dir=project_dir, project=project, client=client, instance=instance,
+                      specs=specs, timeout=timeout, labels=labels, meta=meta)
+
+
 def validate(record: dict, kind=None, specs=()) -> dict:
     """The record itself when it satisfies its kind's JSON Schema; else a RecordError (.field is the
     dotted path of the first problem)."""

@@ -44,6 +44,11 @@ class JobError(CsxError):
     """A job cannot be read: its document is missing, truncated or of no known layout."""
 
 
+class MissingJobError(JobError):
+    """A job its source does not have (no job.json in its folder; the instance has no such job): deleted, or
+    never there. Unlike a JobError, which may be a job that exists but cannot be read."""
+
+
 class ForeignJobError(JobError):
     """A job document that belongs to another project than the one it was found in."""
 

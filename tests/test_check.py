@@ -1,4 +1,4 @@
-"""csx check: the maps of the lineage projects are real (sparse) MRC files;
+"""csx check: the maps of the lineage projects are real MRC files of a 16^3 box;
 J13's half map B has another box and its auto FSC mask is missing; copies of
 J12 with a wrong pixel size, a truncated map and a file that is no MRC."""
 
@@ -23,7 +23,7 @@ def test_a_half_map_of_another_box_and_a_missing_mask(lineage_projects, capsys):
     code, out, err = run_csx(capsys, "check", "--project-dir", project, "J13")
     assert code == 1
     assert out.splitlines() == [
-        f"P449/J13: map_half_B {project}/J13/J13_volume_map_half_B.mrc: box 16x16x16, the map's is 256x256x256",
+        f"P449/J13: map_half_B {project}/J13/J13_volume_map_half_B.mrc: box 12x12x12, the map's is 16x16x16",
         f"P449/J13: mask_fsc_auto {project}/J13/J13_volume_mask_fsc_auto.mrc: missing"]
 
 
@@ -39,7 +39,7 @@ def test_a_job_without_maps_on_disk_and_a_job_that_is_no_map(lineage_projects, c
 
 @pytest.fixture
 def j12_copy(lineage_projects, tmp_path):
-    """J12 of P32 with its documents and datasets, but no maps yet (copying the sparse maps would fill them)."""
+    """J12 of P32 with its documents and datasets, and maps of its box written here (empty ones)."""
     source = lineage_projects["P32"]
     shutil.copy(source / "project.json", tmp_path / "project.json")
     (tmp_path / "J12").mkdir()
@@ -47,14 +47,14 @@ def j12_copy(lineage_projects, tmp_path):
         if path.suffix != ".mrc":
             shutil.copy(path, tmp_path / "J12" / path.name)
     for name in ("map", "map_half_A", "map_half_B", "mask_refine", "mask_fsc", "mask_fsc_auto"):
-        with mrcfile.new_mmap(tmp_path / "J12" / f"J12_009_volume_{name}.mrc", (256, 256, 256), mrc_mode=2) as mrc:
+        with mrcfile.new_mmap(tmp_path / "J12" / f"J12_009_volume_{name}.mrc", (16, 16, 16), mrc_mode=2) as mrc:
             mrc.voxel_size = 0.83
     return tmp_path
 
 
 def test_wrong_pixel_size_truncated_map_and_not_an_mrc(j12_copy, capsys):
     half_a = j12_copy / "J12" / "J12_009_volume_map_half_A.mrc"
-    with mrcfile.new_mmap(half_a, (256, 256, 256), mrc_mode=2, overwrite=True) as mrc:
+    with mrcfile.new_mmap(half_a, (16, 16, 16), mrc_mode=2, overwrite=True) as mrc:
         mrc.voxel_size = 1.06
     with open(j12_copy / "J12" / "J12_009_volume_map_half_B.mrc", "r+b") as f:
         f.truncate(5000)
@@ -65,6 +65,6 @@ def test_wrong_pixel_size_truncated_map_and_not_an_mrc(j12_copy, capsys):
     assert lines[0] == (f"P32/J12: map_half_A {j12_copy}/J12/J12_009_volume_map_half_A.mrc: pixel size 1.0600 A, "
                         "the record says 0.8300 A")
     assert lines[1] == (f"P32/J12: map_half_B {j12_copy}/J12/J12_009_volume_map_half_B.mrc: truncated: 5,000 bytes, "
-                        "its header needs 67,109,888")
+                        "its header needs 17,408")
     assert lines[2].startswith(f"P32/J12: mask_fsc {j12_copy}/J12/J12_009_volume_mask_fsc.mrc: ")
     assert len(lines) == 3

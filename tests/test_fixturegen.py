@@ -23,7 +23,6 @@ from tests.fixturegen import (
 )
 from tests.fixturegen.fsc import CURVES
 from tests.fixturegen.make_examples import main as make_examples
-from tests.fixturegen.worked_example import write_extraction_job
 from tests.fixturegen.outputs import VOLUME_RESULTS
 
 REFINEMENTS = ("homo_refine_new", "nonuniform_refine_new", "new_local_refine")
@@ -352,14 +351,21 @@ def test_generation_is_deterministic(reference_projects, tmp_path):
         assert tree(again[puid]) == tree(path)
 
 
-def test_make_examples_writes_the_reference_projects_under_2_mb(reference_projects, tmp_path, capsys):
+def test_make_examples_writes_the_reference_projects_and_pipelines_under_3_mb(reference_projects, tmp_path, capsys):
     make_examples([str(tmp_path / "examples")])
-    assert "P30:" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines() == [
+        f"{puid}: {tmp_path / 'examples' / name}" for puid, name in (
+            ("P30", "CS-ks-gastric-proton-pump-automation"), ("P446", "CS-transporter-nanodiscs"),
+            ("P32", "CS-nav17-pipeline"), ("P449", "CS-nav17-pipeline-v5"))]
     written = tree(tmp_path / "examples")
-    assert sum(len(b) for b in written.values()) < 2_000_000
+    assert sum(len(b) for b in written.values()) < 3_000_000
+    # the pipelines' maps: 16^3 float32 MRC files of 17,408 bytes each
+    maps = {name: data for name, data in written.items() if name.endswith(".mrc")}
+    assert len(maps) == 2 * (8 + 3 + 1) and {len(data) for data in maps.values()} == {1024 + 16 ** 3 * 4}
     worked_example = {name for name in written if name.startswith("CS-ks-gastric-proton-pump-automation/J200/")}
     assert sorted(name.rsplit("/", 1)[1] for name in worked_example) == ["J200_particles.cs", "job.json"]
-    assert {name: data for name, data in written.items() if name not in worked_example} == {
+    assert {name: data for name, data in written.items() if name not in worked_example
+            and not name.startswith("CS-nav17-pipeline")} == {
         f"{path.name}/{rel}": data for path in reference_projects.values() for rel, data in tree(path).items()}
 
 
@@ -372,15 +378,10 @@ def test_project_copy_is_private(reference_projects, project_copy):
 
 def test_the_shipped_examples_are_what_the_generators_make(tmp_path):
     """examples/ is generated (python -m tests.fixturegen.make_examples examples), never edited by hand."""
-    from tests.fixturegen import make_reference_projects
-
     shipped = Path(__file__).resolve().parent.parent / "examples"
-    made = make_reference_projects(tmp_path)
-    write_extraction_job(made["P30"])
-    for project in made.values():
-        for path in sorted(p for p in project.rglob("*") if p.is_file()):
-            relative = path.relative_to(tmp_path)
-            assert (shipped / relative).read_bytes() == path.read_bytes(), relative
+    make_examples([str(tmp_path)])
+    made = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
+    for relative in sorted(made):
+        assert (shipped / relative).read_bytes() == (tmp_path / relative).read_bytes(), relative
     # beside the projects, examples/ holds pages (notebook.md), which are written by hand
-    shipped_files = {p.relative_to(shipped) for p in shipped.rglob("*") if p.is_file() and p.parent != shipped}
-    assert shipped_files == {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
+    assert {p.relative_to(shipped) for p in shipped.rglob("*") if p.is_file() and p.parent != shipped} == made

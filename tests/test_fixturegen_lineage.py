@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import mrcfile
+import numpy
 import pytest
 
 from tests.fixturegen.lineage import lineage_jobs
@@ -40,14 +41,26 @@ def test_edge_cases_are_on_disk(lineage_projects):
         assert not (project / "J14").exists()
         assert job_json(project, "J15")["project_uid"] == "P29"
         assert job_json(project, "J13")["parents"] == ["J14", "J15"]
+        assert job_json(project, "J24")["parents"] == ["J20", "J6"]  # a slot of its connection is J6's
+        assert job_json(project, "J6")["children"] == ["J7" if project.name == "P32" else "J22", "J24"]
 
 
 def test_maps_are_mrc_files_that_agree_with_their_datasets(lineage_projects):
-    with mrcfile.open(lineage_projects["P32"] / "J10" / "J10_011_volume_map.mrc", header_only=True) as mrc:
-        assert (int(mrc.header.nx), int(mrc.header.ny), int(mrc.header.nz)) == (256, 256, 256)
+    with mrcfile.open(lineage_projects["P32"] / "J10" / "J10_011_volume_map.mrc") as mrc:
+        assert (int(mrc.header.nx), int(mrc.header.ny), int(mrc.header.nz)) == (16, 16, 16)
         assert float(mrc.voxel_size.x) == pytest.approx(0.83)
+        assert mrc.data.max() == pytest.approx(1.0, abs=0.1)  # a blob of density at the centre
     with mrcfile.open(lineage_projects["P449"] / "J13" / "J13_volume_map_half_B.mrc", header_only=True) as mrc:
-        assert int(mrc.header.nx) == 16
+        assert int(mrc.header.nx) == 12
     assert not (lineage_projects["P449"] / "J13" / "J13_volume_mask_fsc_auto.mrc").exists()
-    # sparse: a 64 MB map takes a few blocks
-    assert (lineage_projects["P32"] / "J12" / "J12_009_volume_map.mrc").stat().st_blocks < 64
+
+
+@pytest.mark.parametrize("puid, low, high", [("P32", 2.41, 6.87), ("P449", 2.55, 7.3)])
+def test_the_local_resolution_map_is_best_at_the_centre_and_unresolved_outside_its_mask(lineage_projects, puid, low,
+                                                                                         high):
+    with mrcfile.open(lineage_projects[puid] / "J11" / "J11_map_locres.mrc") as locres, \
+            mrcfile.open(lineage_projects[puid] / "J11" / "J11_mask_refine.mrc") as mask:
+        inside = mask.data > 0.5
+        assert locres.data[8, 8, 8] == numpy.float32(low) and locres.data[inside].max() == numpy.float32(high)
+        assert set(locres.data[~inside].tolist()) == {25.0}
+        assert set(mask.data.ravel().tolist()) == {0.0, 1.0}

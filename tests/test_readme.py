@@ -97,3 +97,21 @@ def test_a_facility_follows_the_readme_on_postgresql(postgres, reference_project
         f"P30|J180|2.281461238861084|{reference_projects['P30']}/J180/J180_009_volume_map.mrc",
         f"P446|J329|2.522837574905974|{reference_projects['P446']}/J329/J329_008_volume_map.mrc",
     ]
+
+
+def test_the_table1_section_is_what_csx_prints_on_the_shipped_examples(capsys):
+    """Its command, run from the top of the repository, prints the table that follows it, every row filled;
+    and csx check passes the same maps, as the section says."""
+    root = Path(__file__).resolve().parent.parent
+    command = "csx table1 examples/CS-nav17-pipeline/J10 examples/CS-nav17-pipeline-v5/J10"
+    assert f"    {command}\n\n| Data collection and processing | P32/J10 | P449/J10 |" in README
+    start = README.index("| Data collection and processing | P32/J10 | P449/J10 |")
+    code, out, err = run_csx(capsys, "table1", *(root / job for job in command.split()[2:]))
+    assert (code, err) == (0, [])
+    assert README[start:start + len(out)] == out
+    assert "—" not in out
+    code, out, err = run_csx(capsys, "check", *(root / job for job in command.split()[2:]))
+    assert code == 0 and out.splitlines() == ["P32/J10: map, half maps and masks agree with the record",
+                                              "P449/J10: map, half maps and masks agree with the record"]
+    shown = "".join(f"    {line}\n" for line in out.splitlines())
+    assert "    $ csx check examples/CS-nav17-pipeline/J10 examples/CS-nav17-pipeline-v5/J10\n" + shown in README

@@ -34,9 +34,10 @@ CLASSES_3D_V4 = {("P31", "J13"): {
     "classes[].map": [f"{{project}}/J13/J13_034_class_{k:02d}_volume.mrc" for k in range(4)],
 }}
 LOCAL_RESOLUTION_V4 = {("P31", "J18"): {
-    "local_resolution_A.min": 3.52, "local_resolution_A.median": 4.26, "local_resolution_A.max": 7.91,
-    "paths.map_locres": "{project}/J18/J18_volume_map_locres.mrc",
+    "local_resolution_A": None,  # computed from the local resolution map, which the pipeline projects lack
+    "paths.map_locres": "{project}/J18/J18_map_locres.mrc", "paths.mask": "{project}/J18/J18_mask_refine.mrc",
 }}
+IMPORT_MICROGRAPHS = {"frames_per_movie": None, "dose_per_frame_e_per_A2": None}
 # spec -> {(puid, juid): {record path: value}}
 FSC_V4 = {("P30", "J180"): {"box_size_vox": 350, "psize_A": 0.9681428670883179,
                             "resolution_A.corrected": 2.281461238861084}}
@@ -65,12 +66,15 @@ EXPECTED = {
     "ctf-v4": {("P31", "J3"): {"exposures": 24, "job_info.type": "patch_ctf_estimation_multi"},
                ("P31", "J4"): {"exposures": 24, "job_info.type": "ctf_estimation"}},
     "ctf-v5": {("P447", "J3"): {"exposures": 30}},
+    "import-micrographs-v4": {("P31", "J5"): {"voltage_kv": 200.0, "exposures": 10, **IMPORT_MICROGRAPHS}},
+    "import-micrographs-v5": {("P447", "J5"): {"voltage_kv": 300.0, "exposures": 12, **IMPORT_MICROGRAPHS}},
     "import-v4": {("P31", "J1"): {"voltage_kv": 300.0, "spherical_aberration_mm": 2.7, "psize_A": 0.415,
+                                  "frames_per_movie": 40, "dose_per_frame_e_per_A2": 1.465,
                                   "total_dose_e_per_A2": 58.6, "exposures": 24}},
     "import-v5": {("P447", "J1"): {"psize_A": 0.365, "total_dose_e_per_A2": 50.0, "exposures": 30}},
     "local-resolution-v4": LOCAL_RESOLUTION_V4,
-    "local-resolution-v4.0-4.2": LOCAL_RESOLUTION_V4,
-    "local-resolution-v5": {("P447", "J18"): {"local_resolution_A.min": 3.31, "local_resolution_A.max": 8.47}},
+    "local-resolution-v5": {("P447", "J18"): {"local_resolution_A": None,
+                                              "paths.map_locres": "{project}/J18/J18_map_locres.mrc"}},
     "motion-v4": {("P31", "J2"): {"exposures": 24, "total_dose_e_per_A2": 58.599998474121094,
                                   "psize_A": 0.8299999833106995}},
     "motion-v5": {("P447", "J2"): {"exposures": 30, "total_dose_e_per_A2": 52.0}},

@@ -37,11 +37,11 @@ def registry():
 def test_a_batch_makes_each_shared_ancestor_once(lineage_projects, registry, puid):
     extraction = Extraction(registry, ExtractOptions(spec="table1", all_jobs=True))
     outcomes = [extraction(handle) for handle in project_handles(lineage_projects[puid], all_jobs=True)]
-    assert [o.job_uid for o in outcomes if o.record is not None] == ["J10", "J12", "J13", "J17", "J18"]
+    assert [o.job_uid for o in outcomes if o.record is not None] == ["J10", "J12", "J13", "J17", "J18", "J24"]
     made = extraction.related.records_made
-    # J10 and J12 share both imports and the CTF job: one record each, for the whole batch
+    # J10, J12 and J24 share both imports and the CTF job: one record each, for the whole batch
     assert sorted((juid, kind) for _, _, juid, kind in made) == [
-        ("J1", "import"), ("J11", "local-resolution"), ("J2", "import"), ("J4", "ctf")]
+        ("J1", "import"), ("J11", "local-resolution"), ("J2", "import"), ("J21", "sharpen"), ("J4", "ctf")]
     assert set(made.values()) == {1}
     assert set(extraction.related.documents_read.values()) == {1}
 
@@ -60,18 +60,20 @@ def test_nearest_stops_at_the_first_match_on_each_branch_all_goes_on(lineage_pro
 
 def test_inputs_are_followed_in_the_order_given(lineage_projects, registry):
     context = context_of(lineage_projects["P449"], "J6", registry)
-    walk = RelatedJobs(registry).walk(context, relation(names=("micrographs", "particles"), kind="ctf"))
-    # the extraction's own micrographs input, not the picker's particles
-    assert [(s["juid"], s["input"]) for s in walk.steps] == [("J6", "micrographs"), ("J4", None)]
+    walk = RelatedJobs(registry).walk(context, relation(names=("micrographs", "particles", "exposures"), kind="ctf"))
+    # the extraction's own micrographs input (through the curation), not the picker's particles
+    assert [(s["juid"], s["input"]) for s in walk.steps] == [("J6", "micrographs"), ("J19", "exposures"),
+                                                             ("J4", None)]
 
 
 def test_downstream_finds_the_jobs_fed_by_an_output(lineage_projects, registry):
     related = RelatedJobs(registry)
     context = context_of(lineage_projects["P32"], "J8", registry)
     walk = related.walk(context, relation("downstream", ("particles_selected",),
-                                          job_types=("homo_refine_new", "nonuniform_refine_new", "homo_abinit")))
+                                          job_types=("homo_refine_new", "restack_particles", "homo_abinit")))
+    # v4: the restack (J22) and the refinement J12 take the selected particles
     assert [(s["juid"], s["input"], s["num_items"]) for s in walk.steps] == [
-        ("J9", "particles", 896759), ("J10", "particles", 896759), ("J12", "particles", 896759)]
+        ("J12", "particles", 896759), ("J22", "particles", 896759)]
     assert related.walk(context, relation("downstream", ("particles_excluded",), job_types=("homo_abinit",))
                         ).matches == []
 
@@ -79,10 +81,12 @@ def test_downstream_finds_the_jobs_fed_by_an_output(lineage_projects, registry):
 def test_a_related_job_asked_for_by_type_gives_its_identity_and_output_counts(lineage_projects, registry):
     context = context_of(lineage_projects["P449"], "J10", registry)
     spec = SimpleNamespace(related={"ex": Relation("ex", "upstream", THROUGH_PARTICLES, None,
-                                                   ("extract_micrographs_multi",), False, Path("t.yaml"), 1)})
+                                                   ("extract_micrographs_cpu_parallel",), False, Path("t.yaml"), 1)})
     found = RelatedJobs(registry)(context, spec)
-    assert found["related"] == {"ex": [{"job_info": {"puid": "P449", "juid": "J6", "type": "extract_micrographs_multi",
-                                                     "status": "completed"}, "outputs": {"particles": 1401877}}]}
+    # through: the output the walk came down (the downsampling J22 took the extraction's particles)
+    assert found["related"] == {"ex": [{"job_info": {"puid": "P449", "juid": "J6",
+                                                     "type": "extract_micrographs_cpu_parallel", "status": "completed"},
+                                        "outputs": {"particles": 1401877}, "through": {"particles": 1401877}}]}
 
 
 def test_evaluate_without_related_jobs_says_what_is_missing(lineage_projects, registry):

@@ -96,8 +96,20 @@ def test_v4_a_connection_of_another_type(p30, tmp_path, capsys):
     result = extract(capsys, tmp_path, "--project-dir", p30, "--spec", "table1", "J180")
     assert (result.code, list(result.written)) == (1, [])
     assert result.err[0] == (f"P30/J180 ({p30}/J180): the connections of input 'particles' (job.input_slot_groups"
-                             "[?name==`{input}`] | [0].connections[].{job_uid: job_uid, output: group_name}) are not "
-                             "a list of job uids and output names")
+                             "[?name==`{input}`] | [0].connections[].{job_uid: job_uid, output: group_name, slots: "
+                             "slots[].{job_uid: job_uid, output: group_name}}) are not a list of job uids and output "
+                             "names")
+
+
+def test_v4_a_slot_of_another_type(p30, tmp_path, capsys):
+    edit(p30 / "J180" / "job.json",
+         lambda doc: doc["input_slot_groups"][0]["connections"][0]["slots"][1].update(job_uid=170))
+    result = extract(capsys, tmp_path, "--project-dir", p30, "--spec", "table1", "J180")
+    assert (result.code, list(result.written)) == (1, [])
+    assert result.err[0] == (f"P30/J180 ({p30}/J180): the connections of input 'particles' (job.input_slot_groups"
+                             "[?name==`{input}`] | [0].connections[].{job_uid: job_uid, output: group_name, slots: "
+                             "slots[].{job_uid: job_uid, output: group_name}}): the slots of the connection to 'J170' "
+                             "are not a list of job uids and output names")
 
 
 def test_v5_inputs_of_another_type(p446, tmp_path, capsys):

@@ -27,6 +27,10 @@ Each says something plain JMESPath cannot, or says it fast:
 - iso_date(value): a date in any form CryoSPARC writes one (extended JSON's
   epoch milliseconds, RFC 1123, ISO with or without an offset) as ISO 8601
   UTC text, so records from every version and source agree.
+- map_stats(map, mask): min, median and max of the values of an MRC map of
+  the project (project-relative paths, as datasets give them), inside the
+  mask where one is given: facts the document lacks, from the job's files
+  (the local resolution range of a local resolution map).
 
 numpy is imported only when a function meets a column.
 """
@@ -35,6 +39,7 @@ import posixpath
 
 from jmespath import exceptions, functions
 
+from ..errors import CsxError
 from .columns import Column
 from .dates import NotADate, iso_utc
 
@@ -190,6 +195,20 @@ class CsxFunctions(functions.Functions):
         if by == 0:
             raise exceptions.JMESPathError("divide(): division by zero")
         return value / by
+
+    @functions.signature({"types": ["string", "null"]}, {"types": ["string", "null"]})
+    def _func_map_stats(self, relative, mask_relative):
+        """{min, median, max, voxels, masked}: the map's values (float32, as the shortest decimals that read
+        back to them) over the voxels where the mask is over 0.5, or every voxel without a mask; null for no
+        map, or a map that is not there. A file that is not a whole MRC map, or lies outside the project,
+        fails the field."""
+        if relative is None:
+            return None
+        try:
+            return self._job.map_stats(relative, mask_relative)
+        except CsxError as exc:
+            raise exceptions.JMESPathError(str(exc)) from exc
+
     # "array", not "array-number": jmespath cannot check the items of a value that may be null
     @functions.signature({"types": ["array", "null"]}, {"types": ["number", "null"]}, {"types": ["number", "null"]})
     def _func_shell_frequencies(self, radwns, box, psize):

@@ -15,6 +15,7 @@ from ..language.functions import error_text
 from ..language.layouts import Layout
 from ..language.registry import JobKey
 from ..sources import JobDocument
+from ..sources.mapfiles import MapError, map_stats
 from ..uids import is_job_uid, is_project_uid
 
 # identity key -> the types its value may have, and their name in messages
@@ -118,13 +119,20 @@ class JobContext:
         return names
 
     def connections(self, input_name: str) -> list:
-        """[{job_uid, output}] connected to one input, each a string."""
+        """[{job_uid, output, slots}] connected to one input: the parent job and output of the connection, and
+        in `slots` those of each of its slots (a slot may name another job: v4 ConnectionSlot.job_uid, v5
+        InputResult.job_uid), [] where the layout reads none. Each checked."""
         found = self._read(f"input {input_name!r}", self.layout.connections, input_name)
-        if not isinstance(found, list) or not all(
-                isinstance(c, dict) and isinstance(c.get("job_uid"), str) and isinstance(c.get("output"), str)
-                for c in found):
-            raise JobError(f"{self.origin}: the connections of input {shown(input_name)} "
-                           f"({self.layout.links['connections']}) are not a list of job uids and output names")
+        where = f"{self.origin}: the connections of input {shown(input_name)} ({self.layout.links['connections']})"
+        if not isinstance(found, list) or not all(_is_link(c) for c in found):
+            raise JobError(f"{where} are not a list of job uids and output names")
+        for connection in found:
+            slots = connection.get("slots")
+            if slots is None:
+                connection["slots"] = []
+            elif not isinstance(slots, list) or not all(_is_link(slot) for slot in slots):
+                raise JobError(f"{where}: the slots of the connection to {shown(connection['job_uid'])} are not a "
+                               "list of job uids and output names")
         return found
 
     def output_items(self, output: str):
@@ -134,11 +142,23 @@ class JobContext:
                            f"({self.layout.links['output_items']}) is {json_type(items)}, not an integer")
         return items
 
+    def map_stats(self, relative: str, mask_relative: str | None):
+        """{min, median, max, voxels, masked} of the values of a map of the project (inside the mask, when one
+        is given); None when the map is not there. Raises DatasetError naming the file."""
+        try:
+            return map_stats(self.project_dir, relative, mask_relative)
+        except MapError as exc:
+            raise DatasetError(f"map {exc}") from exc  # the field's error names the job
+
     def is_deleted(self) -> bool:
         return bool(self._read("whether the job is deleted", self.layout.is_deleted))
 
     def scope(self, datasets: dict) -> dict:
         return {"job": self.doc, "project": self.project, "datasets": datasets, "source": self.document.source}
+
+
+def _is_link(link) -> bool:
+    return isinstance(link, dict) and isinstance(link.get("job_uid"), str) and isinstance(link.get("output"), str)
 
 
 def _check_result(result, where: str):

@@ -38,8 +38,8 @@ def _instance_handles(jobs, instance, project, client, all_jobs, types, statuses
     return instance_handles(live, project, jobs, all_jobs, sorted(types), statuses)
 
 
-def named_jobs(jobs, project_dir=None, instance=None, project=None, timeout=30.0) -> list:
+def named_jobs(jobs, project_dir=None, instance=None, project=None, timeout=30.0, client=None) -> list:
     """Handles of the map jobs a command names (job_handles without --all)."""
     if not jobs:
         raise UsageError("name the map jobs (job directories, or uids with --project-dir or --instance)")
-    return job_handles(jobs, project_dir, instance, project, timeout=timeout)
+    return job_handles(jobs, project_dir, instance, project, client, timeout=timeout)

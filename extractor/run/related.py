@@ -16,7 +16,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 
-from ..errors import CsxError, ForeignJobError
+from ..errors import CsxError, ForeignJobError, MissingJobError
 from ..language.layouts import detect_layout
 from ..language.registry import JobKey, Registry
 from ..language.relations import Relation
@@ -34,7 +34,7 @@ class _Node:
     project_uid: str
     key: JobKey
     deleted: bool
-    inputs: dict  # input name -> [{job_uid, output}]
+    inputs: dict  # input name -> [{job_uid, output, slots: [{job_uid, output}]}]
     outputs: dict  # output name -> number of items
 
     @classmethod
@@ -45,11 +45,15 @@ class _Node:
                    {name: context.output_items(name) for name in context.output_names()})
 
 
+_OUTSIDE = object()  # no spec's relations being worked out: a walk keeps what its own relation may match
+
+
 class _Walk:
-    """What one relation found from one job: its steps (the lineage) and the matching jobs."""
+    """What one relation found from one job: its steps (the lineage), the matching jobs, and for each job
+    reached upstream the outputs the walk came through, with their items."""
 
     def __init__(self):
-        self.steps, self.matches = [], []
+        self.steps, self.matches, self.through = [], [], {}
 
 
 class RelatedJobs:
@@ -57,6 +61,7 @@ class RelatedJobs:
         self.registry = registry
         self._nodes, self._records = {}, {}
         self._contexts = {}  # whole documents, for one job's related jobs only
+        self._wanted = _OUTSIDE  # job types whose documents a walk keeps (None: all): those its relations may match
         self._lock = threading.RLock()
         self._making = set()  # records being made: a spec relating a job to itself through others
         self.documents_read = Counter()  # (source, project, job) -> documents read: each once per batch
@@ -65,8 +70,9 @@ class RelatedJobs:
     def __call__(self, context: JobContext, spec) -> dict:
         """{"related": {alias: [record, ...]}, "lineage": {alias: [step, ...]}} for the spec's relations."""
         with self._lock:
-            outer = self._contexts
+            outer, outer_wanted = self._contexts, self._wanted
             self._contexts = dict(outer)
+            self._wanted = self._types_wanted(spec.related.values())
             try:
                 related, lineage = {}, {}
                 for alias, relation in spec.related.items():
@@ -76,18 +82,39 @@ class RelatedJobs:
                                                             for node in walk.matches) if record is not None]
                 return {"related": related, "lineage": lineage}
             finally:
-                self._contexts = outer
+                self._contexts, self._wanted = outer, outer_wanted
 
     def walk(self, context: JobContext, relation: Relation) -> _Walk:
-        key = self._key(context, context.identity["uid"])
-        self._contexts[key] = context
-        start = self._nodes.setdefault(key, _Node.of(context))
-        walk = _Walk()
-        if relation.direction == "upstream":
-            self._up(context, start, relation, walk, (start.uid,), {start.uid})
-        else:
-            self._down(context, start, relation, walk)
-        return walk
+        with self._lock:
+            outer_wanted = self._wanted
+            if outer_wanted is _OUTSIDE:  # a walk of its own (csx specs --explain): what this relation matches
+                self._wanted = self._types_wanted([relation])
+            try:
+                key = self._key(context, context.identity["uid"])
+                self._contexts[key] = context
+                start = self._nodes.setdefault(key, _Node.of(context))
+                walk = _Walk()
+                if relation.direction == "upstream":
+                    self._up(context, start, relation, walk)
+                else:
+                    self._down(context, start, relation, walk)
+                return walk
+            finally:
+                self._wanted = outer_wanted
+
+    def _types_wanted(self, relations):
+        """The job types the relations may match (None: any), whose documents a walk keeps for their records;
+        the others' documents are dropped once their node is known, so a chain of thousands of jobs is
+        walked in little memory."""
+        wanted = set()
+        for relation in relations:
+            if relation.job_types:
+                wanted.update(relation.job_types)
+            elif relation.kind is not None:
+                wanted.update(t for s in self.registry.specs if s.kind == relation.kind for t in s.job_types)
+            else:
+                return None
+        return wanted
 
     # -- finding jobs --
 
@@ -110,15 +137,21 @@ class RelatedJobs:
         return self._contexts[key]
 
     def _node(self, near: JobContext, juid: str):
-        """(node, None) of a job of `near`'s project, or (None, why it cannot be read)."""
+        """(node, None) of a job of `near`'s project, or (None, why it cannot be followed: the end of a
+        sentence "input X comes from J14, ...")."""
         key = self._key(near, juid)
         if key not in self._nodes:
+            held = key in self._contexts
             try:
-                self._nodes[key] = _Node.of(self._read(near, juid))
+                node = self._nodes[key] = _Node.of(self._read(near, juid))
+                if not held and self._wanted is not None and node.type not in self._wanted:
+                    self._contexts.pop(key, None)
             except ForeignJobError as exc:  # a parent in another project: the walk says whose
                 self._nodes[key] = f"a job of project {exc.project_uid}, not {near.project['uid']}"
+            except MissingJobError:  # only a job that is not there may have been deleted
+                self._nodes[key] = f"which is not in project {near.project['uid']} (deleted?)"
             except CsxError as exc:
-                self._nodes[key] = str(exc)
+                self._nodes[key] = f"which cannot be read: {exc}"
         found = self._nodes[key]
         return (None, found) if isinstance(found, str) else (found, None)
 
@@ -126,9 +159,7 @@ class RelatedJobs:
         parent, unread = self._node(near, juid)
         where = f"input {input_name} comes from {juid}"
         if parent is None:
-            if unread.startswith("a job of project"):
-                return None, f"{where}, {unread}"
-            return None, f"{where}, which is not in project {near.project['uid']} (deleted?)"
+            return None, f"{where}, {unread}"
         if parent.deleted:
             return None, f"{where}, which is deleted"
         if parent.project_uid != child.project_uid:
@@ -142,34 +173,55 @@ class RelatedJobs:
             s.kind == relation.kind and s.layout == node.key.layout and node.type in s.job_types
             and s.admits_version(node.key.version) for s in self.registry.specs)
 
-    def _up(self, near: JobContext, node: _Node, relation: Relation, walk: _Walk, path: tuple, seen: set):
-        step = {"juid": node.uid, "type": node.type, "input": None, "num_items": None}
-        walk.steps.append(step)
-        if len(path) > 1 and self._matches(node, relation):
-            walk.matches.append(node)
-            if not relation.all:
-                return
-        followed = next(((name, node.inputs[name]) for name in relation.names if node.inputs.get(name)), None)
-        if followed is None:
-            return
-        step["input"], connections = followed
-        notes, parents, total = [], [], 0
-        for connection in connections:
-            parent, note = self._parent(near, node, connection["job_uid"], step["input"])
-            items = None if parent is None else parent.outputs.get(connection["output"])
-            total = None if total is None or items is None else total + items
-            if note:
-                notes.append(note)
-            elif parent.uid in path:
-                notes.append(f"input {step['input']} comes from {parent.uid}, which is downstream of it (a cycle)")
-            elif parent.uid not in seen:  # a job reached by two branches is walked once
-                seen.add(parent.uid)
-                parents.append(parent)
-        step["num_items"] = total
-        if notes:
-            step["note"] = "the walk stops: " + "; ".join(notes)
-        for parent in parents:
-            self._up(near, parent, relation, walk, path + (parent.uid,), seen)
+    def _up(self, near: JobContext, start: _Node, relation: Relation, walk: _Walk):
+        """Depth first, parents in the order their connections list them, each job once however many
+        branches reach it; a stack, not recursion, so a chain of any length is walked."""
+        came_from = {start.uid: None}  # the job each was first reached from: its branch back to the start
+        upstream = {}  # job -> its parents that the walk could follow, whichever branch walked them
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            step = {"juid": node.uid, "type": node.type, "input": None, "num_items": None}
+            walk.steps.append(step)
+            if node is not start and self._matches(node, relation):
+                walk.matches.append(node)
+                if not (relation.all or relation.farthest):
+                    continue
+            followed = next(((name, node.inputs[name]) for name in relation.names if node.inputs.get(name)), None)
+            if followed is None:
+                continue
+            step["input"], connections = followed
+            notes, parents, total = [], [], 0
+            for connection in connections:
+                # the connection's job, then any other job one of its slots names: all are parents; the
+                # items that came through are the connection's own output's
+                uids = dict.fromkeys([connection["job_uid"], *(slot["job_uid"] for slot in connection["slots"])])
+                for uid in uids:
+                    parent, note = self._parent(near, node, uid, step["input"])
+                    if uid == connection["job_uid"]:
+                        items = None if parent is None else parent.outputs.get(connection["output"])
+                        total = None if total is None or items is None else total + items
+                        if parent is not None:
+                            walk.through.setdefault(parent.uid, {})[connection["output"]] = items
+                    if note:
+                        notes.append(note)
+                        continue
+                    upstream.setdefault(node.uid, []).append(parent.uid)
+                    if parent.uid in came_from:  # walked already: by another branch, or downstream of it
+                        if _on_branch(came_from, node.uid, parent.uid):
+                            notes.append(f"input {step['input']} comes from {parent.uid}, which is downstream of "
+                                         "it (a cycle)")
+                    else:
+                        came_from[parent.uid] = node.uid
+                        parents.append(parent)
+            step["num_items"] = total
+            if notes:
+                step["note"] = "the walk stops: " + "; ".join(dict.fromkeys(notes))
+            stack.extend(reversed(parents))
+        if relation.farthest:  # a match with another match upstream of it, on any branch, is not the farthest
+            matched = {match.uid for match in walk.matches}
+            walk.matches = [match for match in walk.matches
+                            if not matched.intersection(_upstream_of(upstream, match.uid))]
 
     def _down(self, near: JobContext, node: _Node, relation: Relation, walk: _Walk):
         types = set(relation.job_types) or {t for s in self.registry.specs if s.kind == relation.kind
@@ -186,7 +238,9 @@ class RelatedJobs:
             held = key in self._contexts
             child = self._node(near, uid)[0] if uid != node.uid else None
             if child is None or not self._matches(child, relation):
-                if not held:  # a scan over the whole project keeps no document it does not use
+                # a scan over the whole project keeps no document it does not use (another relation may)
+                if not held and not (child is not None and self._wanted not in (None, _OUTSIDE)
+                                     and child.type in self._wanted):
                     self._contexts.pop(key, None)
                 continue
             for name, connections in child.inputs.items():
@@ -209,6 +263,8 @@ class RelatedJobs:
             step = next((s for s in walk.steps if s["juid"] == node.uid), None)
             if step is not None:
                 step["note"] = note
+        if relation.kind is None:  # the outputs this walk came through: a job's other walks may differ
+            record = {**record, "through": dict(walk.through.get(node.uid, {}))}
         return record
 
     def _make(self, near: JobContext, node: _Node, kind, key) -> tuple:
@@ -227,7 +283,31 @@ class RelatedJobs:
             self._making.discard(key)
 
 
+def _branch(came_from: dict, uid):
+    """The jobs from `uid` back to the start of the walk, `uid` first."""
+    while uid is not None:
+        yield uid
+        uid = came_from[uid]
+
+
+def _on_branch(came_from: dict, uid: str, ancestor: str) -> bool:
+    return any(found == ancestor for found in _branch(came_from, uid))
+
+
+def _upstream_of(upstream: dict, uid: str) -> set:
+    """Every job upstream of `uid` in the walked graph, `uid` itself only through a cycle."""
+    found, todo = set(), list(upstream.get(uid, ()))
+    while todo:
+        parent = todo.pop()
+        if parent not in found:
+            found.add(parent)
+            todo.extend(upstream.get(parent, ()))
+    found.discard(uid)
+    return found
+
+
 def summary(node: _Node, puid: str) -> dict:
-    """The record of a related job asked for by type, not kind: who it is and what it put out."""
+    """The record of a related job asked for by type, not kind: who it is and what it put out (to which the
+    walk adds `through`: the outputs it came through upstream, with their items)."""
     return {"job_info": {"puid": puid, "juid": node.uid, "type": node.type, "status": node.status},
             "outputs": dict(node.outputs)}

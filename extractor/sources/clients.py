@@ -45,6 +45,15 @@ class Tools4(_Tools):
     def job_document(self, puid: str, juid: str) -> dict:
         return _plain(self.ask(self.client.find_job, puid, juid).doc)
 
+    @staticmethod
+    def says_no_such_job(exc: BaseException) -> bool:
+        """Whether command_core answered get_job with an error of its own (a JSON-RPC error reply, which
+        the client raises without a cause) rather than failing to answer: it has no such job."""
+        from cryosparc.errors import CommandError
+
+        return (isinstance(exc, CommandError) and exc.__cause__ is None
+                and "Encountered " in str(exc) and " from JSONRPC function " in str(exc))
+
     def job_uids(self, puid: str, types, statuses) -> list:
         # command_core lists by type within a project, or by status across projects
         if types:
@@ -64,6 +73,11 @@ class Tools5(_Tools):
 
     def job_document(self, puid: str, juid: str) -> dict:
         return self.ask(self.client.find_job, puid, juid).model.model_dump(mode="json", by_alias=True)
+
+    @staticmethod
+    def says_no_such_job(exc: BaseException) -> bool:
+        """Whether the API answered HTTP 404 (Not Found) for the job."""
+        return getattr(exc, "code", None) == 404
 
     def job_uids(self, puid: str, types, statuses) -> list:
         search = {"type": list(types)} if types else {}

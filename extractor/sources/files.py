@@ -4,7 +4,7 @@ import os
 from functools import partial
 from pathlib import Path
 
-from ..errors import DatasetError, JobError, UsageError, shown
+from ..errors import DatasetError, JobError, MissingJobError, UsageError, shown
 from ..uids import is_job_uid, is_project_uid, uid_number
 from . import DocumentError, JobDocument, JobHandle, LazyHandles, parse_job_json, select_uids
 from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, is_inside, lexically_inside, open_regular, opened_path,
@@ -135,8 +135,10 @@ class ProjectFolder:
         self.key = str(self.project_dir)
 
     def document(self, juid: str) -> JobDocument:
-        if not is_job_uid(juid) or not (self.project_dir / juid / "job.json").is_file():
-            raise JobError(f"{self.project_dir}: no job {juid} there")
+        if not is_job_uid(juid):
+            raise JobError(f"{self.project_dir}: {shown(juid)} is not a job uid (J followed by digits)")
+        if not os.path.lexists(self.project_dir / juid / "job.json"):
+            raise MissingJobError(f"{self.project_dir}: no job {juid} there")
         return job_dir_document(self.project_dir / juid, self.project)
 
     def uids(self, types=()) -> list:

@@ -11,7 +11,7 @@ import re
 import warnings
 from pathlib import Path
 
-from ..errors import DatasetError, JobError, UsageError, shown
+from ..errors import DatasetError, JobError, MissingJobError, UsageError, shown
 from ..redaction import register_secret
 from ..uids import is_job_uid, uid_number
 from ..textfiles import STDIN, NotText, read_named_text
@@ -226,6 +226,8 @@ class Instance:
         try:
             doc = self.client.job_document(puid, juid)
         except Exception as exc:  # CommandError / APIError
+            if self.client.says_no_such_job(exc):
+                raise MissingJobError(f"{origin}: " + self._failure(f"no such job on {self.address}", exc)) from exc
             raise JobError(f"{origin}: " + self._failure("no such job, or it cannot be read", exc)) from exc
         return JobDocument(
             doc=doc,

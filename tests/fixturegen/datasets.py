@@ -35,6 +35,15 @@ CONSTANTS = {
     "zero_shift_frame": 0, "is_gain_corrected": 0, "has_defect_file": 0, "exp_group_id": 1,
 }
 
+# Where no value is given, a number field of physical meaning takes a realistic one, uniform in its range
+# (defocus in Angstrom, CTF fit 2-10 A): values in [0, 1) would hide unit mistakes. Scaling one draw in [0, 1)
+# keeps the random stream, so the other columns stay as they were.
+RANGES = {
+    "df1_A": (8000.0, 30000.0), "df_angle_rad": (0.0, 3.1415927),
+    "ctf_fit_to_A": (2.6, 7.8), "df_range": (7600.0, 30000.0), "cross_corr_ctffind4": (0.03, 0.21),
+    "ice_thickness_rel": (1.0, 1.15), "bfactor": (-120.0, 40.0),
+}
+
 
 def _seed(*parts: str) -> int:
     return int.from_bytes(hashlib.sha256("/".join(parts).encode()).digest()[:8], "little")
@@ -109,6 +118,11 @@ class _Writer:
                 column[:] = MOVIE_SHAPE[-column.shape[1]:] if result.type.startswith("exposure") else self.job.box
             elif spec.endswith(("u4", "u8")):
                 column[:] = rng.integers(0, 2 if name == "split" else 4096, size=column.shape)
+            elif name in RANGES:
+                low, high = RANGES[name]
+                column[:] = low + (high - low) * rng.random(size=column.shape)
+            elif name == "df2_A":  # under df1 by an astigmatism of 30 to 900 A
+                column[:] = ds[f"{result.name}/df1_A"] - (30.0 + 870.0 * rng.random(size=column.shape))
             else:
                 column[:] = rng.random(size=column.shape)
 
@@ -141,8 +155,10 @@ def write_result_group(job: JobFixture, group: Group, project_dir: Path) -> Path
     return path
 
 
-def write_datasets(job: JobFixture, puid: str, project_dir: Path) -> list[Path]:
-    """Write the final metafile of every result of the job and each output's .csg; returns the files written."""
+def write_datasets(job: JobFixture, puid: str, project_dir: Path, max_rows: int = PARTICLE_ROWS) -> list[Path]:
+    """Write the final metafile of every result of the job and each output's .csg; returns the files written.
+    Particle metafiles hold at most `max_rows` rows (a sample; exposure metafiles hold every exposure, up to
+    PARTICLE_ROWS, as specs count them)."""
     results: dict[str, dict[str, Result]] = {}  # metafile -> result name -> result
     rows: dict[str, int] = {}
     for group in job_outputs(job):
@@ -150,7 +166,8 @@ def write_datasets(job: JobFixture, puid: str, project_dir: Path) -> list[Path]:
             if result.final_metafile is not None:
                 results.setdefault(result.final_metafile, {})[result.name] = result
                 one_volume = result.type == "volume.blob" and group.type != "volume_multi"
-                rows[result.final_metafile] = 1 if one_volume else min(group.num_items, PARTICLE_ROWS)
+                cap = min(max_rows, PARTICLE_ROWS) if group.type == "particle" else PARTICLE_ROWS
+                rows[result.final_metafile] = 1 if one_volume else min(group.num_items, cap)
     writer = _Writer(job, puid)
     written = [writer.write(project_dir, m, list(by_name.values()), rows[m]) for m, by_name in results.items()]
     groups = [write_result_group(job, group, project_dir) for group in job_outputs(job)]

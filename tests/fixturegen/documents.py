@@ -219,6 +219,17 @@ def _connections(job: JobFixture, input_name: str) -> list[tuple[str, str]]:
     return [(parent, output) for name, parent, output in job.parents if name == input_name]
 
 
+def _parents(job: JobFixture) -> list[str]:
+    return sorted({parent for _, parent, _ in job.parents} | {uid for _, _, uid, _ in job.slot_sources})
+
+
+def _slot_source(job: JobFixture, input_name: str, slot: str, parent: str, output: str) -> tuple[str, str]:
+    """(job uid, output) a slot of a connection reads: the connection's, unless the slot is taken from another
+    job (v4 ConnectionSlot.job_uid, v5 InputResult.job_uid)."""
+    return next(((uid, out) for name, s, uid, out in job.slot_sources if (name, s) == (input_name, slot)),
+                (parent, output))
+
+
 # --- v4 -------------------------------------------------------------------------------------------------------
 
 
@@ -227,8 +238,9 @@ def _v4_inputs(job: JobFixture) -> list[dict[str, Any]]:
     for spec in INPUTS[job.job_type]:
         connections = [
             {"job_uid": parent, "group_name": output, "slots": [
-                {"slot_name": s, "job_uid": parent, "group_name": output, "result_name": s, "result_type": t,
-                 "version": "F"} for s, t, _ in spec.slots]}
+                {"slot_name": s, "job_uid": _slot_source(job, spec.name, s, parent, output)[0],
+                 "group_name": _slot_source(job, spec.name, s, parent, output)[1], "result_name": s,
+                 "result_type": t, "version": "F"} for s, t, _ in spec.slots]}
             for parent, output in _connections(job, spec.name)
         ]
         groups.append({
@@ -315,7 +327,7 @@ def v4_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
         "ui_layouts": {f"{puid}W1": {"show": True, "floater": False, "top": 160 * job.uid_num, "left": 0,
                                      "width": 1, "height": 1, "groups": []}},
         "enable_bench": False, "bench": {},
-        "children": [], "parents": sorted({parent for _, parent, _ in job.parents}),
+        "children": [], "parents": _parents(job),
         "priority": 0, "deleted": False,
         "job_dir": job.uid, "job_dir_size": 0, "job_dir_size_last_updated": _v4_date(t["ended"]),
         "is_experiment": False, "is_final_result": False, "is_ancestor_of_final_result": False,
@@ -337,8 +349,9 @@ def _v5_inputs(job: JobFixture) -> dict[str, Any]:
     inputs = {}
     for spec in INPUTS[job.job_type]:
         connections = [{"job_uid": parent, "output": output, "results": [
-            {"name": s, "dtype": t.split(".", 1)[1], "job_uid": parent, "output": output, "result": s,
-             "version": "F"} for s, t, _ in spec.slots]}
+            {"name": s, "dtype": t.split(".", 1)[1], "job_uid": _slot_source(job, spec.name, s, parent, output)[0],
+             "output": _slot_source(job, spec.name, s, parent, output)[1], "result": s, "version": "F"}
+            for s, t, _ in spec.slots]}
             for parent, output in _connections(job, spec.name)]
         inputs[spec.name] = {
             "type": spec.type, "title": spec.title, "description": "",
@@ -392,7 +405,7 @@ def v5_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
         "has_error": failed, "has_warning": False,
         "version_created": job.version, "version": job.version,
         "priority": 0, "deleted": False, "deleting": False,
-        "parents": sorted({parent for _, parent, _ in job.parents}), "children": [],
+        "parents": _parents(job), "children": [],
         "resources_allocated": _resources_allocated(job, None),
         "queued_by_user_id": USER_ID, "queued_to_lane": "default", "queued_to_hostname": None,
         "queued_to_gpu": None, "queue_status": None, "queue_message": None, "queued_job_hash": None,

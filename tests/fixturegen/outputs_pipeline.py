@@ -11,7 +11,7 @@
   (a `volume_multi` output, one row per class). Classes that report a
   resolution carry FSC summary stats on their `volume_class_k`.
 - sharpen: `volume` (map_sharp; the input's map and half maps passed through).
-- local_resolution: `volume` (map_locres, map_locres_fsc; the input passed through).
+- local_resolution: `volume` (map_locres, map_locres_fsc, mask_refine; the input passed through).
 """
 
 from __future__ import annotations
@@ -88,7 +88,12 @@ def sharpen_outputs(job: JobFixture) -> list[Group]:
 
 
 def local_resolution_outputs(job: JobFixture) -> list[Group]:
-    own = [_iterated(job, name, "volume.blob", f"volume_{name}", 1) for name in ("map_locres", "map_locres_fsc")]
+    """The local resolution map and the mask it is meaningful in, named as public readers of CryoSPARC's files
+    find them in the job's folder (J<N>_map_locres.mrc, J<N>_mask_refine.mrc); map_locres_fsc assumed."""
+    own = [_iterated(job, name, "volume.blob", f"volume_{name}", 1)
+           for name in ("map_locres", "map_locres_fsc", "mask_refine")]
+    for result in own:
+        result.data_stem = f"{job.uid}/{job.uid}_{result.name}"
     passed = _passthrough(job, ("map", "map_half_A", "map_half_B"), "volume", "volume", "volume", 1)
     return [Group("volume", "volume", "Local resolution", 1, own + passed, passthrough_input="volume")]
 

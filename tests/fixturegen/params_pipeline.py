@@ -214,15 +214,20 @@ HELIX = [
       "Non-uniform regularization during helical refinement.", "helix"),
 ]
 
+# the parameters of the sharpen job as scipion-em-cryosparc2 sets them (protocol_cryosparc_sharppening.py)
 SHARPEN = [
-    P("sharp_bfactor", "number", 0, "B-Factor to apply",
-      "B-factor to apply to the map, A^2. Negative values sharpen.", "sharpen"),
-    P("sharpen_filter_res", "number", None, "Lowpass filter resolution (A)",
-      "Resolution of the lowpass filter applied after sharpening.", "sharpen"),
-    P("sharpen_filter_order", "number", 8, "Lowpass filter order", "Order of the Butterworth filter.", "sharpen"),
-    P("sharpen_flip_hand", "boolean", False, "Flip hand", "Flip the hand of the output map.", "sharpen"),
-    P("sharpen_generate_new_fsc_mask", "boolean", False, "Generate new FSC mask",
-      "Make an FSC mask from the input map.", "sharpen", advanced=True),
+    P("sharp_bfactor", "number", 0, "B-Factor to apply", "Negative values sharpen.", "sharpen"),
+    P("sharp_use_FSC_full", "boolean", False, "Use full FSC",
+      "False means to use the half-FSC, which is usually an underestimate for sharpening.", "sharpen"),
+    P("sharp_falloff_order", "number", 8, "Lowpass filter order",
+      "Higher means faster falloff, 2 is usually best.", "sharpen", advanced=True),
+    P("sharp_falloff_offset", "number", 0, "Lowpass filter offset",
+      "Offset for corner frequency from FSC resolution shell", "sharpen", advanced=True),
+    P("sharp_generate_new_mask", "boolean", False, "Generate new FSC mask",
+      "Create a new mask for FSC and sharpening rather than using the refinement FSC mask", "sharpen",
+      advanced=True),
+    P("sharp_do_spherical_mask", "boolean", True, "Spherical mask final output",
+      "Apply a spherical mask to the final map.", "sharpen"),
 ]
 
 LOCRES = [

@@ -41,6 +41,8 @@ class JobFixture:
     guinier_bfactor: float | None = None
     title: str = ""
     parents: tuple[tuple[str, str, str], ...] = ()  # (input name, parent job uid, parent output name)
+    # slots of a connection taken from another job: (input name, slot name, job uid, output name)
+    slot_sources: tuple[tuple[str, str, str, str], ...] = ()
     volume_uid: int | None = None  # `uid` of the volume dataset's row; derived when None
     exposure_count: int = 0  # items of an import_movies / patch_ctf_estimation_multi output
     class_counts: tuple[int, ...] = ()  # particles in each class of a 2D/3D classification or ab-initio
