@@ -113,32 +113,36 @@ def test_report_of_a_database_of_two_projects(database, lineage_projects, capsys
     assert (code, err) == (0, [])
     data = Page(html).data
     assert labels(data) == ["P30/J180", "P30/J181", "P30/J182", "P30/J183",
-                            "P32/J10", "P32/J12", "P32/J13", "P32/J17", "P32/J18"]
+                            "P32/J10", "P32/J12", "P32/J13", "P32/J17", "P32/J18", "P32/J24"]
     assert [p["title"] for p in data["projects"]] == ["Gastric proton pump automation", "Nav1.7 lineage"]
-    assert "9 maps from 2 projects (P30, P32)" in html and "<h1>Facility maps</h1>" in html
+    assert "10 maps from 2 projects (P30, P32)" in html and "<h1>Facility maps</h1>" in html
     assert '<ul class="notices">' not in html  # every kind the report reads is there
     maps = by_label(data)
     # P32's J10: the README's Table 1 and check, from the lineage fixture
     row, details = maps["P32/J10"]
-    assert (row["resolution"], row["local_resolution"], row["check"], row["symmetry"]) == (2.87, 3.02, 0, "C4")
+    # the local resolution median is the median of J11's map inside its mask (tests/test_mapfiles.py)
+    assert (row["resolution"], row["local_resolution"], row["check"], row["symmetry"]) == (2.87, 2.9675, 0, "C4")
     sections = dict(data["sections"][i] for i in details["table1"])
     assert sections["acquisition"] == {"voltage_kV": 300.0, "cs_mm": 2.7, "total_dose_e_per_A2": [50.0, 52.5],
+                                       "frames_per_movie": [40, 50], "dose_per_frame_e_per_A2": [1.05, 1.25],
                                        "pixel_size_A": 0.415, "movies": 63, "import_jobs": ["J1", "J2"]}
     assert sections["micrographs"]["defocus_min_um"] == 0.82 and sections["particles"]["initial"] == 1298411
     assert {k: sections["map"][k] for k in ("local_resolution_min_A", "local_resolution_median_A",
                                             "local_resolution_max_A", "local_resolution_job")} == \
-        {"local_resolution_min_A": 2.41, "local_resolution_median_A": 3.02, "local_resolution_max_A": 6.87,
+        {"local_resolution_min_A": 2.41, "local_resolution_median_A": 2.9675, "local_resolution_max_A": 6.87,
          "local_resolution_job": "J11"}
     assert data["labels"]["total_dose_e_per_A2"] == "Total dose (e⁻/Å²)" and data["labels"]["cs_mm"] == "Cs (mm)"
     assert [data["steps"][i][:4] for i in details["lineage"]] == [
-        ["J10", "nonuniform_refine_new", "particles", 896759], ["J8", "select_2D", "particles", 1298411],
-        ["J7", "class_2D_new", "particles", 1298411], ["J6", "extract_micrographs_multi", "particles", 1412870],
-        ["J5", "blob_picker_gpu", "micrographs", 63], ["J4", "patch_ctf_estimation_multi", "exposures", 63],
+        ["J10", "nonuniform_refine_new", "particles", 512330], ["J20", "hetero_refine", "particles", 896759],
+        ["J9", "homo_abinit", "particles", 896759], ["J22", "restack_particles", "particles", 896759],
+        ["J8", "select_2D", "particles", 1298411], ["J7", "class_2D_new", "particles", 1298411],
+        ["J6", "extract_micrographs_multi", "particles", 1412870], ["J5", "blob_picker_gpu", "micrographs", 58],
+        ["J19", "curate_exposures_v2", "exposures", 63], ["J4", "patch_ctf_estimation_multi", "exposures", 63],
         ["J3", "patch_motion_correction_multi", "movies", 63], ["J1", "import_movies", None, None],
         ["J2", "import_movies", None, None]]
     row, details = maps["P32/J13"]  # csx check's README example
     assert row["check"] == 2
-    assert data["checks"][details["problems"]] == ["map_half_B: box 16x16x16, the map's is 256x256x256",
+    assert data["checks"][details["problems"]] == ["map_half_B: box 12x12x12, the map's is 16x16x16",
                                                    "mask_fsc_auto: missing"]
     assert data["steps"][details["lineage"][0]][4] == (
         "the walk stops: input particles comes from J14, which is not in project P32 (deleted?); input particles "
@@ -191,8 +195,8 @@ def test_report_of_pipeline_projects(pipeline_projects, capsys, tmp_path, puid):
     assert labels(data) == [f"{puid}/J15", f"{puid}/J16"]
     maps = by_label(data)
     assert [maps[f"{puid}/J15"][0]["type"], maps[f"{puid}/J16"][0]["type"]] == ["helix_refine", "homo_reconstruct"]
-    # from its local-resolution job, J18
-    assert maps[f"{puid}/J16"][0]["local_resolution"] == {"P31": 4.26, "P447": 4.02}[puid]
+    # its local-resolution job, J18, is there, but the pipeline projects hold no map files to read it from
+    assert maps[f"{puid}/J16"][0]["local_resolution"] is None
     assert [data["steps"][i][0] for i in maps[f"{puid}/J16"][1]["lineage"]] == ["J16", "J13", "J12", "J10"]
 
 
@@ -276,14 +280,14 @@ def test_check_status_where_the_maps_are_not_reachable_and_without_check(capsys,
     db = tmp_path / "csx.sqlite"
     fill(capsys, db, project, kinds=("map-info",))
     code, err, html = report(capsys, tmp_path, "--db", db)
-    assert [row[-1] for row in Page(html).data["maps"]] == [0, 0, 2, 5, 5]
+    assert [row[-1] for row in Page(html).data["maps"]] == [0, 0, 2, 5, 5, 0]
     code, err, html = report(capsys, tmp_path, "--db", db, "--no-check")
-    assert [row[-1] for row in Page(html).data["maps"]] == [None] * 5
+    assert [row[-1] for row in Page(html).data["maps"]] == [None] * 6
     project.unlink()  # as from a machine that does not see the projects
     code, err, html = report(capsys, tmp_path, "--db", db)
     assert (code, err) == (0, [])
     data = Page(html).data
-    assert [row[-1] for row in data["maps"]] == [-1] * 5
+    assert [row[-1] for row in data["maps"]] == [-1] * 6
     assert data["projects"][0]["title"] is None  # nor its project.json: the uid stands for the title
     assert "<h1>Maps of P32</h1>" in html
 
