@@ -8,7 +8,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from ..checks.schemacheck import errors, located_error, shipped_schema
 from ..errors import SpecError
-from ..resources import specs_dir
+from ..resources import retired_spec, specs_dir
 from .definitions import DefinitionError, expand, references
 from .expressions import (Expression, ExpressionSyntaxError, check_syntax, compile_expression, merge_dataset_fields,
                           names_under)
@@ -143,7 +143,11 @@ def _layers(file: Path, problems: list, read: dict | None = None) -> list:
                                                         f"of more than {MAX_EXTENDS_DEPTH} files; merge some"))
             return []
         if base_file not in read and not base_file.is_file():
-            problems.append(located.error(("extends",), f"extends: no file {base_file}"))
+            replacement = retired_spec(base_file.name) if base.startswith(SHIPPED_PREFIX) else None
+            problems.append(located.error(("extends",), f"extends: csx no longer ships {base_file.name}; "
+                                                        f"{replacement} reads the documents of every CryoSPARC 4.x, "
+                                                        f"4.0 to 4.2 included: extends: csx:{replacement}"
+                                          if replacement else f"extends: no file {base_file}"))
             return []
         chain.add(base_file)
         file = base_file
