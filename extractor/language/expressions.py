@@ -170,8 +170,11 @@ def _dataset_fields(ast) -> dict:
 
 def names_under(expression: Expression, root: str) -> set:
     """The names an expression reads right under a top-level key of the context (`related.<name>`)."""
-    return {path[1] for path in map(_leading_path, _path_starts(expression.parsed.parsed))
-            if len(path) >= 2 and path[0] == root}
+    return names_under_ast(expression.parsed.parsed, root)
+
+
+def names_under_ast(ast: dict, root: str) -> set:
+    return {path[1] for path in map(_leading_path, _path_starts(ast)) if len(path) >= 2 and path[0] == root}
 
 
 def merge_dataset_fields(usages) -> dict:
