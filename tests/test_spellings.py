@@ -20,6 +20,8 @@ from tests.test_compiler import LEAVES, compound
     ("(a || b).c[0][1]", [["a", "b"], ["c"], ["[0]"], ["[1]"]]),
     ("a[*].b | f(@)", [["a[*].b"], ["f(@)"]]),
     ("{x: a || b}", [["{x: a || b}"]]),
+    ("x | first_key(@, 'a', 'b')", [["x"], ["a", "b"]]),  # its keys are the spellings
+    ("first_key(x, 'a')", [["first_key(x, 'a')"]]),
 ])
 def test_the_steps_of_a_path(text, expected):
     assert [[render(node) for node in step] for step in steps(jmespath.compile(text).parsed)] == expected

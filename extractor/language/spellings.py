@@ -5,7 +5,8 @@ messages that name them.
 
 `(a || b) | c.d` is the steps [a, b], [c], [d]: a value is looked for step by
 step, as JMESPath evaluates a pipe or a subexpression, taking at each step the
-first alternative that gives one, as `||` does.
+first alternative that gives one, as `||` does; `first_key(@, 'a', 'b')` is
+the step [a, b] of keys, the first one present taken (`key: True`).
 """
 
 import json
@@ -36,6 +37,11 @@ def steps(node) -> list:
         return [alternatives(node)]
     if kind in ("identity", "current"):
         return []
+    if kind == "function_expression" and node["value"] == "first_key" and children[0]["type"] in ("current",
+                                                                                                    "identity"):
+        names = [c["value"] for c in children[1:] if c["type"] == "literal" and isinstance(c["value"], str)]
+        if len(names) == len(children) - 1:  # `first_key(@, 'a', 'b')`: the keys are its spellings
+            return [[{"type": "field", "children": [], "value": name, "key": True} for name in names]]
     return [[node]]
 
 

@@ -101,6 +101,13 @@ def _missing_step(path_steps: list, scope: dict, functions) -> tuple | None:
     value, where = scope, ""
     for step in path_steps:
         for node in step:
+            if node.get("key"):  # first_key(): a key present is the answer, whatever it holds
+                if isinstance(value, dict) and node["value"] in value:
+                    found = value[node["value"]]
+                    if found is None:
+                        return None  # present but null (NaN in job.json): no spelling is missing
+                    break
+                continue
             found = compile_ast(node)(value, functions)
             if not _absent(found) or len(step) == 1 and found is not None:
                 break
