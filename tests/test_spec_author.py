@@ -63,7 +63,7 @@ def test_lint_job_reports_four_mistakes_in_one_run(reference_projects, capsys, t
         "with a field named exp (a field's options: expr, required, type, default)",
         f"{spec}:13:7: field job_info.parameters.refine_symmetry: param('refine_symetry'): the job's document has "
         "no parameter 'refine_symetry'; did you mean 'refine_symmetry'?",
-        f"P30/J180 ({job}): field cfar ({spec}:9): required, but `job.no_such_key` is null for this job; none of "
+        f"P30/J180 ({job}): field cfar ({spec}:9): required, but `job.no_such_key` is null for this job: none of "
         "its spellings is in the document: job has no no_such_key",
         f"{spec}:10:3: field box_size_vox: record fails map-info.schema.json at box_size_vox: 'big' is not of "
         "type 'integer'",

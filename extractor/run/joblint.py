@@ -13,13 +13,13 @@ from jmespath.exceptions import JMESPathError
 
 from ..checks.schemacheck import describe, errors
 from ..errors import CsxError
-from ..language.compiler import compile_ast
 from ..language.expressions import names_under
 from ..language.functions import CsxFunctions
 from ..language.registry import Registry
-from ..language.spellings import leading_field, render, steps
+from ..language.spellings import steps
 from .engine import evaluate_every_field
 from .jobs import open_job
+from .nulls import MISSING, why_null
 from .related import RelatedJobs
 
 FIELD_OPTIONS = ("expr", "required", "type", "default")
@@ -87,38 +87,6 @@ def _schema_problems(record, schema_file, spec, failed) -> list:
     return problems
 
 
-def _absent(value) -> bool:
-    """What `||` passes over: null, false, and an empty string, list or object (0 is a value)."""
-    return value is None or value is False or isinstance(value, (str, list, dict)) and not value
-
-
-def _missing_step(path_steps: list, scope: dict, functions) -> tuple | None:
-    """(where: the text of the path found so far, [alternatives tried there]) at the first step of the path
-    where the document holds none of the alternatives; None where every step finds a value (the null then
-    comes from elsewhere) or the path does not start in the document (`job`)."""
-    if not path_steps or any(leading_field(node) != "job" for node in path_steps[0]):
-        return None
-    value, where = scope, ""
-    for step in path_steps:
-        for node in step:
-            if node.get("key"):  # first_key(): a key present is the answer, whatever it holds
-                if isinstance(value, dict) and node["value"] in value:
-                    found = value[node["value"]]
-                    if found is None:
-                        return None  # present but null (NaN in job.json): no spelling is missing
-                    break
-                continue
-            found = compile_ast(node)(value, functions)
-            if not _absent(found) or len(step) == 1 and found is not None:
-                break
-        else:
-            return where, [render(node) for node in step]
-        text = render(node)
-        where = where + text if text.startswith("[") or not where else f"{where}.{text}"
-        value = found
-    return None
-
-
 def _spelling_notes(context, spec, record, layouts: dict) -> dict:
     """{field name: why it is null} for each field (or member of a field's object) that is null because the
     document holds none of its spellings, or because it reads keys that only another layout's documents have."""
@@ -149,13 +117,11 @@ def _spelling_notes(context, spec, record, layouts: dict) -> dict:
             wanted = [(spec_field.name, path_steps)] if value is None else []
         for name, member_steps in wanted:
             try:
-                missing = _missing_step(member_steps, scope, functions)
+                why = why_null(member_steps, scope, functions)
             except JMESPathError:
                 continue
-            if missing is not None:
-                where, tried = missing
-                notes[name] = (f"none of its spellings is in the document: {where} has "
-                               f"{'no ' if len(tried) == 1 else 'none of '}{', '.join(tried)}")
+            if why is not None and why[0] == MISSING:
+                notes[name] = why[1]
     return notes
 
 
@@ -177,8 +143,10 @@ def job_problems(handle, registry: Registry) -> tuple:
             problems.append(str(exc))
             continue
         notes = _spelling_notes(context, spec, record, registry.layouts)
-        problems += [f"{error}; {notes.pop(error.field)}" if error.field in notes else str(error) for error in failed]
+        problems += [str(error) for error in failed]  # a required field's error says why it is null
         for name, note in notes.items():
+            if name in {error.field for error in failed}:
+                continue
             spec_field = spec.field_for(name.split("."))
             problems.append(f"{context.origin}: field {name} ({spec.where(spec_field)}) is null: {note}")
         schema_file = registry.record_schema(spec.kind)
