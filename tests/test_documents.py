@@ -276,7 +276,9 @@ def test_a_required_field_that_reads_nan_fails_that_job_naming_the_field(project
     code, out, err = run_csx(capsys, "extract", project / "J329")
     assert (code, out) == (1, "")
     assert err[0].startswith(f"P446/J329 ({project}/J329): field gsfsc (")
-    assert "required, but" in err[0] and err[0].endswith("is null for this job")
+    assert "required, but `$volume | $gsfsc` is null for this job: " in err[0]
+    assert err[0].endswith("job.spec.outputs.volume.latest_summary_stats.fsc_info_best.radwn_final_A is null in the "
+                           "document (NaN, Infinity or null there)")
 
 
 def test_query_shows_null_where_the_document_holds_nan(project_copy, capsys):
