@@ -177,3 +177,17 @@ def test_lint_job_says_a_field_reads_another_layouts_keys(reference_projects, ca
         f"P446/J329 ({job}): field cfar ({tmp_path}/mine.yaml:3) is null: it reads job.output_result_groups, which "
         f"documents of layout v4 have ({specs_dir()}/layouts/v4.yaml); this job's document is layout v5: the spec "
         "is written for another layout"]
+
+
+def test_lint_job_says_a_required_field_reads_another_layouts_keys(reference_projects, capsys, tmp_path):
+    (tmp_path / "mine.yaml").write_text(V4_KEYS_FOR_V5.replace("  cfar: job", "  cfar:\n    required: true\n"
+                                                                              "    expr: job"))
+    job = reference_projects["P446"] / "J329"
+    code, out, _ = run_csx(capsys, "lint", "--specs", tmp_path, "--job", job)
+    assert code == 1
+    assert out.splitlines() == [
+        f"P446/J329 ({job}): field cfar ({tmp_path}/mine.yaml:3): required, but `job.output_result_groups[?name=="
+        "'volume'] | [0].latest_summary_stats.cfar` is null for this job: none of its spellings is in the document: "
+        "no job.output_result_groups[?name == 'volume']; it reads job.output_result_groups, which documents of "
+        f"layout v4 have ({specs_dir()}/layouts/v4.yaml); this job's document is layout v5: the spec is written for "
+        "another layout"]

@@ -23,6 +23,7 @@ from .nulls import MISSING, why_null
 from .related import RelatedJobs
 
 FIELD_OPTIONS = ("expr", "required", "type", "default")
+LAYOUT = "layout"  # a field null because it reads another layout's keys
 # param('name') with the name as a raw string literal, or as a JSON literal in backticks
 PARAM_CALL = re.compile(r"""param\(\s*(?:'((?:[^'\\]|\\.)*)'|`"([^"`]*)"`)\s*\)""")
 
@@ -88,8 +89,9 @@ def _schema_problems(record, schema_file, spec, failed) -> list:
 
 
 def _spelling_notes(context, spec, record, layouts: dict) -> dict:
-    """{field name: why it is null} for each field (or member of a field's object) that is null because the
-    document holds none of its spellings, or because it reads keys that only another layout's documents have."""
+    """{field name: (MISSING or LAYOUT, why it is null)} for each field (or member of a field's object) that is
+    null because the document holds none of its spellings, or because it reads keys that only another layout's
+    documents have."""
     doc, notes = context.doc, {}
     own = context.layout.document_keys()
     theirs = {key: layout for layout in layouts.values() if layout.name != context.layout.name
@@ -104,9 +106,9 @@ def _spelling_notes(context, spec, record, layouts: dict) -> dict:
         foreign = sorted(key for key in read if key in theirs and key not in doc)
         if value is None and foreign and not any(key in doc for key in read):
             layout = theirs[foreign[0]]
-            notes[spec_field.name] = (f"it reads job.{foreign[0]}, which documents of layout {layout.name} have "
-                                      f"({layout.file}); this job's document is layout {context.layout.name}: "
-                                      "the spec is written for another layout")
+            notes[spec_field.name] = LAYOUT, (f"it reads job.{foreign[0]}, which documents of layout {layout.name} "
+                                              f"have ({layout.file}); this job's document is layout "
+                                              f"{context.layout.name}: the spec is written for another layout")
             continue
         path_steps = steps(spec_field.expression.parsed.parsed)
         members = path_steps[-1][0] if path_steps and len(path_steps[-1]) == 1 else None
@@ -121,7 +123,7 @@ def _spelling_notes(context, spec, record, layouts: dict) -> dict:
             except JMESPathError:
                 continue
             if why is not None and why[0] == MISSING:
-                notes[name] = why[1]
+                notes[name] = why
     return notes
 
 
@@ -143,10 +145,10 @@ def job_problems(handle, registry: Registry) -> tuple:
             problems.append(str(exc))
             continue
         notes = _spelling_notes(context, spec, record, registry.layouts)
-        problems += [str(error) for error in failed]  # a required field's error says why it is null
-        for name, note in notes.items():
-            if name in {error.field for error in failed}:
-                continue
+        for error in failed:  # a required field's error says where its spellings are missing, not whose keys
+            kind, note = notes.pop(error.field, (None, None))
+            problems.append(f"{error}; {note}" if kind == LAYOUT else str(error))
+        for name, (_, note) in notes.items():
             spec_field = spec.field_for(name.split("."))
             problems.append(f"{context.origin}: field {name} ({spec.where(spec_field)}) is null: {note}")
         schema_file = registry.record_schema(spec.kind)
