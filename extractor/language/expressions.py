@@ -77,7 +77,8 @@ def check_syntax(text: str):
     for start, _, name in references(text):
         if text[:start].rstrip().endswith("."):
             raise ExpressionSyntaxError(text, start, f"${name} after '.': a name stands for an expression in "
-                                                     f"parentheses, which JMESPath takes after '|' (write `... | ${name}`)")
+                                                     "parentheses, which JMESPath takes after '|' "
+                                                     f"(write `... | ${name}`)")
     own = placeholders(text)  # as long as the text: a column in one is the same in the other
     try:
         _check_functions(own, _parse(own).parsed)

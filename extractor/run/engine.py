@@ -115,7 +115,7 @@ def _why(spec_field: FieldSpec, scope, functions) -> str:
     """Where in the document the field's path found nothing, as a clause of its error, or ""."""
     try:
         why = why_field_is_null(spec_field.expression, scope, functions)
-    except JMESPathError:  # the path fails part way: the error as it is says enough
+    except (JMESPathError, RecursionError):  # the path fails part way: the error as it is says enough
         return ""
     return "" if why is None else f": {why[1]}"
 
