@@ -23,3 +23,14 @@ def specs_dir() -> Path:
 
 def schemas_dir() -> Path:
     return _shipped("schemas")
+
+
+# Shipped specs that another now does the work of: naming one (--spec, extends: csx:) gets a line saying
+# which, rather than "no such file".
+RETIRED_SPECS = {f"{kind}-v4.0-4.2.yaml": f"{kind}-v4.yaml"
+                 for kind in ("map-info", "fsc", "table1", "classes-3d", "local-resolution")}
+
+
+def retired_spec(name: str) -> str | None:
+    """The spec that replaced a shipped spec csx no longer ships, or None."""
+    return RETIRED_SPECS.get(name)

@@ -111,8 +111,9 @@ def test_no_summary_statistics_is_a_required_field_error(project_copy, capsys):
     code, out, err = run_csx(capsys, "extract", project / "J180")
     assert (code, out) == (1, "")
     assert err[0] == (f"P30/J180 ({project}/J180): field gsfsc ({_shipped_line('map-info-v4.yaml', '  gsfsc:')}): required, "
-                      "but `job.output_result_groups[?name=='volume'] | [0].latest_summary_stats.fsc_info_best"
-                      ".radwn_final_A` is null for this job")
+                      "but `$volume | $gsfsc` is null for this job: none of its spellings is in the document: "
+                      "job.output_result_groups[?name == 'volume'][0] has none of latest_summary_stats, "
+                      "summary_stats[-1]")
 
 
 def test_job_type_without_spec_names_type_version_and_what_exists(project_copy, capsys):

@@ -47,10 +47,14 @@ def test_an_integer_past_64_bits_stays_exact_beside_extended_json():
     b'{"at":{"$date":"2025-06-02T14:01:22.123Z"}}',
     b'{"at": {\r\n\t"$date" :\r\n\t\t"2025-06-02T14:01:22.123Z"\r\n}\n}',
     b'{"at": {"$date": {"$numberLong": "1748872882123"}}}',
+    b'{"at": {\n    "$date": {\n        "$numberLong": "1748872882123"\n    }\n}}',
+    b'{"at": {"$date": 1748872882123}}',  # older bson json_util: epoch milliseconds
+    b'{"at": {\n    "$date": 1748872882123\n}, "n": NaN}',
 ])
 def test_extended_json_whatever_its_whitespace(text):
-    expected = 1748872882123 if b"numberLong" in text else "2025-06-02T14:01:22.123Z"
-    assert parse_job_json(text) == {"at": expected}
+    """What iso_date() reads: the ISO text, or the milliseconds since 1970 as an integer."""
+    expected = "2025-06-02T14:01:22.123Z" if b"2025" in text else 1748872882123
+    assert parse_job_json(text)["at"] == expected
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -265,12 +269,16 @@ def test_a_field_that_reads_nan_is_null_in_the_record(project_copy, capsys):
 def test_a_required_field_that_reads_nan_fails_that_job_naming_the_field(project_copy, capsys):
     project = project_copy("P446")
     path, doc, stats = _volume_stats(project)
+    # the corrected resolution beside it is no stand-in: a spelling present but NaN is the answer
     stats["fsc_info_best"]["radwn_final_A"] = math.nan
+    assert stats["fsc_info_best"]["radwn_autotight_noisesub_A"] == 2.522837574905974
     path.write_text(json.dumps(doc))
     code, out, err = run_csx(capsys, "extract", project / "J329")
     assert (code, out) == (1, "")
     assert err[0].startswith(f"P446/J329 ({project}/J329): field gsfsc (")
-    assert "required, but" in err[0] and err[0].endswith("is null for this job")
+    assert "required, but `$volume | $gsfsc` is null for this job: " in err[0]
+    assert err[0].endswith("job.spec.outputs.volume.latest_summary_stats.fsc_info_best.radwn_final_A is null in the "
+                           "document (NaN, Infinity or null there)")
 
 
 def test_query_shows_null_where_the_document_holds_nan(project_copy, capsys):

@@ -97,7 +97,7 @@ def test_fsc_covers_exactly_the_jobs_map_info_covers():
         map_info = sorted((s.job_types, str(s.cryosparc)) for s in registry.specs
                           if s.kind == "map-info" and s.layout == layout)
         fsc = sorted((s.job_types, str(s.cryosparc)) for s in registry.specs if s.kind == "fsc" and s.layout == layout)
-        assert fsc == map_info and len(fsc) == {"v4": 2, "v5": 1}[layout]  # v4: CryoSPARC 4.0-4.2 and 4.3 on
+        assert fsc == map_info and len(fsc) == 1  # one spec per layout reads every version's spellings
     assert all(s.on_request is (s.kind == "fsc") for s in registry.specs if s.kind in ("fsc", "map-info"))
 
 

@@ -116,3 +116,14 @@ def test_iso_date_keeps_null_and_refuses_what_is_no_date():
             search("iso_date(d)", {"d": value})
     with pytest.raises(JMESPathTypeError):
         search("iso_date(d)", {"d": [1]})
+
+
+def test_first_key_takes_the_first_name_present_even_where_it_holds_null():
+    best = {"radwn_noisesub_A": 2.31, "radwn_final_A": None, "radwn_tightmask_A": 0.0}
+    assert search("first_key(@, 'radwn_final_A', 'radwn_noisesub_A')", best) is None  # a NaN stays a NaN
+    assert search("first_key(@, 'radwn_final_A', 'radwn_noisesub_A') || 'x'", best) == "x"
+    assert search("first_key(@, 'radwn_resmask_A', 'radwn_noisesub_A')", best) == 2.31
+    assert search("first_key(@, 'radwn_tightmask_A', 'radwn_resmask_A')", best) == 0.0
+    assert search("first_key(@, 'a', 'b')", best) is None and search("first_key(nothing, 'a')", best) is None
+    with pytest.raises(JMESPathTypeError):
+        search("first_key(`[1]`, 'a')", best)

@@ -1,6 +1,8 @@
 """Every shipped spec over every shape real CryoSPARC files take (tests/fixturegen's variants: compact or
-indented job.json, NaN/Infinity in the statistics, one .cs per volume result or one shared; and, for the
-specs of CryoSPARC 4.0-4.2, the documents those versions wrote): the same facts, the values a user checks."""
+indented job.json, NaN/Infinity in the statistics, one .cs per volume result or one shared, versions with
+build suffixes, v5 documents of jobs v4 ran, the documents CryoSPARC 4.0-4.2 wrote, with or without
+fsc_info_best, v4 documents with the v5 curve names, dates in every form): the same facts, the values a user
+checks."""
 
 import json
 from dataclasses import replace
@@ -9,13 +11,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractor.language.registry import spec_files
+from extractor.language.registry import Registry, spec_files
 from extractor.resources import specs_dir
+from extractor.run.jobs import open_job
+from extractor.sources.files import job_dir_handles
 from tests.fixturegen import AS_SHIPPED, PIPELINE_PROJECTS, REFERENCE_PROJECTS, VARIANTS, make_project
 from tests.helpers import records, run_csx
 
 PROJECTS = {**REFERENCE_PROJECTS, **PIPELINE_PROJECTS}
-OLDER_V4 = "v4.2.1"  # a version the specs for CryoSPARC 4.0-4.2 match
+OLDER_V4 = "v4.2.1"  # CryoSPARC 4.0-4.2 kept a volume's statistics in a summary_stats list
 
 MAP_INFO_V4 = {
     ("P30", "J180"): {
@@ -46,7 +50,6 @@ TABLE1_V4 = {("P30", "J180"): {"map.resolution_A": 2.281461238861084, "map.box_s
                                "map.bfactor_A2": -78.3, "particles.final": 656974}}
 EXPECTED = {
     "map-info-v4": MAP_INFO_V4,
-    "map-info-v4.0-4.2": MAP_INFO_V4,
     "map-info-v5": {
         ("P446", "J329"): {
             "psize_A": 1.2432949542999268, "box_size_vox": 348, "job_info.particle_count": 440847,
@@ -60,7 +63,6 @@ EXPECTED = {
                                        "class_averages": "{project}/J10/J10_019_class_averages.mrc"}},
     "classes-2d-v5": {("P447", "J10"): {"num_classes": 6, "particles_in": 68179}},
     "classes-3d-v4": CLASSES_3D_V4,
-    "classes-3d-v4.0-4.2": CLASSES_3D_V4,
     "classes-3d-v5": {("P447", "J13"): {"num_classes": 3, "particles_in": 133272,
                                         "classes[].resolution_A": [4.12, 6.85, 3.87]}},
     "ctf-v4": {("P31", "J3"): {"exposures": 24, "job_info.type": "patch_ctf_estimation_multi"},
@@ -81,10 +83,8 @@ EXPECTED = {
     "sharpen-v4": {("P31", "J17"): {"bfactor_A2": -85, "paths.map_sharp": "{project}/J17/J17_volume_map_sharp.mrc"}},
     "sharpen-v5": {("P447", "J17"): {"bfactor_A2": -72.5}},
     "fsc-v4": FSC_V4,
-    "fsc-v4.0-4.2": FSC_V4,
     "fsc-v5": {("P446", "J329"): {"box_size_vox": 348, "resolution_A.corrected": 2.522837574905974}},
     "table1-v4": TABLE1_V4,
-    "table1-v4.0-4.2": TABLE1_V4,
     "table1-v5": {("P446", "J329"): {"map.resolution_A": 2.522837574905974, "map.box_size_vox": 348,
                                      "map.pixel_size_A": 1.2432949542999268, "map.bfactor_A2": -82.71,
                                      "particles.final": 440847}},
@@ -92,7 +92,7 @@ EXPECTED = {
 # kinds made only when asked for (--spec KIND): every other spec is its jobs' default
 ON_REQUEST = {"fsc", "table1"}
 CASES = [(spec, puid, juid) for spec, jobs in EXPECTED.items() for puid, juid in jobs]
-SHIPPED_RECORDS = {}  # (kind, puid, juid) -> csx's output for the job as shipped, extracted once
+EXTRACTED = {}  # (project folder, kind) -> {juid: record}
 
 
 def _value(record, path: str):
@@ -108,6 +108,11 @@ def _value(record, path: str):
     return value
 
 
+@pytest.fixture(scope="module")
+def registry():
+    return Registry()
+
+
 @pytest.fixture(scope="session")
 def shaped_project(tmp_path_factory):
     """(variant, puid) -> that project written in that variant's shape, each made once."""
@@ -116,16 +121,16 @@ def shaped_project(tmp_path_factory):
     def get(variant, puid: str) -> Path:
         if (variant, puid) not in made:
             fixture = PROJECTS[puid]
-            root = tmp_path_factory.mktemp(f"{variant.name}-{variant.v4_version or 'current'}")
+            root = tmp_path_factory.mktemp(variant.name)
             made[variant, puid] = make_project(root, puid, fixture.title, fixture.jobs, fixture.dirname, variant)
         return made[variant, puid]
 
     return get
 
 
-def _variant(name: str, spec: str):
-    variant = VARIANTS[name]
-    return replace(variant, v4_version=OLDER_V4) if "-v4.0-4.2" in spec else variant
+# the variants, and the documents CryoSPARC 4.0-4.2 wrote in each of the file shapes
+SHAPES = {**VARIANTS, **{f"{name}-{OLDER_V4}": replace(VARIANTS[name], v4_version=OLDER_V4)
+                         for name in ("as-shipped", "indented")}}
 
 
 def test_every_shipped_spec_is_run_here():
@@ -133,38 +138,54 @@ def test_every_shipped_spec_is_run_here():
 
 
 def test_the_variants_differ_in_what_they_say():
-    assert {(v.job_json, v.volume_files, v.nonfinite_stats) for v in VARIANTS.values()} == {
+    assert {(v.job_json, v.volume_files, v.nonfinite_stats) for v in VARIANTS.values()} >= {
         ("compact", "per-result", False), ("indented", "per-result", True), ("compact", "shared", True),
         ("indented", "shared", False)}
+    said = {(v.version_suffix, v.upgraded_from, v.v4_version, v.v4_curve_names, v.v4_fsc_dicts, v.dates)
+            for v in VARIANTS.values()}
+    assert said >= {
+        ("-cuda12+250814", "v4.7.1", None, None, None, (("v4", "epoch"), ("v5", "offset"))),
+        ("+230227", None, "v4.2.1", None, "autotight", (("v4", "number-long"), ("v5", "naive"))),
+        ("", None, None, "v5", "single", ())}
 
 
-@pytest.mark.parametrize("variant_name", list(VARIANTS))
+def _records(capsys, project: Path, puid: str, kind: str) -> dict:
+    """juid -> the record of kind `kind` of each job of CASES in the project, by one csx extract of them all
+    (made once per shape and kind: a whole extraction, as a user runs it)."""
+    if (project, kind) not in EXTRACTED:
+        juids = sorted({juid for spec, p, juid in CASES if p == puid and spec.split("-v")[0] == kind})
+        asked = ["--spec", kind] if kind in ON_REQUEST else []
+        code, out, err = run_csx(capsys, "extract", *asked, *(project / juid for juid in juids))
+        assert (code, err) == (0, [f"csx: {len(juids)} done, 0 skipped, 0 failed"] if len(juids) > 1 else [])
+        EXTRACTED[project, kind] = {record["job_info"]["juid"]: record for record in records(out)}
+        assert sorted(EXTRACTED[project, kind]) == juids
+    return EXTRACTED[project, kind]
+
+
+@pytest.mark.parametrize("variant_name", list(SHAPES))
 @pytest.mark.parametrize("spec, puid, juid", CASES)
-def test_every_spec_reads_the_same_facts_in_every_shape(shaped_project, capsys, spec, puid, juid, variant_name):
-    variant = _variant(variant_name, spec)
+def test_every_spec_reads_the_same_facts_in_every_shape(shaped_project, capsys, registry, spec, puid, juid,
+                                                       variant_name):
+    variant = SHAPES[variant_name]
     project = shaped_project(variant, puid)
     kind = spec.split("-v")[0]
-    asked = ["--spec", kind] if kind in ON_REQUEST else []
-    code, out, _ = run_csx(capsys, "specs", "--explain", project / juid)
-    assert code == 0
-    matching = [line.split()[0] for line in out.splitlines() if line.endswith(" matches")]
+    (handle,) = job_dir_handles([project / juid])
+    verdicts = registry.explain(open_job(handle, registry.layouts).key)  # what csx specs --explain prints
+    matching = [s.name for s, reason in verdicts if reason is None and not s.on_request]
+    on_request = [s.name for s, reason in verdicts if reason is None and s.on_request]
     assert (spec in matching) is (kind not in ON_REQUEST) and len(matching) == 1
+    assert (spec in on_request) is (kind in ON_REQUEST)
 
-    code, out, err = run_csx(capsys, "extract", *asked, project / juid)
-    assert (code, err) == (0, [])
-    (record,) = records(out)
+    record = json.loads(json.dumps(_records(capsys, project, puid, kind)[juid]))
     for path, expected in EXPECTED[spec][puid, juid].items():
         if isinstance(expected, str):
             expected = expected.format(project=project)
         elif isinstance(expected, list):
             expected = [e.format(project=project) if isinstance(e, str) else e for e in expected]
         assert _value(record, path) == expected, path
-    # and every other field as the shipped shape of the current version gives it
+    # and every other field (dates included, whatever their form) as the shipped shape gives it
     shipped = shaped_project(AS_SHIPPED, puid)
-    if (kind, puid, juid) not in SHIPPED_RECORDS:
-        _, out, _ = run_csx(capsys, "extract", *asked, shipped / juid)
-        SHIPPED_RECORDS[kind, puid, juid] = out
-    (reference,) = records(SHIPPED_RECORDS[kind, puid, juid].replace(str(shipped), str(project)))
+    reference = json.loads(json.dumps(_records(capsys, shipped, puid, kind)[juid]).replace(str(shipped), str(project)))
     if kind == "fsc" and variant.nonfinite_stats:
         # the variant's NaN and Infinity shells are null in the record (README: NaN policy), the rest as shipped
         assert [record["curves"][mask][-1] for mask in ("no_mask", "spherical", "loose")] == [None] * 3
@@ -175,17 +196,24 @@ def test_every_spec_reads_the_same_facts_in_every_shape(shaped_project, capsys, 
     assert record == reference
 
 
-@pytest.mark.parametrize("variant_name", list(VARIANTS))
-@pytest.mark.parametrize("spec", ["map-info-v4", "map-info-v4.0-4.2"])
-def test_job_files_are_shaped_as_the_variant_says(shaped_project, variant_name, spec):
-    variant = _variant(variant_name, spec)
+@pytest.mark.parametrize("variant_name", list(SHAPES))
+def test_job_files_are_shaped_as_the_variant_says(shaped_project, variant_name):
+    variant = SHAPES[variant_name]
     job_dir = shaped_project(variant, "P30") / "J180"
     text = (job_dir / "job.json").read_text()
+    older = variant.v4_version == OLDER_V4
     assert (text.count("\n") > 1000) is (variant.job_json == "indented")
-    assert ('{\n        "$date": "' in text) is (variant.job_json == "indented")
     assert ("NaN" in text and "Infinity" in text) is variant.nonfinite_stats
-    assert ('"summary_stats": [' in text and '"fsc_info_autotight"' in text) is (variant.v4_version == OLDER_V4)
-    assert ('"latest_summary_stats"' in text) is (variant.v4_version != OLDER_V4)
+    assert ('"summary_stats": [' in text and '"fsc_info_autotight"' in text) is older
+    assert ('"latest_summary_stats"' in text) is not older
+    assert ('"fsc_info_best"' in text) is (variant.v4_fsc_dicts is None)
+    assert ('"fsc_resmask"' in text, '"fsc_tightmask"' in text) == ((True, False) if variant.v4_curve_names
+                                                                    else (False, True))
+    version = json.loads(text)["version"]
+    assert version == (variant.v4_version or "v4.7.1") + variant.version_suffix
+    completed = {"": {"$date": "2025-06-02T17:09:51.733Z"}, "epoch": {"$date": 1748884191733},
+                 "number-long": {"$date": {"$numberLong": "1748884191733"}}}
+    assert json.loads(text)["completed_at"] == completed[dict(variant.dates).get("v4", "")]
     volume_files = sorted(p.name for p in job_dir.glob("J180_009_volume*.cs"))
     if variant.volume_files == "shared":
         assert volume_files == ["J180_009_volume.cs"]
@@ -193,6 +221,16 @@ def test_job_files_are_shaped_as_the_variant_says(shaped_project, variant_name, 
         assert len(volume_files) == 8 and "J180_009_volume_map_sharp.cs" in volume_files
     assert sorted(p.name for p in job_dir.glob("*.csg")) == [
         "J180_009_mask.csg", "J180_009_particles.csg", "J180_009_volume.csg"]
+
+
+def test_an_upgraded_job_is_a_v5_document_of_a_version_v4_ran(shaped_project):
+    doc = json.loads((shaped_project(VARIANTS["upgraded"], "P446") / "J329" / "job.json").read_text())
+    assert (doc["spec"]["type"], doc["version"], doc["version_created"], doc["last_dumped_version"]) == (
+        "nonuniform_refine_new", "v4.7.1-cuda12+250814", "v4.7.1", "v5.0.3")
+    best = doc["spec"]["outputs"]["volume"]["latest_summary_stats"]["fsc_info_best"]
+    assert (best["radwn_tightmask_A"], best["radwn_noisesub_A"], "fsc_resmask" in best) == (2.5733, 2.522837574905974,
+                                                                                           False)
+    assert doc["completed_at"] == "2025-10-08T01:28:50.209000+02:00"
 
 
 def test_a_v5_refinement_has_the_outputs_cryosparc_gives_it(reference_projects):

@@ -95,8 +95,9 @@ def test_a_required_field_that_is_not_finite_fails_naming_it(p30, tmp_path, caps
     result = extract(capsys, tmp_path, "--project-dir", p30, "J180", "J181")
     assert result.code == 1
     assert result.err == [f"P30/J180 ({p30}/J180): field gsfsc ({spec_line('map-info-v4.yaml', GSFSC_LINE)}): "
-                          "required, but `job.output_result_groups[?name=='volume'] | [0].latest_summary_stats"
-                          ".fsc_info_best.radwn_final_A` is null for this job"]  # the parser makes NaN null
+                          "required, but `$volume | $gsfsc` is null for this job: job.output_result_groups[?name == "
+                          "'volume'][0].latest_summary_stats.fsc_info_best.radwn_final_A is null in the document (NaN, "
+                          "Infinity or null there)"]  # the parser makes NaN null
     assert list(result.written) == ["P30-J181.json"]
 
 

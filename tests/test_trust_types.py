@@ -211,8 +211,8 @@ def test_v4_output_result_groups_an_object(p30, tmp_path, capsys):
          lambda doc: doc.update(output_result_groups={g["name"]: g for g in doc["output_result_groups"]}))
     line = run_one_bad_job(capsys, tmp_path, p30, "J180", "J181")
     assert line == (f"P30/J180 ({p30}/J180): field gsfsc ({spec_line('map-info-v4.yaml', '  gsfsc:')}): required, "
-                    "but `job.output_result_groups[?name=='volume'] | [0].latest_summary_stats.fsc_info_best"
-                    ".radwn_final_A` is null for this job")
+                    "but `$volume | $gsfsc` is null for this job: none of its spellings is in the document: no "
+                    "job.output_result_groups[?name == 'volume']")
 
 
 def test_v4_output_results_an_object(p30, tmp_path, capsys):

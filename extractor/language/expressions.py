@@ -8,6 +8,7 @@ import jmespath
 from jmespath import exceptions as jp_errors
 
 from .compiler import compile_ast
+from .definitions import DefinitionError, expand, placeholders, references
 from .functions import CsxFunctions
 
 ALL_FIELDS = None  # an alias used whole (e.g. `keys(datasets.volume)`): load every column
@@ -26,10 +27,15 @@ class ExpressionSyntaxError(Exception):
 
 @dataclass
 class Expression:
-    text: str
+    text: str  # as written, `$name`s and all
     parsed: object
     # alias -> set of column names, or ALL_FIELDS when the alias is read whole
     dataset_fields: dict = field(default_factory=dict)
+    expanded: str = ""  # the text with every `$name` replaced by its definition: what is evaluated
+
+    @property
+    def evaluated_text(self) -> str:
+        return self.expanded or self.text
 
     def __post_init__(self):
         self._run = compile_ast(self.parsed.parsed)
@@ -46,11 +52,43 @@ class Expression:
         return self._run(context, functions)
 
 
-def compile_expression(text: str) -> Expression:
+def compile_expression(text: str, definitions: dict | None = None) -> Expression:
+    """The compiled expression; `$name`s are replaced by their text in `definitions` (name -> text).
+    Raises ExpressionSyntaxError, its offset in the text as written."""
     if not isinstance(text, str) or not text.strip():
         raise ExpressionSyntaxError(str(text), 0, "empty expression")
+    expanded = text
+    if "$" in text and references(text):
+        check_syntax(text)  # the text's own mistakes, at their column
+        try:
+            expanded = expand(text, definitions or {})
+        except DefinitionError as exc:
+            raise ExpressionSyntaxError(text, exc.offset, exc.message) from None
+    parsed = _parse(expanded)
+    _check_functions(expanded, parsed.parsed)
+    return Expression(text, parsed, _dataset_fields(parsed.parsed), expanded if expanded != text else "")
+
+
+def check_syntax(text: str):
+    """Raises ExpressionSyntaxError where `text` is no expression, its `$name`s taken as any expression:
+    a definition's own mistakes, found before the names it uses are known."""
+    if not isinstance(text, str) or not text.strip():
+        raise ExpressionSyntaxError(str(text), 0, "empty expression")
+    for start, _, name in references(text):
+        if text[:start].rstrip().endswith("."):
+            raise ExpressionSyntaxError(text, start, f"${name} after '.': a name stands for an expression in "
+                                                     "parentheses, which JMESPath takes after '|' "
+                                                     f"(write `... | ${name}`)")
+    own = placeholders(text)  # as long as the text: a column in one is the same in the other
     try:
-        parsed = jmespath.compile(text)
+        _check_functions(own, _parse(own).parsed)
+    except ExpressionSyntaxError as exc:
+        raise ExpressionSyntaxError(text, exc.offset, exc.message) from None
+
+
+def _parse(text: str):
+    try:
+        return jmespath.compile(text)
     except jp_errors.LexerError as exc:
         raise ExpressionSyntaxError(text, exc.lexer_position, f"bad expression: {exc.message}") from exc
     except jp_errors.ArityError as exc:
@@ -58,8 +96,6 @@ def compile_expression(text: str) -> Expression:
     except jp_errors.ParseError as exc:
         found = "end of expression" if exc.token_value is None else repr(exc.token_value)
         raise ExpressionSyntaxError(text, exc.lex_position, f"bad expression: {exc.msg} at {found}") from exc
-    _check_functions(text, parsed.parsed)
-    return Expression(text, parsed, _dataset_fields(parsed.parsed))
 
 
 def _walk(node):
@@ -135,8 +171,11 @@ def _dataset_fields(ast) -> dict:
 
 def names_under(expression: Expression, root: str) -> set:
     """The names an expression reads right under a top-level key of the context (`related.<name>`)."""
-    return {path[1] for path in map(_leading_path, _path_starts(expression.parsed.parsed))
-            if len(path) >= 2 and path[0] == root}
+    return names_under_ast(expression.parsed.parsed, root)
+
+
+def names_under_ast(ast: dict, root: str) -> set:
+    return {path[1] for path in map(_leading_path, _path_starts(ast)) if len(path) >= 2 and path[0] == root}
 
 
 def merge_dataset_fields(usages) -> dict:

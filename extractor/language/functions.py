@@ -14,6 +14,10 @@ Each says something plain JMESPath cannot, or says it fast:
   (v5 `spec.outputs`); get(obj, key): a key chosen by an expression;
 - zip(a, b, ...): lists side by side, row by row, to pair what CryoSPARC
   keeps in separate places (a class's particle count, map and resolution);
+- first_key(obj, name, ...): the value of the first of the names the object
+  has, for a value CryoSPARC has spelt several ways; unlike `a || b`, a name
+  present with null (a NaN in job.json) is the answer, not a reason to read
+  the next spelling;
 - root(): the whole context, to reach `job` from inside a projection;
 - agree(values): what related jobs say of one quantity: the value they agree
   on, the sorted list of their distinct values where they disagree, null
@@ -166,6 +170,12 @@ class CsxFunctions(functions.Functions):
     @functions.signature({"types": ["object", "null"]}, {"types": ["string"]})
     def _func_get(self, obj, key):
         return None if obj is None else obj.get(key)
+
+    @functions.signature({"types": ["object", "null"]}, {"types": ["string"], "variadic": True})
+    def _func_first_key(self, obj, *names):
+        if obj is None:
+            return None
+        return next((obj[name] for name in names if name in obj), None)
 
     @functions.signature({"types": ["array"], "variadic": True})
     def _func_zip(self, *arrays):

@@ -17,6 +17,7 @@ import jmespath
 from ..checks.schemacheck import first_error, located_error, shipped_schema
 from ..errors import JobError, json_type
 from .compiler import CompiledPath
+from .expressions import names_under_ast
 from .functions import error_text
 from .yamllines import load_located
 
@@ -42,6 +43,17 @@ class Layout:
         if key not in self._compiled:
             self._compiled[key] = CompiledPath(template.replace(placeholder, json.dumps(name)))
         return self._compiled[key]
+
+    def document_keys(self) -> set:
+        """The keys at the top of a document that this layout's expressions read (job_type, spec, ...)."""
+        texts = [self.detect.expression, self.outputs.expression, self.output_results, *self.params,
+                 *self.links.values(), *(path.expression for path in self.identity.values())]
+        keys = set()
+        for text in texts:
+            for placeholder in ("{output}", "{name}", "{input}"):
+                text = text.replace(placeholder, json.dumps("x"))
+            keys |= names_under_ast(jmespath.compile(text).parsed, "job")
+        return keys
 
     def detects(self, doc) -> bool:
         return self.detect.search({"job": doc}) is not None

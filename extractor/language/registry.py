@@ -8,8 +8,8 @@ from packaging.version import InvalidVersion, Version
 
 from ..checks.records import disallowed_path
 from ..checks.schemacheck import read_schema, validator
-from ..errors import NoSpecError, SpecError, named
-from ..resources import schemas_dir, specs_dir
+from ..errors import NoSpecError, SpecError, UsageError, named
+from ..resources import retired_spec, schemas_dir, specs_dir
 from .layouts import load_layouts
 from .speccache import RegistryCache, folder_inputs
 from .specfile import Spec, is_fragment, load_spec
@@ -67,6 +67,21 @@ class Registry:
                 raise problem
         read = {f.file for spec in self.specs for f in spec.fields} | {spec.file for spec in self.specs}
         cache.store(inputs, read, (self.layouts, self.tiers))
+
+    def spec_file(self, name) -> Path:
+        """The spec file --spec names: a path, or the file name of a spec in the --specs folders or the
+        shipped ones (--spec map-info-v4.yaml from any folder)."""
+        path = Path(name)
+        if path.is_file() or path.name != str(name):
+            return path
+        for directory in [*self.user_dirs, specs_dir()]:
+            if (directory / path.name).is_file():
+                return directory / path.name
+        replacement = retired_spec(path.name)
+        if replacement:
+            raise UsageError(f"--spec {name}: csx no longer ships this spec; {replacement} reads the documents of "
+                             f"every CryoSPARC 4.x, 4.0 to 4.2 included: use --spec {replacement}")
+        raise UsageError(f"--spec {name}: no such file, nor a spec of that name (csx specs lists them)")
 
     def load_checked(self, file: Path) -> Spec:
         """A spec file, checked against this registry's layouts and record schemas."""
@@ -170,14 +185,15 @@ def spec_files(directory: Path) -> list:
     return [f for f in sorted(Path(directory).glob("*.yaml")) if not is_fragment(f)]
 
 
-def mismatch(spec: Spec, key: JobKey, kind) -> str | None:
+def mismatch(spec: Spec, key: JobKey, kind, version: bool = True) -> str | None:
+    """Why the spec does not fit the job, or None; `version=False` leaves out its version range."""
     if kind is not None and spec.kind != kind:
         return f"kind is {spec.kind}, not {kind}"
     if spec.layout != key.layout:
         return f"written for layout {spec.layout}, the job's document is {key.layout}"
     if key.type not in spec.job_types:
         return f"job type {key.type} is not among {', '.join(spec.job_types)}"
-    if not spec.admits_version(key.version):
+    if version and not spec.admits_version(key.version):
         return f"version {key.version_text} is outside {spec.cryosparc}"
     return None
 

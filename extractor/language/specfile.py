@@ -8,8 +8,10 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from ..checks.schemacheck import errors, located_error, shipped_schema
 from ..errors import SpecError
-from ..resources import specs_dir
-from .expressions import Expression, ExpressionSyntaxError, compile_expression, merge_dataset_fields, names_under
+from ..resources import retired_spec, specs_dir
+from .definitions import DefinitionError, expand, references
+from .expressions import (Expression, ExpressionSyntaxError, check_syntax, compile_expression, merge_dataset_fields,
+                          names_under)
 from .relations import Relation
 from .yamllines import Located, load_located
 
@@ -50,6 +52,7 @@ class Spec:
     dataset_fields: dict  # alias -> columns (or ALL_FIELDS) over all expressions
     related: dict = field(default_factory=dict)  # alias -> Relation
     on_request: bool = False  # chosen only when its kind is asked for
+    definitions: dict = field(default_factory=dict)  # name -> expression text, for `$name` (define:)
     located: Located = field(repr=False, default=None)
 
     def error(self, yaml_path, message) -> SpecError:
@@ -140,18 +143,22 @@ def _layers(file: Path, problems: list, read: dict | None = None) -> list:
                                                         f"of more than {MAX_EXTENDS_DEPTH} files; merge some"))
             return []
         if base_file not in read and not base_file.is_file():
-            problems.append(located.error(("extends",), f"extends: no file {base_file}"))
+            replacement = retired_spec(base_file.name) if base.startswith(SHIPPED_PREFIX) else None
+            problems.append(located.error(("extends",), f"extends: csx no longer ships {base_file.name}; "
+                                                        f"{replacement} reads the documents of every CryoSPARC 4.x, "
+                                                        f"4.0 to 4.2 included: extends: csx:{replacement}"
+                                          if replacement else f"extends: no file {base_file}"))
             return []
         chain.add(base_file)
         file = base_file
 
 
-def _merged_fields(layers: list, problems: list) -> list:
+def _merged_fields(layers: list, problems: list, definitions: dict) -> list:
     """Fields of every layer, a later layer's replacing a base's at the same record path or under it."""
     by_path = {}
     for located in layers:
         own = []
-        _collect_fields(located, located.data.get("fields") or {}, ("fields",), own, problems)
+        _collect_fields(located, located.data.get("fields") or {}, ("fields",), own, problems, definitions)
         for spec_field in own:
             path = spec_field.record_path
             for existing in list(by_path):
@@ -170,7 +177,7 @@ def _load(file: Path, stop_at_first: bool, read: dict | None = None):
     data = {}
     for layer in layers:
         data.update({key: value for key, value in layer.data.items()
-                     if key not in ("fields", "datasets", "related")})
+                     if key not in ("fields", "datasets", "related", "define")})
     written = {key for layer in layers for key in layer.data}
     missing = [key for key in ("kind", "match", "fields") if key not in written]
     if missing and not is_fragment(file):
@@ -185,7 +192,8 @@ def _load(file: Path, stop_at_first: bool, read: dict | None = None):
             problems.append(located.error(("match", "cryosparc"),
                                           f"match.cryosparc: {match['cryosparc']!r} is not a PEP 440 "
                                           "version range (write e.g. \">=4.0,<5\")"))
-    fields = _merged_fields(layers, problems)
+    definitions = _definitions(layers, problems, is_fragment(file))
+    fields = _merged_fields(layers, problems, definitions)
     datasets = {}
     for layer in layers:
         datasets.update({alias: decl["output"] for alias, decl in (layer.data.get("datasets") or {}).items()})
@@ -222,22 +230,69 @@ def _load(file: Path, stop_at_first: bool, read: dict | None = None):
         dataset_fields=merge_dataset_fields(f.expression.dataset_fields for f in fields),
         related=related,
         on_request=bool(data.get("on_request", False)),
+        definitions=definitions,
         located=located,
     )
     return spec, []
 
 
-def _collect_fields(located: Located, group: dict, yaml_path: tuple, out: list, problems: list):
+def _definitions(layers: list, problems: list, fragment: bool) -> dict:
+    """name -> text of every `define:` of the layers, a later layer's replacing a base's, each checked.
+    A broken name stands for any expression (`@`) in what uses it, so that each mistake is reported once;
+    so does, in a fragment, a name that what extends it defines."""
+    written = {}  # name -> (text, the layer that defines it)
+    for located in layers:
+        for name, text in (located.data.get("define") or {}).items():
+            written[name] = (text, located)
+    broken = set()
+    for name, (text, located) in written.items():
+        try:
+            check_syntax(text)
+        except ExpressionSyntaxError as exc:
+            problems.append(_expression_error(located, ("define", name), ("define", name), exc, f"${name}"))
+            broken.add(name)
+    if fragment:
+        used = {ref for layer in layers for text in _field_texts(layer.data.get("fields") or {})
+                for *_, ref in references(text)} | {ref for text, _ in written.values() for *_, ref in references(text)}
+        return {**{name: "@" for name in used}, **_usable(written, broken)}
+    for name, (text, located) in written.items():
+        if name in broken:
+            continue
+        try:
+            expand(text, _usable(written, broken), name)
+        except DefinitionError as exc:
+            line, col = located.value_position(("define", name))
+            problems.append(SpecError(located.file, line, col, f"${name}: {exc.message}"))
+            broken.add(name)
+    return _usable(written, broken)
+
+
+def _usable(written: dict, broken: set) -> dict:
+    return {name: "@" if name in broken else text for name, (text, _) in written.items()}
+
+
+def _field_texts(group: dict):
+    for value in group.values():
+        if isinstance(value, dict) and "expr" not in value:
+            yield from _field_texts(value)
+        elif isinstance(value, dict):
+            if isinstance(value.get("expr"), str):
+                yield value["expr"]
+        elif isinstance(value, str):
+            yield value
+
+
+def _collect_fields(located: Located, group: dict, yaml_path: tuple, out: list, problems: list, definitions: dict):
     for key, value in group.items():
         path = yaml_path + (key,)
         if isinstance(value, dict) and "expr" not in value:
-            _collect_fields(located, value, path, out, problems)
+            _collect_fields(located, value, path, out, problems, definitions)
             continue
         definition = value if isinstance(value, dict) else {"expr": value}
         expr_path = path + ("expr",) if isinstance(value, dict) else path
         line, col = located.position(path)
         try:
-            expression = compile_expression(definition["expr"])
+            expression = compile_expression(definition["expr"], definitions)
         except ExpressionSyntaxError as exc:
             problems.append(_expression_error(located, expr_path, path, exc))
             continue
@@ -253,15 +308,15 @@ def _collect_fields(located: Located, group: dict, yaml_path: tuple, out: list, 
         ))
 
 
-def _expression_error(located: Located, expr_path, field_path, exc: ExpressionSyntaxError):
+def _expression_error(located: Located, expr_path, field_path, exc: ExpressionSyntaxError, what: str = ""):
     line, col = located.value_position(expr_path)
     raw_line = _source_line(located.file, line)
     # Point at the broken spot when the expression is written plainly on its line.
     start = raw_line.find(exc.text, col - 1) if raw_line else -1
     if start >= 0:
         col = start + 1 + exc.offset
-    name = ".".join(str(p) for p in field_path[1:])
-    return SpecError(located.file, line, col, f"field {name}: {exc.message}", detail=exc.caret())
+    what = what or "field " + ".".join(str(p) for p in field_path[1:])
+    return SpecError(located.file, line, col, f"{what}: {exc.message}", detail=exc.caret())
 
 
 def _source_line(file, line: int) -> str:

@@ -11,6 +11,7 @@ from ..language.functions import CsxFunctions, error_text
 from ..language.specfile import FieldSpec, Spec
 from .context import JobContext
 from .datasets import load_datasets
+from .nulls import why_field_is_null
 
 JSON_TYPES = {
     "string": (str,),
@@ -105,9 +106,18 @@ def _value(context, spec: Spec, spec_field: FieldSpec, scope, functions):
             hint = f"; the job's status is {status}" if status not in (None, "completed") else ""
             what = f"{_json_name(found)}, not a finite number" if _non_finite(found) else "null"
             raise FieldError(f"{where}: required, but `{spec_field.expression.text}` is {what} for this "
-                             f"job{hint}")
+                             f"job{hint}{_why(spec_field, scope, functions)}")
         return None
     return _typed(value, spec_field.type, where) if spec_field.type else value
+
+
+def _why(spec_field: FieldSpec, scope, functions) -> str:
+    """Where in the document the field's path found nothing, as a clause of its error, or ""."""
+    try:
+        why = why_field_is_null(spec_field.expression, scope, functions)
+    except (JMESPathError, RecursionError):  # the path fails part way: the error as it is says enough
+        return ""
+    return "" if why is None else f": {why[1]}"
 
 
 def _put(record: dict, path: tuple, value):

@@ -29,7 +29,7 @@ def made_kinds(registry: Registry, spec_arg) -> set:
     """The record kinds a run makes: the one --spec asks for (a kind, or a spec file's), else every kind
     that is some job's default."""
     if spec_arg and (spec_arg.endswith((".yaml", ".yml")) or Path(spec_arg).is_file()):
-        return {registry.load_checked(Path(spec_arg)).kind}
+        return {registry.load_checked(registry.spec_file(spec_arg)).kind}
     if spec_arg:
         return {spec_arg}
     return {spec.kind for spec in registry.specs if not spec.on_request}
@@ -60,7 +60,7 @@ class Extraction:
         self.related = RelatedJobs(registry)  # related jobs' records, made once for the whole batch
         self.forced, self.kind = None, options.spec
         if options.spec and (options.spec.endswith((".yaml", ".yml")) or Path(options.spec).is_file()):
-            self.forced, self.kind = registry.load_checked(Path(options.spec)), None
+            self.forced, self.kind = registry.load_checked(registry.spec_file(options.spec)), None
         elif options.spec and not any(s.kind == options.spec for s in registry.specs):
             kinds = ", ".join(sorted({s.kind for s in registry.specs}))
             raise UsageError(f"--spec {options.spec}: no such record kind or spec file (kinds: {kinds})")
@@ -130,8 +130,8 @@ class Extraction:
                        f"add --status {named(status)} to extract it anyway")
 
     def _spec(self, context):
-        if self.forced is not None:
-            reason = mismatch(self.forced, context.key, self.forced.kind)
+        if self.forced is not None:  # the user's choice over its version range, not over layout or job type
+            reason = mismatch(self.forced, context.key, self.forced.kind, version=False)
             if reason:
                 raise NoSpecError(f"{context.origin}: spec {self.forced.file} does not fit: {reason}")
             return self.forced

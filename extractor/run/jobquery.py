@@ -33,13 +33,14 @@ def declared_datasets(context: JobContext, spec) -> dict:
 
 def query_job(expression_text: str, handle, registry: Registry, kind=None):
     """The value of a JMESPath expression over the job's context (job, project, datasets.<output or
-    alias>, source; related.<alias> and lineage.<alias> where the spec of `kind` names related jobs)."""
-    try:
-        expression = compile_expression(expression_text)
-    except ExpressionSyntaxError as exc:
-        raise UsageError(f"query: {exc.message} (at column {exc.offset + 1} of {exc.text!r})") from exc
+    alias>, source; related.<alias> and lineage.<alias> where the spec of `kind` names related jobs), with
+    the names that spec defines ($name)."""
     context = open_job(handle, registry.layouts)
     spec = chosen_spec(context, registry, kind)
+    try:  # with the names the spec defines ($name)
+        expression = compile_expression(expression_text, spec.definitions if spec is not None else None)
+    except ExpressionSyntaxError as exc:
+        raise UsageError(f"query: {exc.message} (at column {exc.offset + 1} of {exc.text!r})") from exc
     declared = declared_datasets(context, spec)
     unknown = sorted(set(expression.dataset_fields) - set(declared) - {"*"})
     if unknown:

@@ -1,10 +1,10 @@
 """Property: whatever a job document holds, csx gives a valid record or one line.
 
 Job documents are mutated from the real-shaped fixture jobs (the reference and
-pipeline projects as shipped, with one shared volume .cs, and as CryoSPARC
-4.0-4.2 wrote them: every shipped spec, on-request kinds included, in both
-layouts), as csx reads their job.json: keys deleted, values replaced by
-another type, unicode, huge or non-finite numbers, deep nesting. Each goes
+pipeline projects as shipped, with one shared volume .cs, as CryoSPARC 4.0-4.2
+wrote them, and the v5 documents of jobs v4 ran: every shipped spec, on-request
+kinds included, in both layouts), as csx reads their job.json: keys deleted,
+values replaced by another type, unicode, huge or non-finite numbers, deep nesting. Each goes
 through the library as `csx extract [--spec KIND]` runs it (an Extraction
 over a job handle, datasets and related jobs read from the fixture project)
 and must end as a record
@@ -68,8 +68,9 @@ class Base:
 ON_REQUEST = ("fsc", "table1")
 FIXTURES = {**REFERENCE_PROJECTS, **PIPELINE_PROJECTS}
 # the other shapes the fixture projects are written in, and the layouts they apply to: one shared volume .cs,
-# and the documents of CryoSPARC 4.0-4.2
-SHAPES = ((VARIANTS["shared-volume"], ("v4", "v5")), (replace(AS_SHIPPED, name="v4.2.1", v4_version="v4.2.1"), ("v4",)))
+# the documents of CryoSPARC 4.0-4.2, and the v5 documents of jobs v4 ran (an instance upgraded to v5)
+SHAPES = ((VARIANTS["shared-volume"], ("v4", "v5")), (replace(AS_SHIPPED, name="v4.2.1", v4_version="v4.2.1"), ("v4",)),
+          (VARIANTS["upgraded"], ("v5",)))
 
 
 @pytest.fixture(scope="module")

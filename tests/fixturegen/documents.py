@@ -14,10 +14,9 @@ model, ISO dates, `spec.params` (value in force), `spec.inputs`, `spec.outputs`.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
-
-from packaging.version import Version
 
 from .fsc import PREVIOUS_ITERATION_FACTOR, volume_summary_stats
 from .outputs import REFINEMENT_TYPES, Group, job_outputs
@@ -132,15 +131,27 @@ def _timeline(job: JobFixture) -> dict[str, datetime]:
             "heartbeat": ended - timedelta(seconds=3)}
 
 
-def _v4_date(dt: datetime | None) -> dict[str, str] | None:
+def _v4_date(dt: datetime | None, form: str = "") -> dict[str, Any] | None:
+    """MongoDB extended JSON as job.json holds it: {"$date": ISO} (CryoSPARC's own writer), or the
+    milliseconds older bson tools wrote ("epoch": {"$date": ms}; "number-long": {"$date": {"$numberLong": ..}})."""
     if dt is None:
         return None
+    if form in ("epoch", "number-long"):
+        ms = int(dt.timestamp()) * 1000 + dt.microsecond // 1000
+        return {"$date": ms if form == "epoch" else {"$numberLong": str(ms)}}
     return {"$date": dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"}
 
 
-def _v5_date(dt: datetime | None) -> str | None:
-    # pydantic's JSON form of an aware UTC datetime
-    return None if dt is None else dt.isoformat().replace("+00:00", "Z")
+def _v5_date(dt: datetime | None, form: str = "") -> str | None:
+    """pydantic's JSON form of an aware UTC datetime; "offset": the same time in +02:00; "naive": with no
+    zone (CryoSPARC's times are UTC)."""
+    if dt is None:
+        return None
+    if form == "offset":
+        return dt.astimezone(timezone(timedelta(hours=2))).isoformat()
+    if form == "naive":
+        return dt.replace(tzinfo=None).isoformat()
+    return dt.isoformat().replace("+00:00", "Z")
 
 
 def _job_dates(job: JobFixture) -> dict[str, datetime | None]:
@@ -192,9 +203,15 @@ def _resolution(job: JobFixture, group: Group) -> float | None:
     return job.gsfsc_A
 
 
+def _release(version: str) -> tuple[int, ...]:
+    """The release number of a version as instances write it ("v4.2.1+230227" -> (4, 2, 1))."""
+    found = re.match(r"\s*[vV]?(\d+(?:\.\d+)*)", version)
+    return tuple(int(n) for n in found.group(1).split(".")) if found else ()
+
+
 def _summary_stats_list(job: JobFixture) -> bool:
     """CryoSPARC 4.0-4.2 kept a list of summary statistics, and the auto-tightened mask's FSC."""
-    return job.layout == "v4" and Version(job.version.removeprefix("v")) < Version("4.3")
+    return job.layout == "v4" and _release(job.version) < (4, 3)
 
 
 def _summary_stats(job: JobFixture, group: Group, previous: bool = False) -> dict[str, Any] | None:
@@ -205,9 +222,10 @@ def _summary_stats(job: JobFixture, group: Group, previous: bool = False) -> dic
     iteration = job.iteration or 0
     if previous and resolution is not None:
         resolution, iteration = round(resolution * PREVIOUS_ITERATION_FACTOR, 4), iteration - 1
+    dicts = job.fsc_dicts or ("best+autotight" if _summary_stats_list(job) else "best")
     stats = {} if resolution is None else volume_summary_stats(
-        job.box, job.psize_A, resolution, job.layout, iteration, cfar=job.cfar, guinier_bfactor=job.guinier_bfactor,
-        autotight=_summary_stats_list(job), nonfinite=job.nonfinite_stats)
+        job.box, job.psize_A, resolution, job.curve_names or job.layout, iteration, cfar=job.cfar,
+        guinier_bfactor=job.guinier_bfactor, dicts=dicts, nonfinite=job.nonfinite_stats)
     return {**stats, **job.stats} or None
 
 
@@ -285,7 +303,10 @@ def _v4_outputs(job: JobFixture, groups: list[Group]) -> tuple[list[dict], list[
 def v4_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
     """A CryoSPARC v4 job document (job.json) for the fixture job."""
     check_params_set(job.job_type, job.params_set)
-    dates = {k: _v4_date(v) for k, v in _job_dates(job).items()}
+    def date(dt):
+        return _v4_date(dt, job.dates)
+
+    dates = {k: date(v) for k, v in _job_dates(job).items()}
     group_docs, result_docs = _v4_outputs(job, job_outputs(job))
     t = _timeline(job)
     slots = _resource_slots(job)
@@ -300,9 +321,9 @@ def v4_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
         "project_uid_num": int(puid[1:]), "workspace_uids": ["W1"], "type": job.job_type,
         "job_type": job.job_type, "title": job.title, "description": "", "status": job.status,
         "created_by_user_id": USER_ID, "created_by_job_uid": None, "cloned_from": None,
-        "version": job.version, "version_created": job.version,
+        "version": job.version, "version_created": job.version_created or job.version,
         **dates,
-        "last_accessed": {"name": "ksmith", "accessed_at": _v4_date(t["ended"] + timedelta(days=1))},
+        "last_accessed": {"name": "ksmith", "accessed_at": date(t["ended"] + timedelta(days=1))},
         "params_base": params_base(job.job_type),
         "params_spec": {name: {"value": value} for name, value in job.params_set.items()},
         "params_secs": params_secs(job.job_type),
@@ -329,14 +350,14 @@ def v4_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
         "enable_bench": False, "bench": {},
         "children": [], "parents": _parents(job),
         "priority": 0, "deleted": False,
-        "job_dir": job.uid, "job_dir_size": 0, "job_dir_size_last_updated": _v4_date(t["ended"]),
+        "job_dir": job.uid, "job_dir_size": 0, "job_dir_size_last_updated": date(t["ended"]),
         "is_experiment": False, "is_final_result": False, "is_ancestor_of_final_result": False,
         "no_check_inputs_ready": False, "completed_count": 0 if failed else 1,
         "instance_information": _instance_information(job.version),
         "progress": [],
-        "last_intermediate_data_cleared_at": _v4_date(t["ended"]),
+        "last_intermediate_data_cleared_at": date(t["ended"]),
         "last_intermediate_data_cleared_amount": 0, "intermediate_results_size_bytes": 0,
-        "intermediate_results_size_last_updated": _v4_date(t["ended"]),
+        "intermediate_results_size_last_updated": date(t["ended"]),
         "generate_intermediate_results": False, "tags": [], "starred_by": [], "imported": False,
         "has_error": failed, "has_warning": False,
     }
@@ -380,14 +401,17 @@ def _v5_outputs(job: JobFixture, groups: list[Group]) -> dict[str, Any]:
 
 def v5_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
     """A CryoSPARC v5 job document: what `Job.model_dump(mode="json", by_alias=True)` gives."""
-    dates = {k: _v5_date(v) for k, v in _job_dates(job).items()}
+    def date(dt):
+        return _v5_date(dt, job.dates)
+
+    dates = {k: date(v) for k, v in _job_dates(job).items()}
     t = _timeline(job)
     slots = _resource_slots(job)
     failed = job.status == "failed"
     return {
-        "_id": _object_id(puid, job.uid), "updated_at": _v5_date(t["ended"] + timedelta(minutes=1)),
-        "created_at": dates.pop("created_at"), "dumped_at": _v5_date(t["ended"] + timedelta(minutes=1)),
-        "last_dumped_version": job.version, "autodump": False,
+        "_id": _object_id(puid, job.uid), "updated_at": date(t["ended"] + timedelta(minutes=1)),
+        "created_at": dates.pop("created_at"), "dumped_at": date(t["ended"] + timedelta(minutes=1)),
+        "last_dumped_version": job.last_dumped_version or job.version, "autodump": False,
         "uid": job.uid, "project_uid": puid, "workspace_uids": ["W1"],
         "spec": {
             "type": job.job_type,
@@ -397,13 +421,13 @@ def v5_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
             "ui_tile_width": 1, "ui_tile_height": 1,
             "resource_spec": {"cpu": slots["CPU"], "gpu": slots["GPU"], "ram": slots["RAM"], "ssd": _uses_ssd(job)},
         },
-        "job_dir": job.uid, "job_dir_size": 0, "job_dir_size_last_updated": _v5_date(t["ended"]),
+        "job_dir": job.uid, "job_dir_size": 0, "job_dir_size_last_updated": date(t["ended"]),
         "run_as_user": None, "title": job.title, "description": "", "status": job.status,
         "created_by_user_id": USER_ID, "created_by_job_uid": None, "cloned_from": None,
         **dates,
-        "last_accessed": {"name": "ksmith", "accessed_at": _v5_date(t["ended"] + timedelta(days=1))},
+        "last_accessed": {"name": "ksmith", "accessed_at": date(t["ended"] + timedelta(days=1))},
         "has_error": failed, "has_warning": False,
-        "version_created": job.version, "version": job.version,
+        "version_created": job.version_created or job.version, "version": job.version,
         "priority": 0, "deleted": False, "deleting": False,
         "parents": _parents(job), "children": [],
         "resources_allocated": _resources_allocated(job, None),
@@ -422,8 +446,8 @@ def v5_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
         "is_experiment": False, "enable_bench": False, "bench": {}, "bench_timings": {},
         "completed_count": 0 if failed else 1,
         "instance_information": _instance_information(job.version),
-        "last_intermediate_data_cleared_at": _v5_date(t["ended"]), "last_intermediate_data_cleared_amount": 0,
-        "intermediate_results_size_bytes": 0, "intermediate_results_size_last_updated": _v5_date(t["ended"]),
+        "last_intermediate_data_cleared_at": date(t["ended"]), "last_intermediate_data_cleared_amount": 0,
+        "intermediate_results_size_bytes": 0, "intermediate_results_size_last_updated": date(t["ended"]),
         "is_final_result": False, "is_ancestor_of_final_result": False, "no_check_inputs_ready": False,
         "progress": [], "last_exported_at": None, "last_exported_location": None, "last_exported_version": None,
         "tags": [], "workflow": None, "imported_at": None, "deleted_at": None, "import_status": None,
@@ -441,7 +465,10 @@ def project_doc(puid: str, title: str, dirname: str, jobs: list[JobFixture]) -> 
     layout, version = jobs[0].layout, jobs[0].version
     created = EPOCHS[layout]
     updated = max(_timeline(job)["ended"] for job in jobs)
-    date = _v4_date if layout == "v4" else _v5_date
+    form = jobs[0].dates
+
+    def date(dt):
+        return _v4_date(dt, form) if layout == "v4" else _v5_date(dt, form)
     doc = {
         "_id": _object_id(puid), "uid": puid, "uid_num": int(puid[1:]), "title": title, "description": "",
         "project_dir": f"{INSTANCE_PROJECTS_DIR}/{dirname}", "owner_user_id": USER_ID,
@@ -453,5 +480,5 @@ def project_doc(puid: str, title: str, dirname: str, jobs: list[JobFixture]) -> 
         "generate_intermediate_results_settings": {"class_2D_new": False, "class_3D": False},
     }
     if layout == "v5":
-        doc.update({"dumped_at": date(updated), "last_dumped_version": version})
+        doc.update({"dumped_at": date(updated), "last_dumped_version": jobs[0].last_dumped_version or version})
     return doc

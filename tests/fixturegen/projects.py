@@ -54,6 +54,11 @@ class JobFixture:
     job_json: str = "compact"  # "compact": one line; "indented": 4 spaces, extended JSON over several lines
     volume_files: str = "per-result"  # "per-result": a .cs per volume result; "shared": one J<N>_<iter>_volume.cs
     nonfinite_stats: bool = False  # NaN and Infinity tokens in the volume's summary statistics (no spec reads them)
+    version_created: str = ""  # CryoSPARC version that created the job; default: `version`
+    last_dumped_version: str = ""  # v5: the version that last wrote the document; default: `version`
+    curve_names: str = ""  # "v4" | "v5": the FSC curves' names (fsc.CURVES); default: the layout's
+    fsc_dicts: str = ""  # which FSC dicts the statistics hold (fsc.DICTS); default: those of the version
+    dates: str = ""  # how dates are written: v4 "epoch" | "number-long", v5 "offset" | "naive"; default: as written
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "version", self.version or DEFAULT_VERSIONS[self.layout])
@@ -72,11 +77,25 @@ class Variant:
     volume_files: str = "per-result"
     nonfinite_stats: bool = False
     v4_version: str | None = None  # e.g. "v4.2.1": the v4 jobs as that version wrote them
+    version_suffix: str = ""  # e.g. "-cuda12+250814": what real instances write after the release number
+    # e.g. "v4.7.1": the v5 jobs are jobs that version last ran, on an instance since upgraded to v5 (the v5 Job
+    # keeps version, version_created and last_dumped_version apart); their statistics keep the v4 curve names
+    upgraded_from: str | None = None
+    v4_curve_names: str | None = None  # "v5": the v4 jobs' statistics under the v5 names (documents seen in 2026)
+    v4_fsc_dicts: str | None = None  # which FSC dicts the v4 jobs' statistics hold (fixturegen.fsc.DICTS)
+    dates: tuple = ()  # (layout, how dates are written: JobFixture.dates) pairs
 
     def apply(self, job: JobFixture) -> JobFixture:
-        version = self.v4_version if self.v4_version and job.layout == "v4" else job.version
-        return replace(job, job_json=self.job_json, volume_files=self.volume_files,
-                       nonfinite_stats=self.nonfinite_stats, version=version)
+        changes: dict[str, Any] = {}
+        if job.layout == "v4":
+            changes = {"version": self.v4_version or job.version, "curve_names": self.v4_curve_names or "",
+                       "fsc_dicts": self.v4_fsc_dicts or ""}
+        elif self.upgraded_from:
+            changes = {"version": self.upgraded_from, "version_created": self.upgraded_from,
+                       "last_dumped_version": job.version, "curve_names": "v4"}
+        changes["version"] = changes.get("version", job.version) + self.version_suffix
+        return replace(job, **changes, job_json=self.job_json, volume_files=self.volume_files,
+                       nonfinite_stats=self.nonfinite_stats, dates=dict(self.dates).get(job.layout, ""))
 
 
 AS_SHIPPED = Variant("as-shipped")
@@ -85,6 +104,15 @@ VARIANTS = {variant.name: variant for variant in (
     Variant("indented", job_json="indented", nonfinite_stats=True),
     Variant("shared-volume", volume_files="shared", nonfinite_stats=True),
     Variant("indented-shared", job_json="indented", volume_files="shared"),
+    # after an upgrade to v5: the v5 jobs were last run by v4.7.1 (a CUDA 12 build); the v4 jobs' dates in
+    # epoch milliseconds, the v5 jobs' with an offset
+    Variant("upgraded", version_suffix="-cuda12+250814", upgraded_from="v4.7.1",
+            dates=(("v4", "epoch"), ("v5", "offset"))),
+    # CryoSPARC 4.0-4.2 documents whose last summary_stats hold only fsc_info and fsc_info_autotight
+    Variant("older-autotight", job_json="indented", v4_version="v4.2.1", version_suffix="+230227",
+            v4_fsc_dicts="autotight", dates=(("v4", "number-long"), ("v5", "naive"))),
+    # v4-shaped documents seen in 2026: one fsc_info, the curves under the v5 names
+    Variant("v4-renamed", volume_files="shared", v4_curve_names="v5", v4_fsc_dicts="single"),
 )}
 
 
