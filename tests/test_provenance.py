@@ -18,6 +18,8 @@ import jmespath
 import pytest
 import yaml
 
+from extractor.language.specfile import load_spec
+
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 PROVENANCE = SPECS / "PROVENANCE.md"
@@ -228,43 +230,6 @@ def key_text(path: tuple, reads: Reads) -> str:
 # The shipped files
 # ---------------------------------------------------------------------------------------------
 
-def _expressions(fields: dict):
-    for value in fields.values():
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, dict) and "expr" in value:
-            yield value["expr"]
-        elif isinstance(value, dict):
-            yield from _expressions(value)
-
-
-def _layouts_of(files: dict) -> dict:
-    """Each spec file's layouts: its own match.layout, else (a fragment) those of the files that
-    extend it, through any chain."""
-    layouts = {name: {data["match"]["layout"]} if "layout" in (data.get("match") or {}) else set()
-               for name, data in files.items()}
-    changed = True
-    while changed:
-        changed = False
-        for name, data in files.items():
-            base = (data.get("extends") or "").removeprefix("csx:")
-            if base in layouts and not layouts[name] <= layouts[base]:
-                layouts[base] |= layouts[name]
-                changed = True
-    return layouts
-
-
-def _aliases(files: dict, name: str) -> dict:
-    """datasets.<alias> -> output, for a spec file and the files it extends."""
-    aliases, seen = {}, set()
-    while name in files and name not in seen:
-        seen.add(name)
-        for alias, decl in (files[name].get("datasets") or {}).items():
-            aliases.setdefault(alias, decl["output"])
-        name = (files[name].get("extends") or "").removeprefix("csx:")
-    return aliases
-
-
 def shipped_facts() -> dict:
     """Every name the shipped specs and layouts rely on, each with the files that read it."""
     facts = {"keys": {}, "fields": {}, "params": {}, "outputs": {}, "inputs": {}, "job_types": {}}
@@ -273,17 +238,23 @@ def shipped_facts() -> dict:
         facts[table].setdefault(key, set()).add(file)
 
     files = {path.name: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(SPECS.glob("*.yaml"))}
-    layouts = _layouts_of(files)
-    for name, data in files.items():
-        reads = Reads()
-        aliases = _aliases(files, name)
-        for text in _expressions(data.get("fields") or {}):
-            for path in maximal(reads.expression(text)):
+    # a field's expression as csx evaluates it: `$name`s (define:) replaced by their text, through extends
+    for spec_file in sorted(SPECS.glob("*.yaml")):
+        if spec_file.name.startswith("_"):
+            continue
+        spec = load_spec(spec_file)
+        for spec_field in spec.fields:
+            reads, name = Reads(), spec_field.file.name
+            for path in maximal(reads.expression(spec_field.expression.evaluated_text)):
                 if path[:1] == ("job",):
-                    for layout in layouts[name]:
-                        note("keys", (key_text(path, reads), layout), name)
+                    note("keys", (key_text(path, reads), spec.layout), name)
                 elif path[:1] == ("datasets",) and len(path) >= 3:
-                    note("fields", (aliases[path[1]], path[2]), name)
+                    note("fields", (spec.datasets[path[1]], path[2]), name)
+            for param in reads.params:
+                note("params", param, name)
+            for output in reads.outputs:
+                note("outputs", output, name)
+    for name, data in files.items():
         for decl in (data.get("datasets") or {}).values():
             note("outputs", decl["output"], name)
         for decl in (data.get("related") or {}).values():
@@ -295,10 +266,6 @@ def shipped_facts() -> dict:
                 note("job_types", job_type, name)
         for job_type in (data.get("match") or {}).get("job_types", ()):
             note("job_types", job_type, name)
-        for param in reads.params:
-            note("params", param, name)
-        for output in reads.outputs:
-            note("outputs", output, name)
 
     for path in sorted((SPECS / "layouts").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -366,10 +333,31 @@ def facts() -> dict:
     return shipped_facts()
 
 
+BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
+
+
+def expand_braces(cell: str) -> list:
+    """A cell naming several keys at once, as a shell does: `a.{b,c}.d` is `a.b.d` and `a.c.d` (the places
+    and spellings of one fact, listed once)."""
+    found = BRACES.search(cell)
+    if found is None:
+        return [cell]
+    return [expanded for choice in found.group(1).split(",")
+            for expanded in expand_braces(cell[:found.start()] + choice + cell[found.end():])]
+
+
 def _listed(provenance, heading) -> set:
     columns = SECTIONS[heading][1]
-    return {tuple(row[c] for c in columns) if len(columns) > 1 else row[columns[0]]
-            for row in provenance.get(heading, [])}
+    listed = set()
+    for row in provenance.get(heading, []):
+        for first in expand_braces(row[columns[0]]):
+            listed.add((first, *(row[c] for c in columns[1:])) if len(columns) > 1 else first)
+    return listed
+
+
+def test_braces_name_every_combination():
+    assert expand_braces("s.{a,b[]}.{x,y}.N") == ["s.a.x.N", "s.a.y.N", "s.b[].x.N", "s.b[].y.N"]
+    assert expand_braces("plain.key") == ["plain.key"]
 
 
 @pytest.mark.parametrize("heading", list(SECTIONS))
