@@ -33,6 +33,7 @@ COMMANDS = {
     "plot": "figures (PNG or SVG)",
     "fsc": "a job's FSC curve as a file (EMDB XML, JSON, CSV)",
     "report": "one HTML file on a project's maps",
+    "survey": "what a project's jobs hold, beside what the specs read",
 }
 
 
