@@ -1,12 +1,12 @@
 """csx: declarative, schema-checked extraction of CryoSPARC job facts.
 
-The public API (see the README): extract, iter_extract, query, survey, validate, flatten, and the error
+The public API (see the README): extract, iter_extract, query, validate, flatten, survey, and the error
 classes of extractor.errors, whose base is CsxError."""
 
 __version__ = "0.1.0"
 
-__all__ = ["extract", "iter_extract", "query", "survey", "validate", "flatten", "CsxError", "DatasetError", "FieldError",
-           "JobError", "NoSpecError", "RecordError", "SinkError", "SpecError", "UsageError"]
+__all__ = ["extract", "iter_extract", "query", "validate", "flatten", "survey", "CsxError", "DatasetError",
+           "FieldError", "JobError", "NoSpecError", "RecordError", "SinkError", "SpecError", "UsageError"]
 
 
 def __getattr__(name):

@@ -36,6 +36,9 @@ def add_arguments(parser):
     parser.add_argument("--samples", type=int, default=2, metavar="N",
                         help="jobs of each type, version and layout whose .cs fields are read (default 2; "
                              "on an instance each sampled file is downloaded)")
+    parser.add_argument("--related", action="store_true",
+                        help="also run the specs that walk related jobs (table1) on the sampled jobs; each walk "
+                             "may read every job of the project")
     parser.add_argument("--failures", type=int, default=10, metavar="N",
                         help="failure lines shown per job type (default 10; all are counted)")
     parser.add_argument("--workers", type=int, metavar="N",
@@ -59,7 +62,7 @@ def run(args, log) -> int:
     workers = args.workers or (8 if live else min(os.cpu_count() or 1, 8))
     found = survey(project_dir, project=args.project, instance=args.instance, specs=args.specs,
                    statuses=tuple(args.status or DEFAULT_STATUSES), shapes=bool(args.shape), samples=args.samples,
-                   failures=args.failures, validate=not args.no_validate, timeout=args.timeout, workers=workers)
+                   related=args.related, failures=args.failures, validate=not args.no_validate, timeout=args.timeout, workers=workers)
     shapes = found.pop("shapes", None)
     if args.shape:
         write_atomically(Path(args.shape), (json.dumps(shapes, indent=1) + "\n").encode())
@@ -90,6 +93,10 @@ def _type_lines(entry: dict) -> list:
         lines.append("  no spec made records of these jobs: none matches them, or none has a status asked for")
     for spec in specs:
         request = ", on request" if spec["on_request"] else ""
+        if spec["related"] and not spec["evaluated"]:
+            lines.append(f"  {spec['spec']} ({spec['kind']}{request}): walks related jobs, not run (--related runs "
+                         "it on the sampled jobs)")
+            continue
         head = (f"  {spec['spec']} ({spec['kind']}{request}): {spec['evaluated']:,} evaluated, "
                 f"{_count(spec['records'], 'record')}, {spec['failed']:,} failed")
         nulls = [f"{name} {count:,}/{spec['records']:,}" for name, count in spec["null"].items() if count]

@@ -80,8 +80,9 @@ class Shape:
 
     def add(self, value, depth: int = 0):
         kind = type(value)
+        types = self.types
         if kind is dict:
-            self._count("object")
+            types["object"] = types.get("object", 0) + 1
             if depth >= MAX_DEPTH:
                 return
             keys = self.keys
@@ -96,9 +97,13 @@ class Shape:
                         child = keys.get(name)
                     if child is None:
                         child = keys[name] = Shape()
-                child.add(item, depth + 1)
+                scalar = _SCALARS.get(type(item))
+                if scalar is None:
+                    child.add(item, depth + 1)
+                else:  # most values: counted here, without a call
+                    child.types[scalar] = child.types.get(scalar, 0) + 1
         elif kind is list:
-            self._count("array")
+            types["array"] = types.get("array", 0) + 1
             length = len(value)
             lengths = self.lengths
             if lengths is None:
@@ -113,20 +118,19 @@ class Shape:
             if items is None:
                 items = self.items = Shape()
             first = type(value[0])
-            if first in _SCALARS and all(type(item) is first for item in value):  # a curve: one type, counted once
-                items._count(_SCALARS[first], length)
+            scalar = _SCALARS.get(first)
+            if scalar is not None and all(type(item) is first for item in value):  # a curve: one type, counted once
+                items.types[scalar] = items.types.get(scalar, 0) + length
                 return
             for item in value:
                 items.add(item, depth + 1)
         else:
-            self._count(_SCALARS.get(kind, "string"))
-
-    def _count(self, name: str, times: int = 1):
-        self.types[name] = self.types.get(name, 0) + times
+            name = _SCALARS.get(kind, "string")
+            types[name] = types.get(name, 0) + 1
 
     def merge(self, other: "Shape"):
         for name, count in other.types.items():
-            self._count(name, count)
+            self.types[name] = self.types.get(name, 0) + count
         if other.keys is not None:
             if self.keys is None:
                 self.keys = {}

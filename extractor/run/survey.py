@@ -55,6 +55,7 @@ class SurveyOptions:
     validate: bool = True  # check records against their schema (a record that fails counts as failed)
     shapes: bool = False  # keep the redacted shape of the documents
     samples: int = 2  # jobs of each (type, version, layout) whose .cs files' fields are read
+    related: bool = False  # run the specs that walk related jobs (table1) on the sampled jobs
     failures: int = 10  # failure lines kept per job type (all are counted)
 
 
@@ -64,6 +65,7 @@ class SpecTally:
     kind: str
     file: str
     on_request: bool
+    related: bool  # it walks related jobs: run on sampled jobs only, and only when asked
     evaluated: int = 0  # jobs the spec was run on
     records: int = 0  # of which gave a record (with nulls where a field failed)
     failed: int = 0  # of which failed: a field, a dataset, the record's schema
@@ -77,7 +79,7 @@ class SpecTally:
 
     def as_json(self) -> dict:
         return {"spec": self.name, "kind": self.kind, "file": self.file, "on_request": self.on_request,
-                "evaluated": self.evaluated, "records": self.records, "failed": self.failed,
+                "related": self.related, "evaluated": self.evaluated, "records": self.records, "failed": self.failed,
                 "null": dict(self.nulls)}
 
 
@@ -255,7 +257,8 @@ class Surveyor:
         if status not in self.statuses:
             return
         label = f"{context.project['uid']}/{identity['uid']}"
-        if self._sampled.get(group, 0) < self.options.samples:
+        sampled = self._sampled.get(group, 0) < self.options.samples
+        if sampled:
             self._sampled[group] = self._sampled.get(group, 0) + 1
             self._sample_datasets(context, types, columns if specs else None,
                                   tally.shape(group) if self.options.shapes else None)
@@ -264,18 +267,22 @@ class Surveyor:
             if isinstance(spec, NoSpecError):
                 problems.append(f"{kind}: {spec}")
                 continue
-            problem = self._evaluate(context, spec, types, related)
+            spec_tally = types.specs.get(str(spec.file))
+            if spec_tally is None:
+                spec_tally = types.specs[str(spec.file)] = SpecTally(spec.name, spec.kind, str(spec.file),
+                                                                 spec.on_request, bool(spec.related))
+            # a walk downstream reads every job of the project: once per sampled job, and only when asked
+            if spec.related and not (self.options.related and sampled):
+                continue
+            problem = self._evaluate(context, spec, spec_tally, related)
             if problem:
                 problems.append(f"{spec.name}: {problem}")
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             types.fail(f"{label}: {problems[0]}{more}", self.options.failures)
 
-    def _evaluate(self, context, spec, types: TypeTally, related) -> str | None:
+    def _evaluate(self, context, spec, tally: SpecTally, related) -> str | None:
         """Run one spec on the job and count its nulls; why it failed, or None."""
-        tally = types.specs.get(str(spec.file))
-        if tally is None:
-            tally = types.specs[str(spec.file)] = SpecTally(spec.name, spec.kind, str(spec.file), spec.on_request)
         tally.evaluated += 1
         try:
             record, failed = evaluate_every_field(context, spec, related)
