@@ -4,7 +4,8 @@ can show what their CryoSPARC writes without showing their data.
 
 No value is kept: no string, number or date. Keys are kept where they are
 names of CryoSPARC's own (`params_base`, `radwn_final_A`); a key that may be
-a value itself (a job, project or workspace uid such as `J180` or `P7W1`, a
+a value itself (a project, job, workspace or session uid such as `J180`,
+`P7W1` or a part of the key such as `J180_particles`, a
 run of 6 or more digits, a hex id of 8 or more characters, an email, a file
 name or path, anything not shaped like an identifier) is replaced by a
 placeholder saying what it looked like (`<uid>`, `<number>`, `<hex>`,
@@ -17,7 +18,9 @@ import re
 from functools import lru_cache
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-UID = re.compile(r"(?:[A-Z]{1,2}[0-9]+)+")  # J180, P30, W2, S4, P7W1, as a whole key or one _-part of it
+# CryoSPARC's uids: projects P30, jobs J180, workspaces W2, sessions S4, and P7W1 for a project's workspace; as a
+# whole key or one _-part of it (J180_particles). Not A2 (total_dose_e_per_A2: a unit)
+UID = re.compile(r"(?:[PJWS][0-9]+)+")
 DIGITS = re.compile(r"[0-9]{6,}")
 HEX = re.compile(r"(?=[0-9a-fA-F-]*[0-9])[0-9a-fA-F]{8,}(?:-[0-9a-fA-F]+)*")
 VERSION = re.compile(r"v?[0-9]+(?:\.[0-9]+)*(?:[-+.][A-Za-z0-9]+)*")
@@ -27,6 +30,15 @@ MAX_DEPTH = 64
 # distinct keys of one object in a shape: past them, keys are counted under one placeholder
 MAX_KEYS = 2000
 MORE_KEYS = "<more keys>"
+# said in every shape file
+RULE = ("No value of any document is kept: only keys, JSON types (with how often each was met) and list lengths "
+        "(shortest, longest). A key that may be a value itself is replaced by what it looked like: <uid> (a "
+        "project, job, workspace or session uid such as J180, P30, W2, S4, P7W1, as the key or one _-separated "
+        "part of it), <number> (6 or more digits in a row), <hex> (8 or more hex digits, a digit among them), "
+        "<email> (an @), <path> (a /, \\, . or leading ~), <key> (anything else not shaped like an identifier); "
+        "keys shaped like identifiers are kept. Dataset fields (result/field) are kept part by part by the same "
+        "rule, with their numpy type. The job type and version are kept where they read as such, else <type>, "
+        "<version>.")
 TYPES = ("object", "array", "string", "integer", "number", "boolean", "null")
 
 

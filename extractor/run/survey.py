@@ -24,12 +24,12 @@ from .datasets import final_metafile
 from .engine import evaluate_every_field
 from .extraction import DEFAULT_STATUSES
 from .related import RelatedJobs
-from .shapes import Shape, column_key, shape_key, type_key, version_key
+from .shapes import RULE, Shape, column_key, shape_key, type_key, version_key
 
 # every status a CryoSPARC job may have (cryosparc-tools' JobStatus: 4.7.1 cryosparc/spec.py, 5.0.3
 # cryosparc/models/job.py): an instance lists a project's jobs by status
 ALL_STATUSES = ("building", "queued", "launched", "started", "running", "waiting", "completed", "killed", "failed")
-UNREADABLE = "(unreadable)"  # the type of a job whose document cannot be read
+UNREADABLE = "(unreadable)"  # where jobs whose document cannot be read (or is not theirs) are counted
 OTHER = "(other)"  # where a bounded tally puts what is past its bound
 MAX_DISTINCT = 200  # versions, statuses, layouts of one type; job types of a survey
 MAX_PATHS = 2000  # unread keys of one type and layout; null counts of one spec
@@ -183,17 +183,9 @@ class Tally:
         return found
 
 
-SHAPE_RULE = ("No value of any document is kept: only keys, JSON types (with how often each was met) and "
-              "list lengths (shortest, longest). A key that may be a value itself is replaced by what it "
-              "looked like: <uid> (a part such as J180, P30, W2, P7W1), <number> (6 or more digits in a row), "
-              "<hex> (8 or more hex digits, a digit among them), <email> (an @), <path> (a /, \\, . or "
-              "leading ~), <key> (anything else not shaped like an identifier); keys shaped like identifiers "
-              "are kept. The job type and version are kept where they read as such, else <type>, <version>.")
-
-
 def shape_file(shapes: dict) -> dict:
     """The shape file's content: one entry per (job type, version, layout)."""
-    return {"csx_shape": 1, "rule": SHAPE_RULE, "groups": [
+    return {"csx_shape": 1, "rule": RULE, "groups": [
         {"type": job_type, "version": version, "layout": layout, "jobs": shape.jobs,
          "document": shape.document.as_json(),
          "datasets": {output: dict(sorted(columns.items())) for output, columns in sorted(shape.datasets.items())}}
@@ -265,7 +257,7 @@ class Surveyor:
         problems = []
         for kind, spec in specs:
             if isinstance(spec, NoSpecError):
-                problems.append(f"{kind}: {spec}")
+                problems.append((kind, str(spec)))
                 continue
             spec_tally = types.specs.get(str(spec.file))
             if spec_tally is None:
@@ -276,10 +268,11 @@ class Surveyor:
                 continue
             problem = self._evaluate(context, spec, spec_tally, related)
             if problem:
-                problems.append(f"{spec.name}: {problem}")
+                problems.append((spec.name, problem))
         if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            types.fail(f"{label}: {problems[0]}{more}", self.options.failures)
+            (name, problem), others = problems[0], [name for name, _ in problems[1:]]
+            also = f"; also failed: {', '.join(others)}" if others else ""
+            types.fail(f"{label}: {name}: {problem}{also}", self.options.failures)
 
     def _evaluate(self, context, spec, tally: SpecTally, related) -> str | None:
         """Run one spec on the job and count its nulls; why it failed, or None."""
@@ -355,7 +348,8 @@ class Surveyor:
                     chosen.append((kind, self.registry.choose(key, kind)))
                 except NoSpecError as exc:
                     chosen.append((kind, exc))
-            self._specs[key] = chosen
+            # a job's own kind first: its failure is the one a failure line names first
+            self._specs[key] = sorted(chosen, key=lambda found: (getattr(found[1], "on_request", True), found[0]))
         return self._specs[key]
 
     def _read(self, context) -> tuple:
