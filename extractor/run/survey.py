@@ -122,7 +122,8 @@ class TypeTally:
     def as_json(self, job_type: str) -> dict:
         return {"type": job_type, "jobs": self.jobs, "versions": dict(self.versions),
                 "statuses": dict(self.statuses), "layouts": dict(self.layouts),
-                "specs": [tally.as_json() for tally in sorted(self.specs.values(), key=lambda t: (t.kind, t.name))],
+                "specs": [tally.as_json() for tally in sorted(self.specs.values(),
+                                                               key=lambda t: (t.on_request, t.kind, t.name))],
                 "failed": self.failed, "failures": list(self.failures),
                 "unread_keys": {layout: dict(sorted(paths.items())) for layout, paths in sorted(self.unread_keys.items())},
                 "sampled_datasets": self.sampled,
