@@ -33,8 +33,8 @@ MORE_KEYS = "<more keys>"
 # said in every shape file
 RULE = ("No value of any document is kept: only keys, JSON types (with how often each was met) and list lengths "
         "(shortest, longest). A key that may be a value itself is replaced by what it looked like: <uid> (a "
-        "project, job, workspace or session uid such as J180, P30, W2, S4, P7W1, as the key or one _-separated "
-        "part of it), <number> (6 or more digits in a row), <hex> (8 or more hex digits, a digit among them), "
+        "project, job, workspace or session uid, P, J, W or S and digits, or a project's workspace, P and digits "
+        "then W and digits; as the key or one _-separated part of it), <number> (6 or more digits in a row), <hex> (8 or more hex digits, a digit among them), "
         "<email> (an @), <path> (a /, \\, . or leading ~), <key> (anything else not shaped like an identifier); "
         "keys shaped like identifiers are kept. Dataset fields (result/field) are kept part by part by the same "
         "rule, with their numpy type. The job type and version are kept where they read as such, else <type>, "
@@ -58,10 +58,10 @@ def shape_key(key: str) -> str:
         return "<email>"
     if "/" in key or "\\" in key or "." in key or key.startswith("~"):
         return "<path>"
-    if HEX.fullmatch(key):
-        return "<hex>"
     if key.isdigit():
         return "<number>"
+    if HEX.fullmatch(key):
+        return "<hex>"
     return "<key>"
 
 
