@@ -1,0 +1,77 @@
+"""csx survey over generated projects of 1,000 and 10,000 refinements (tests/benchmarks/project.py): its
+time and peak memory at each size, one worker and the default, with and without --shape. Memory that does
+not grow from 1,000 jobs to 10,000 is what lets a survey run over 100,000 (issue 21).
+
+    python -m tests.benchmarks.bench_survey [--sizes 1000 10000]
+
+Peak memory: with one worker, the maximum resident set of the csx process itself (wait4); with the default
+workers, the proportional set size of csx's whole process tree, sampled (shared pages counted once).
+"""
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from tests.benchmarks.bench_project import csx_command, run_child
+from tests.benchmarks.bench_shapes import run_command
+from tests.benchmarks.project import benchmark_project
+
+SIZES = (1000, 10_000)
+
+
+def survey_args(project: Path, workers: int | None, shape: Path | None) -> list:
+    return csx_command() + ["survey", str(project), "--format", "json", *(["--workers", str(workers)] if workers else []),
+                            *(["--shape", str(shape)] if shape else [])]
+
+
+def measure(project: Path, workers: int | None, shape: Path | None) -> tuple:
+    """(seconds, peak MB) of one survey."""
+    argv = survey_args(project, workers, shape)
+    if workers == 1:
+        started = time.perf_counter()
+        peak = run_child(argv)
+        return time.perf_counter() - started, peak
+    return run_command(argv, watch_memory=True)
+
+
+def run(sizes=SIZES, scratch: Path | None = None) -> list:
+    """One row per (jobs, workers, shape): seconds, ms per job, peak MB."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="csx-bench-survey-") as folder:
+        shape_file = Path(scratch or folder) / "shape.json"
+        for jobs in sizes:
+            project = benchmark_project(jobs)
+            for workers in (1, None):
+                for shape in (None, shape_file):
+                    seconds, peak = measure(project, workers, shape)
+                    rows.append({"jobs": jobs, "workers": workers or f"default ({min(os.cpu_count() or 1, 8)})",
+                                 "shape": shape is not None, "seconds": seconds, "ms_per_job": 1000 * seconds / jobs,
+                                 "peak_mb": peak, "shape_kb": shape_file.stat().st_size / 1024 if shape else None})
+            if jobs >= 10_000:
+                shutil.rmtree(project.parent, ignore_errors=True)  # 10,000 jobs take 1-2 GB
+    return rows
+
+
+def cli(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    args = parser.parse_args(argv)
+    rows = run(args.sizes)
+    print(f"{'jobs':>7}  {'workers':<12} {'--shape':<8} {'s':>8} {'ms/job':>8} {'peak MB':>8} {'shape KB':>9}")
+    for row in rows:
+        shape_kb = f"{row['shape_kb']:.0f}" if row["shape_kb"] is not None else "-"
+        print(f"{row['jobs']:>7,}  {str(row['workers']):<12} {'yes' if row['shape'] else 'no':<8} "
+              f"{row['seconds']:>8.1f} {row['ms_per_job']:>8.2f} {row['peak_mb']:>8.1f} {shape_kb:>9}")
+    by = {(row["jobs"], str(row["workers"]), row["shape"]): row["peak_mb"] for row in rows}
+    if len(args.sizes) > 1:
+        small, large = min(args.sizes), max(args.sizes)
+        for workers, shape in sorted({(str(r["workers"]), r["shape"]) for r in rows}):
+            print(f"peak memory at {large:,} jobs / at {small:,}, workers {workers}, --shape {'yes' if shape else 'no'}: "
+                  f"{by[large, workers, shape] / by[small, workers, shape]:.2f}")
+
+
+if __name__ == "__main__":
+    cli()
