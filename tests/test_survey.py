@@ -297,3 +297,24 @@ def test_a_shape_file_becomes_documents_whose_layout_and_spec_csx_finds(request,
     layout = {"P30": "v4", "P446": "v5", "P31": "v4", "P447": "v5"}[puid]
     assert (chosen["nonuniform_refine_new" if puid in LAYOUT else "homo_abinit"], chosen["import_movies"]) == (
         f"map-info-{layout}" if puid in LAYOUT else f"classes-3d-{layout}", f"import-{layout}")
+
+
+def test_the_readme_shows_what_csx_survey_prints_for_the_example_project(capsys):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Surveying a project")[1].split("\n## ")[0]
+    shown = section.split("For the example project:\n\n")[1].split("\n\n")[0].splitlines()
+    code, out, _ = run_csx(capsys, "survey", Path(__file__).resolve().parent.parent / "examples" /
+                           "CS-transporter-nanodiscs")
+    printed = out.splitlines()
+    assert code == 0 and len(shown) == 7
+    start = printed.index(shown[0][4:])
+    assert printed[start:start + len(shown)] == [line[4:] for line in shown]
+
+
+def test_the_survey_benchmark_runs(tmp_path):
+    from tests.benchmarks.bench_survey import measure
+    from tests.benchmarks.project import make_benchmark_project
+
+    seconds, peak = measure(make_benchmark_project(tmp_path, 3), 1, tmp_path / "shape.json")
+    assert seconds > 0 and peak > 0
+    assert [group["jobs"] for group in json.loads((tmp_path / "shape.json").read_text())["groups"]] == [1, 2]
