@@ -101,7 +101,7 @@ def query(expression: str, job, *, project_dir=None, project=None, client=None, 
 
 def survey(project_dir=None, *, project=None, client=None, instance=None, jobs=(), specs=(),
            statuses=DEFAULT_STATUSES, shapes=False, samples=2, related=False, failures=10, validate=True,
-           timeout=30.0, workers=1) -> dict:
+           timeout=30.0, workers=1, progress=None) -> dict:
     """What a project's jobs hold, beside what csx's specs make of them, as `csx survey --format json`
     prints it: {"source", "jobs", "types": [{"type", "jobs", "versions", "statuses", "layouts", "specs":
     [{"spec", "kind", "on_request", "related", "evaluated", "records", "failed", "null": {field: count}}],
@@ -114,7 +114,8 @@ def survey(project_dir=None, *, project=None, client=None, instance=None, jobs=(
     and shaped); samples: jobs per (type, version, layout) whose .cs fields are read; related: also run
     the specs that walk related jobs (table1), on those sampled jobs (a walk may read every job of the
     project, so not on every job); failures: failure
-    lines kept per type (all are counted); workers: jobs worked on at once. A project directory's files
+    lines kept per type (all are counted); workers: jobs worked on at once; progress: called as
+    progress(jobs done, jobs) as the survey goes. A project directory's files
     are read only where they really are in it (no symlink out of it is followed)."""
     from .run.survey import ALL_STATUSES, SurveyOptions, survey_jobs
 
@@ -129,7 +130,7 @@ def survey(project_dir=None, *, project=None, client=None, instance=None, jobs=(
     live = client is not None or instance is not None or project is not None
     options = SurveyOptions(statuses=statuses, validate=validate, shapes=shapes, samples=samples, related=related,
                             failures=failures)
-    tally = survey_jobs(handles, registry, options, workers, "threads" if live else "processes")
+    tally = survey_jobs(handles, registry, options, workers, "threads" if live else "processes", progress)
     source = handles[0].source if len(handles) else str(project_dir)
     return {"source": source, **tally.as_json()}
 

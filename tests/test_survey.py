@@ -68,7 +68,8 @@ def test_how_often_each_field_came_out_null(reference_projects, puid):
     # v4 documents carry no cFAR; a reconstruction has no refinement mask and no symmetry relaxation parameter
     assert nulls == {
         "P30": {"nonuniform_refine_new": {"cfar": 1},
-                "homo_reconstruct": {"paths.mask_refine": 1, "job_info.parameters.refine_relax_symmetry": 1, "cfar": 1}},
+                "homo_reconstruct": {"paths.mask_refine": 1, "job_info.parameters.refine_relax_symmetry": 1,
+                                     "cfar": 1}},
         "P446": {"nonuniform_refine_new": {},
                  "homo_reconstruct": {"paths.mask_refine": 1, "job_info.parameters.refine_relax_symmetry": 1}},
     }[puid]
@@ -105,7 +106,8 @@ def test_keys_no_shipped_spec_reads(reference_projects, puid):
                 "output_result_groups[].name", f"{stats}.fsc_info_best.radwn_final_A", "job_type", "uid"]
     else:
         stats = "spec.outputs.volume.latest_summary_stats"
-        assert {f"{stats}.fsc_info_best.fsc_autotight", f"{stats}.fsc_info", "spec.params.compute_use_ssd"} <= set(unread)
+        assert {f"{stats}.fsc_info_best.fsc_autotight", f"{stats}.fsc_info",
+                "spec.params.compute_use_ssd"} <= set(unread)
         read = ["spec.params.refine_symmetry", "spec.outputs.particles.num_items", f"{stats}.cfar",
                 f"{stats}.fsc_info_best.radwn_final_A", "spec.type", "uid"]
     assert [key for key in read if key in unread] == []
@@ -248,8 +250,8 @@ def test_a_dataset_linked_out_of_the_project_is_not_read(reference_projects, tmp
     refinement = by_type(extractor.survey(project))["nonuniform_refine_new"]
     assert refinement["failed"] == 1
     assert refinement["failures"][0].startswith(
-        f"P30/J180: map-info-v4: P30/J180 ({project}/J180): metafile J180/J180_009_volume_map.cs is outside the project "
-        f"directory {project} (it resolves to {elsewhere}/J180_009_volume_map.cs)")
+        f"P30/J180: map-info-v4: P30/J180 ({project}/J180): metafile J180/J180_009_volume_map.cs is outside the "
+        f"project directory {project} (it resolves to {elsewhere}/J180_009_volume_map.cs)")
     assert "map/path" not in refinement["unread_columns"]["volume"]  # its fields were not read either
 
 

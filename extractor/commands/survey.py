@@ -13,6 +13,7 @@ from ..errors import UsageError
 from ..run.extraction import DEFAULT_STATUSES
 from ..sinks.atomic import write_atomically
 from .options import add_source_options
+from .progress import Progress
 
 DESCRIPTION = ("Survey a project's jobs: per job type, the versions, statuses and layouts; the specs that match "
                "and how often each field comes out null; the jobs that fail and why; the document keys and "
@@ -44,6 +45,7 @@ def add_arguments(parser):
     parser.add_argument("--workers", type=int, metavar="N",
                         help="jobs worked on at once (default 8 with --instance, else one per CPU, at most 8)")
     parser.add_argument("--no-validate", action="store_true", help="do not check records against their schema")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
 
 
 def run(args, log) -> int:
@@ -60,9 +62,12 @@ def run(args, log) -> int:
     if args.shape and Path(args.shape).is_dir():
         raise UsageError(f"--shape {args.shape}: a directory; give a file name")
     workers = args.workers or (8 if live else min(os.cpu_count() or 1, 8))
+    shown = _Shown()
     found = survey(project_dir, project=args.project, instance=args.instance, specs=args.specs,
                    statuses=tuple(args.status or DEFAULT_STATUSES), shapes=bool(args.shape), samples=args.samples,
-                   related=args.related, failures=args.failures, validate=not args.no_validate, timeout=args.timeout, workers=workers)
+                   related=args.related, failures=args.failures, validate=not args.no_validate, timeout=args.timeout,
+                   workers=workers, progress=shown.step if not args.quiet else None)
+    shown.finish()
     shapes = found.pop("shapes", None)
     if args.shape:
         write_atomically(Path(args.shape), (json.dumps(shapes, indent=1) + "\n").encode())
@@ -71,6 +76,24 @@ def run(args, log) -> int:
     else:
         sys.stdout.write("\n".join(describe(found, tuple(args.status or DEFAULT_STATUSES))) + "\n")
     return 0
+
+
+class _Shown:
+    """The progress line of a terminal (commands.progress), fed by the survey's batches."""
+
+    def __init__(self):
+        self.progress, self.done, self.skipped, self.failed = None, 0, (), ()
+
+    def step(self, done: int, jobs: int):
+        if self.progress is None:
+            self.progress = Progress(jobs, enabled=True, output=sys.stdout)
+        while self.done < done:  # Progress counts one job a step
+            self.done += 1
+            self.progress.step(self)
+
+    def finish(self):
+        if self.progress is not None:
+            self.progress.finish()
 
 
 def describe(found: dict, statuses: tuple) -> list:

@@ -125,7 +125,8 @@ class TypeTally:
                 "specs": [tally.as_json() for tally in sorted(self.specs.values(),
                                                                key=lambda t: (t.on_request, t.kind, t.name))],
                 "failed": self.failed, "failures": list(self.failures),
-                "unread_keys": {layout: dict(sorted(paths.items())) for layout, paths in sorted(self.unread_keys.items())},
+                "unread_keys": {layout: dict(sorted(paths.items()))
+                                for layout, paths in sorted(self.unread_keys.items())},
                 "sampled_datasets": self.sampled,
                 "unread_columns": {output: dict(sorted(columns.items()))
                                    for output, columns in sorted(self.unread_columns.items())}}
@@ -445,16 +446,19 @@ def _survey_in_process(handles) -> list:
 
 
 def survey_jobs(handles, registry: Registry, options: SurveyOptions, workers: int = 1,
-                pool_kind: str = "processes") -> Tally:
+                pool_kind: str = "processes", progress=None) -> Tally:
     """The tally of every job of `handles` (a sequence), in batches: in this thread with one worker, else
-    in a pool of `pool_kind` ("processes" for files, "threads" for an instance), a few batches in flight."""
+    in a pool of `pool_kind` ("processes" for files, "threads" for an instance), a few batches in flight.
+    `progress(jobs done, jobs)` is called after each batch."""
     from .pools import ordered_map
 
     surveyor = Surveyor(registry, options)
     total = Tally(options)
+    progress = progress or (lambda done, jobs: None)
     if workers <= 1:
         for start in range(0, len(handles), BATCH):
             surveyor.survey(handles[start:start + BATCH], total)
+            progress(total.jobs, len(handles))
         return total
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -467,6 +471,7 @@ def survey_jobs(handles, registry: Registry, options: SurveyOptions, workers: in
     try:
         for tally in ordered_map(pool, work, handles, window=2 * workers, batch=batch):
             total.merge(tally)
+            progress(total.jobs, len(handles))
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     return total

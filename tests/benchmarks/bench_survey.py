@@ -23,8 +23,8 @@ SIZES = (1000, 10_000)
 
 
 def survey_args(project: Path, workers: int | None, shape: Path | None) -> list:
-    return csx_command() + ["survey", str(project), "--format", "json", *(["--workers", str(workers)] if workers else []),
-                            *(["--shape", str(shape)] if shape else [])]
+    options = (["--workers", str(workers)] if workers else []) + (["--shape", str(shape)] if shape else [])
+    return csx_command() + ["survey", str(project), "--format", "json", *options]
 
 
 def measure(project: Path, workers: int | None, shape: Path | None) -> tuple:
@@ -69,8 +69,8 @@ def cli(argv=None):
     if len(args.sizes) > 1:
         small, large = min(args.sizes), max(args.sizes)
         for workers, shape in sorted({(str(r["workers"]), r["shape"]) for r in rows}):
-            print(f"peak memory at {large:,} jobs / at {small:,}, workers {workers}, --shape {'yes' if shape else 'no'}: "
-                  f"{by[large, workers, shape] / by[small, workers, shape]:.2f}")
+            print(f"peak memory at {large:,} jobs / at {small:,}, workers {workers}, "
+                  f"--shape {'yes' if shape else 'no'}: {by[large, workers, shape] / by[small, workers, shape]:.2f}")
 
 
 if __name__ == "__main__":
