@@ -125,28 +125,21 @@ def test_dataset_fields_no_shipped_spec_reads(reference_projects, puid):
 
 
 def _strip(value, steps: list):
-    """Delete the key path (a display path split on ".") from a document."""
+    """Delete a key path as the survey shows it (split on "."; `name[]`: each item of the list at name)."""
     step, rest = steps[0], steps[1:]
-    each = step.endswith("[]")
-    name = step[:-2] if each else step
-    if isinstance(value, list) and not name:  # a path into the items of a list ("a[].[]" never occurs)
-        for item in value:
-            _strip(item, [step[2:]] + rest if step[2:] else rest)
-        return
     if not isinstance(value, dict):
         return
-    for key in [key for key in value if shape_key(key) == name]:
-        if not rest and not each:
-            del value[key]
-        elif each:
-            if isinstance(value[key], list):
-                for item in value[key]:
-                    if rest:
-                        _strip(item, rest)
-                if not rest:
-                    value[key] = []
-        else:
+    for key in [key for key in value if shape_key(key) == step.removesuffix("[]")]:
+        if step.endswith("[]"):
+            items = value[key] if isinstance(value[key], list) else []
+            if not rest:
+                value[key] = []
+            for item in items if rest else ():
+                _strip(item, rest)
+        elif rest:
             _strip(value[key], rest)
+        else:
+            del value[key]
 
 
 @pytest.mark.parametrize("puid", ["P31", "P447"])
