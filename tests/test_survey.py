@@ -264,6 +264,7 @@ def test_a_project_json_linked_out_of_the_project_stops_the_survey(reference_pro
     (["DIR", "--instance", "x.json", "--project", "P1"],
      "csx: survey: give a project directory, or --instance FILE --project P, not both"),
     (["DIR", "--samples", "-1"], "csx: survey: --samples and --failures take a number of 0 or more"),
+    (["DIR", "--shape", "/nonexistent/shape.json"], "csx: --shape /nonexistent/shape.json: no folder /nonexistent"),
 ])
 def test_bad_arguments_are_one_line_and_exit_2(capsys, args, message):
     assert run_csx(capsys, "survey", *args) == (2, "", [message])

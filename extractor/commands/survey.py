@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 from ..api import survey
-from ..errors import UsageError
+from ..errors import SinkError, UsageError
 from ..run.extraction import DEFAULT_STATUSES
 from ..sinks.atomic import write_atomically
 from .options import add_source_options
@@ -61,6 +61,8 @@ def run(args, log) -> int:
         raise UsageError("survey: --samples and --failures take a number of 0 or more")
     if args.shape and Path(args.shape).is_dir():
         raise UsageError(f"--shape {args.shape}: a directory; give a file name")
+    if args.shape and not Path(args.shape).absolute().parent.is_dir():
+        raise UsageError(f"--shape {args.shape}: no folder {Path(args.shape).absolute().parent}")
     workers = args.workers or (8 if live else min(os.cpu_count() or 1, 8))
     shown = _Shown()
     found = survey(project_dir, project=args.project, instance=args.instance, specs=args.specs,
@@ -70,7 +72,10 @@ def run(args, log) -> int:
     shown.finish()
     shapes = found.pop("shapes", None)
     if args.shape:
-        write_atomically(Path(args.shape), (json.dumps(shapes, indent=1) + "\n").encode())
+        try:
+            write_atomically(Path(args.shape), (json.dumps(shapes, indent=1) + "\n").encode())
+        except OSError as exc:
+            raise SinkError(f"--shape {args.shape}: cannot write it: {exc.strerror}") from exc
     if args.format == "json":
         sys.stdout.write(json.dumps(found) + "\n")
     else:
