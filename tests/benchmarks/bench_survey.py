@@ -4,18 +4,22 @@ not grow from 1,000 jobs to 10,000 is what lets a survey run over 100,000 (issue
 
     python -m tests.benchmarks.bench_survey [--sizes 1000 10000]
 
-Peak memory: with one worker, the maximum resident set of the csx process itself (wait4); with the default
-workers, the proportional set size of csx's whole process tree, sampled (shared pages counted once).
+Peak memory: with one worker, the maximum resident set of the csx process itself (wait4), started by a small
+launcher process: Linux carries a parent's resident set at fork into its child's maximum, so csx started from
+this process (which made the project) would report this process's size; with the default workers, the
+proportional set size of csx's whole process tree, sampled (shared pages counted once).
 """
 
 import argparse
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from tests.benchmarks.bench_project import csx_command, run_child
+from tests.benchmarks.bench_project import csx_command
 from tests.benchmarks.bench_shapes import run_command
 from tests.benchmarks.project import benchmark_project
 
@@ -27,12 +31,28 @@ def survey_args(project: Path, workers: int | None, shape: Path | None) -> list:
     return csx_command() + ["survey", str(project), "--format", "json", *options]
 
 
+# runs a command and prints its own peak resident set (KB); small, so that it passes little on to the command
+LAUNCHER = ("import os, subprocess, sys\n"
+            "child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+            "_, status, usage = os.wait4(child.pid, 0)\n"
+            "print(usage.ru_maxrss)\n"
+            "sys.exit(os.waitstatus_to_exitcode(status))\n")
+
+
+def peak_rss_mb(argv: list) -> float:
+    """The maximum resident set of a command, in MB."""
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, *argv], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {done.returncode}: {done.stderr[-2000:]}")
+    return int(done.stdout) / 1024
+
+
 def measure(project: Path, workers: int | None, shape: Path | None) -> tuple:
     """(seconds, peak MB) of one survey."""
     argv = survey_args(project, workers, shape)
     if workers == 1:
         started = time.perf_counter()
-        peak = run_child(argv)
+        peak = peak_rss_mb(argv)
         return time.perf_counter() - started, peak
     return run_command(argv, watch_memory=True)
 
