@@ -314,3 +314,17 @@ def test_the_survey_benchmark_runs(tmp_path):
     seconds, peak = measure(make_benchmark_project(tmp_path, 3), 1, tmp_path / "shape.json")
     assert seconds > 0 and peak > 0
     assert [group["jobs"] for group in json.loads((tmp_path / "shape.json").read_text())["groups"]] == [1, 2]
+
+
+def test_a_users_spec_is_counted_and_the_keys_no_shipped_spec_reads_stay_so(lineage_projects, tmp_path):
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "picks.schema.json").write_text('{"type": "object"}')
+    (tmp_path / "picks-v4.yaml").write_text(
+        "kind: picks\nmatch: {layout: v4, job_types: [blob_picker_gpu]}\n"
+        "fields:\n  juid: job.uid\n  diameter: param('diameter')\n  nothing: job.no_such_key\n")
+    picker = by_type(extractor.survey(lineage_projects["P32"], specs=[tmp_path]))["blob_picker_gpu"]
+    assert [(s["spec"], s["kind"], s["file"], s["evaluated"], s["records"], s["null"]) for s in picker["specs"]] == [
+        ("picks-v4", "picks", str(tmp_path / "picks-v4.yaml"), 1, 1, {"juid": 0, "diameter": 0, "nothing": 1})]
+    unread = picker["unread_keys"]["v4"]
+    # the user's spec reads the diameter, no shipped one does; the layout reads the output names
+    assert "params_base.diameter" in unread and "output_result_groups[].name" not in unread
