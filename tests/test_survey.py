@@ -311,8 +311,8 @@ def test_the_survey_benchmark_runs(tmp_path):
     from tests.benchmarks.bench_survey import measure
     from tests.benchmarks.project import make_benchmark_project
 
-    seconds, peak = measure(make_benchmark_project(tmp_path, 3), 1, tmp_path / "shape.json")
-    assert seconds > 0 and peak > 0
+    seconds, peak, cpu = measure(make_benchmark_project(tmp_path, 3), 1, tmp_path / "shape.json")
+    assert seconds > 0 and peak > 0 and cpu > 0
     assert [group["jobs"] for group in json.loads((tmp_path / "shape.json").read_text())["groups"]] == [1, 2]
 
 
