@@ -105,18 +105,17 @@ def survey(project_dir=None, *, project=None, client=None, instance=None, jobs=(
     """What a project's jobs hold, beside what csx's specs make of them, as `csx survey --format json`
     prints it: {"source", "jobs", "types": [{"type", "jobs", "versions", "statuses", "layouts", "specs":
     [{"spec", "kind", "on_request", "related", "evaluated", "records", "failed", "null": {field: count}}],
-    "failed", "failures",
-    "unread_keys": {layout: {key path: jobs}}, "sampled_datasets", "unread_columns": {output: {field:
-    jobs}}}]}, and with shapes=True "shapes", the redacted shape file (keys, types, list lengths; no value).
+    "failed", "failures", "unread_keys": {layout: {key path: jobs}}, "sampled_datasets", "unread_columns":
+    {output: {field: jobs}}}]}; with shapes=True also "shapes", the redacted shape file (keys, types, list
+    lengths; no value).
 
     A project directory, or `project` on an instance (client= or instance=, as for extract); every job
-    of it, or the uids in `jobs`. statuses: the jobs whose records are made (the others are counted
-    and shaped); samples: jobs per (type, version, layout) whose .cs fields are read; related: also run
-    the specs that walk related jobs (table1), on those sampled jobs (a walk may read every job of the
-    project, so not on every job); failures: failure
-    lines kept per type (all are counted); workers: jobs worked on at once; progress: called as
-    progress(jobs done, jobs) as the survey goes. A project directory's files
-    are read only where they really are in it (no symlink out of it is followed)."""
+    of it, or the uids in `jobs`. statuses: the jobs whose records are made (the others are counted and
+    shaped); samples: jobs per (type, version, layout) whose .cs fields are read; related: also run the
+    specs that walk related jobs (table1) on those sampled jobs (a walk may read every job of the
+    project, so not on every job); failures: failure lines kept per type (all are counted); workers:
+    jobs worked on at once; progress: called as progress(jobs done, jobs) as the survey goes. A project
+    directory's files are read only where they really are in it (no symlink out of it is followed)."""
     from .run.survey import ALL_STATUSES, SurveyOptions, survey_jobs
 
     if isinstance(jobs, (str, Path)):

@@ -14,7 +14,10 @@ follow, it counts as reading everything it was given: the answer may say a
 key is read that is not, never the other way round.
 """
 
+import json
 from dataclasses import dataclass, field
+
+import jmespath
 
 ANY = "*"
 ITEM = "[]"
@@ -365,10 +368,6 @@ def columns_read(root: ReadTree, alias: str):
 def layout_reads(layout, outputs=(), params=()) -> Reads:
     """What a layout's expressions read: detect, identity, the output names, the results of each output in
     `outputs`, the parameters named `params` (ANY: any), and how jobs link (any input and output)."""
-    import json
-
-    import jmespath
-
     reads = Reads()
     for compiled in (layout.detect, layout.outputs, *layout.identity.values()):
         reads.update(expression_reads(compiled.parsed))
