@@ -137,7 +137,7 @@ def _markers(value, found: set):
         found.add(value)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(st.dictionaries(st.one_of(NAMES, VALUE_KEYS), DOCUMENTS, max_size=6), min_size=1, max_size=4))
 def test_no_value_and_no_value_shaped_key_of_random_documents_reaches_a_shape(documents):
     shape = Shape()
@@ -152,7 +152,7 @@ def test_no_value_and_no_value_shaped_key_of_random_documents_reaches_a_shape(do
     assert [number for number in digits if number in text] == []
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(DOCUMENTS, min_size=2, max_size=6), st.integers(1, 5))
 def test_shapes_merged_are_the_shape_of_all_documents(documents, split):
     whole, first, second = Shape(), Shape(), Shape()
