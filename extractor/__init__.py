@@ -1,12 +1,12 @@
 """csx: declarative, schema-checked extraction of CryoSPARC job facts.
 
-The public API (see the README): extract, iter_extract, query, validate, flatten, table1, read_records,
-plot_fsc, report, and the error classes of extractor.errors, whose base is CsxError."""
+The public API (see the README): extract, iter_extract, query, validate, flatten, survey, table1,
+read_records, plot_fsc, report, and the error classes of extractor.errors, whose base is CsxError."""
 
 __version__ = "0.1.0"
 
-__all__ = ["extract", "iter_extract", "query", "validate", "flatten", "table1", "read_records", "plot_fsc", "report",
-           "CsxError", "DatasetError", "FieldError", "JobError", "NoSpecError", "RecordError", "SinkError",
+__all__ = ["extract", "iter_extract", "query", "validate", "flatten", "survey", "table1", "read_records", "plot_fsc",
+           "report", "CsxError", "DatasetError", "FieldError", "JobError", "NoSpecError", "RecordError", "SinkError",
            "SpecError", "UsageError"]
 
 

@@ -112,6 +112,41 @@ def table1(jobs=(), *, project_dir=None, project=None, client=None, instance=Non
                       specs=specs, timeout=timeout, labels=labels, meta=meta)
 
 
+def survey(project_dir=None, *, project=None, client=None, instance=None, jobs=(), specs=(),
+           statuses=DEFAULT_STATUSES, shapes=False, samples=2, related=False, failures=10, validate=True,
+           timeout=30.0, workers=1, progress=None) -> dict:
+    """What a project's jobs hold, beside what csx's specs make of them, as `csx survey --format json`
+    prints it: {"source", "jobs", "types": [{"type", "jobs", "versions", "statuses", "layouts", "specs":
+    [{"spec", "kind", "on_request", "related", "evaluated", "records", "failed", "null": {field: count}}],
+    "failed", "failures", "unread_keys": {layout: {key path: jobs}}, "sampled_datasets", "unread_columns":
+    {output: {field: jobs}}}]}; with shapes=True also "shapes", the redacted shape file (keys, types, list
+    lengths; no value).
+
+    A project directory, or `project` on an instance (client= or instance=, as for extract); every job
+    of it, or the uids in `jobs`. statuses: the jobs whose records are made (the others are counted and
+    shaped); samples: jobs per (type, version, layout) whose .cs fields are read; related: also run the
+    specs that walk related jobs (table1) on those sampled jobs (a walk may read every job of the
+    project, so not on every job); failures: failure lines kept per type (all are counted); workers:
+    jobs worked on at once; progress: called as progress(jobs done, jobs) as the survey goes. A project
+    directory's files are read only where they really are in it (no symlink out of it is followed)."""
+    from .run.survey import ALL_STATUSES, SurveyOptions, survey_jobs
+
+    if isinstance(jobs, (str, Path)):
+        jobs = [jobs]
+    statuses = (statuses,) if isinstance(statuses, str) else tuple(statuses)
+    if project_dir is None and project is None:
+        raise UsageError("survey: give a project directory, or project= with client= or instance=")
+    registry = Registry(_folders(specs))
+    handles = job_handles(jobs, project_dir, instance, project, client, all_jobs=not jobs, statuses=ALL_STATUSES,
+                          timeout=timeout, confined=True)
+    live = client is not None or instance is not None or project is not None
+    options = SurveyOptions(statuses=statuses, validate=validate, shapes=shapes, samples=samples, related=related,
+                            failures=failures)
+    tally = survey_jobs(handles, registry, options, workers, "threads" if live else "processes", progress)
+    source = handles[0].source if len(handles) else str(project_dir)
+    return {"source": source, **tally.as_json()}
+
+
 def validate(record: dict, kind=None, specs=()) -> dict:
     """The record itself when it satisfies its kind's JSON Schema; else a RecordError (.field is the
     dotted path of the first problem)."""

@@ -33,6 +33,7 @@ COMMANDS = {
     "plot": "figures (PDF, PNG or SVG)",
     "fsc": "a job's FSC curve as a file (EMDB XML, JSON, CSV)",
     "report": "one HTML file on the maps of a project or a database",
+    "survey": "what a project's jobs hold, beside what the specs read",
 }
 
 

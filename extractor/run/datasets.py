@@ -10,7 +10,7 @@ from ..language.columns import Column
 from ..language.expressions import ALL_FIELDS
 
 
-def _metafile(result: dict) -> str | None:
+def final_metafile(result: dict) -> str | None:
     """The file holding a result's final data; None when the job never wrote one (a failed job)."""
     metafiles = result.get("metafiles") or []
     if not metafiles:
@@ -24,7 +24,7 @@ def load_columns(context, output: str, columns) -> dict:
     Columns of results the job never wrote are absent, so expressions over
     them give null (and a required field says so, with the job's status).
     """
-    metafiles = {r["name"]: _metafile(r) for r in context.results_of(output)}
+    metafiles = {r["name"]: final_metafile(r) for r in context.results_of(output)}
     per_file = defaultdict(lambda: {"fields": set(), "prefixes": set()})
     if columns is ALL_FIELDS:
         for name, metafile in metafiles.items():

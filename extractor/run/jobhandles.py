@@ -7,18 +7,19 @@ from ..errors import UsageError
 
 
 def job_handles(jobs=(), project_dir=None, instance=None, project=None, client=None, all_jobs=False,
-                types=(), statuses=(), timeout=30.0) -> Sequence:
+                types=(), statuses=(), timeout=30.0, confined=False) -> Sequence:
     """Handles of job directories; or of job uids (or ranges, J190-J199) of `project_dir`; or of job uids
     of `project` on a running instance: through `client` (a CryoSPARC client already connected), or one
     made of `instance` (the CryoSPARC(**info) dict, or the path of its JSON file; "" for the CRYOSPARC_*
-    variables). `all_jobs`: every job of the project, of `types` and `statuses` on an instance."""
+    variables). `all_jobs`: every job of the project, of `types` and `statuses` on an instance. `confined`:
+    a project directory's documents are read only from files that really are in it."""
     jobs = [str(job) for job in jobs]
     if client is not None or instance is not None or project:
         return _instance_handles(jobs, instance, project, client, all_jobs, types, statuses, timeout)
     from ..sources.files import job_dir_handles, project_handles
 
     if project_dir:
-        return project_handles(Path(project_dir), jobs, all_jobs)
+        return project_handles(Path(project_dir), jobs, all_jobs, confined)
     if all_jobs:
         raise UsageError("--all needs --project-dir DIR, or --instance FILE with --project P")
     if not jobs:

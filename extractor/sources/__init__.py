@@ -223,6 +223,9 @@ class JobDocument:
     source: dict  # what `source` means in expressions: where the record came from
     # (project-relative .cs path, fields or None, prefixes or None) -> cryosparc Dataset
     load_dataset: Callable = field(repr=False, default=None)
+    # (project-relative .cs path) -> [(field name, numpy type text)], read from the file's header where the
+    # source can (csx survey)
+    dataset_fields: Callable = field(repr=False, default=None)
     # the other jobs of the project, for related jobs: .key, .document(juid), .uids(types)
     project_jobs: object = field(repr=False, default=None)
     uid: str | None = None  # the job uid the document must have: its directory's name, the uid asked for

@@ -67,9 +67,13 @@ def open_regular(path, subject: str, limit: int, error):
         yield file
 
 
-def read_regular(path, subject: str, limit: int, error) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes (see open_regular)."""
+def read_regular(path, subject: str, limit: int, error, inside: str | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (see open_regular); with `inside` (a directory,
+    its symlinks resolved), only a file that really is in it."""
     with open_regular(path, subject, limit, error) as file:
+        if inside is not None and not is_inside(opened_path(file), inside):
+            raise error(f"{subject} resolves to {opened_path(file)}, outside the project directory {inside}; "
+                        "csx reads only files of the project")
         # read(n) sets n bytes aside first: n is the file's size, not the limit (a 64 MiB buffer per file)
         size = os.fstat(file.fileno()).st_size
         data = file.read(size + 1)

@@ -60,6 +60,30 @@ def read_dataset(file, reopen, fields=None, prefixes=None):
     return Dataset.load(reopen, fields=fields, prefixes=prefixes)
 
 
+def read_header(file, reopen) -> list:
+    """[(field name, its type as numpy writes it: "<f4", "<f4(2,)", "|O")] of the open .cs `file`, from
+    its header alone (rows are not read): numpy's, or cryosparc-tools' Dataset.inspect for the other
+    formats. `reopen` opens the same file again (a path)."""
+    header = _header(file)
+    if header is None:
+        from cryosparc.dataset import Dataset
+
+        file.seek(0)
+        return [(entry[0], _type_text(*entry[1:])) for entry in Dataset.inspect(reopen)["dtype"]]
+    # text as Dataset gives it, an object column: a fixed width would tell each column's longest text
+    return [(name, _type_text("|O" if dtype.base.kind in TEXT_KINDS else dtype.base.str, dtype.shape))
+            for name, dtype in ((name, header[1][name]) for name in header[1].names)]
+
+
+def dataset_header(dataset) -> list:
+    """read_header's answer for a dataset already loaded (a downloaded one)."""
+    return [(entry[0], _type_text(*entry[1:])) for entry in dataset.descr()]
+
+
+def _type_text(dtype: str, shape=()) -> str:
+    return f"{dtype}{tuple(shape)}" if shape else dtype
+
+
 def _wanted(name: str, fields, prefixes) -> bool:
     """Dataset.load's choice of fields."""
     return (name == "uid" or (fields is None and prefixes is None)

@@ -9,12 +9,13 @@ from ..uids import is_job_uid, is_project_uid, uid_number
 from . import DocumentError, JobDocument, JobHandle, LazyHandles, parse_job_json, select_uids
 from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, is_inside, lexically_inside, open_regular, opened_path,
                             read_regular, reopenable, unreadable_dataset)
-from .dataset_files import read_dataset
+from .dataset_files import read_dataset, read_header
 
 
-def read_json(path: Path, what: str):
+def read_json(path: Path, what: str, inside: str | None = None):
+    """A JSON document csx did not write; with `inside`, only from a file that really is in that directory."""
     try:
-        return parse_job_json(read_regular(path, f"{path}: {what}", DOCUMENT_LIMIT, JobError))
+        return parse_job_json(read_regular(path, f"{path}: {what}", DOCUMENT_LIMIT, JobError, inside))
     except FileNotFoundError as exc:
         raise JobError(f"{path}: no {what} there") from exc
     except OSError as exc:
@@ -25,20 +26,20 @@ def read_json(path: Path, what: str):
                        "from CryoSPARC") from exc
 
 
-def _read_document(path: Path, what: str):
+def _read_document(path: Path, what: str, inside: str | None = None):
     """read_json, with a document nested past the parser's reach as one line rather than a traceback."""
     try:
-        return read_json(path, what)
+        return read_json(path, what, inside)
     except RecursionError as exc:
         raise JobError(f"{path}: {what} nests too deeply to read") from exc
 
 
-def _read_project(project_dir: Path) -> dict:
+def _read_project(project_dir: Path, inside: str | None = None) -> dict:
     """uid and title from project.json, when the project directory has one."""
     path = project_dir / "project.json"
     if not path.exists():
         return {"uid": None, "title": None}
-    info = _read_document(path, "project.json")
+    info = _read_document(path, "project.json", inside)
     if not isinstance(info, dict):
         raise JobError(f"{path}: project.json is not a JSON object")
     uid, title = info.get("uid"), info.get("title")
@@ -66,11 +67,13 @@ def _path_text(relative) -> str:
     return relative if relative.isprintable() else shown(relative)
 
 
-def _dataset_loader(project_dir: Path, origin: str):
+def _dataset_reader(project_dir: Path, origin: str, read):
+    """(relative, ...) -> `read(open file, a path that opens it again, ...)` of a .cs file of the project,
+    checked first: a regular file, within the size limit, and inside the project directory."""
     directory = str(project_dir)
     root = []  # the project directory with its symlinks resolved, worked out on the first load
 
-    def load(relative: str, fields=None, prefixes=None):
+    def load(relative: str, *args, **kwargs):
         # numpy and the dataset code are imported only when a .cs is needed
         from cryosparc.errors import DatasetLoadError
 
@@ -89,7 +92,7 @@ def _dataset_loader(project_dir: Path, origin: str):
                 really = opened_path(file)
                 if not is_inside(really, root[0]):
                     raise DatasetError(_outside(origin, relative, project_dir, really))
-                return read_dataset(file, reopenable(file), fields=fields, prefixes=prefixes)
+                return read(file, reopenable(file), *args, **kwargs)
         except FileNotFoundError as exc:
             raise DatasetError(f"{subject} is missing from {project_dir}") from exc
         except OSError as exc:
@@ -106,11 +109,13 @@ def _outside(origin: str, relative: str, project_dir: Path, resolved: str) -> st
             f"(it resolves to {_path_text(resolved)}); csx reads only files of the project")
 
 
-def job_dir_document(job_dir: Path, project: dict | None = None) -> JobDocument:
+def job_dir_document(job_dir: Path, project: dict | None = None, inside: str | None = None) -> JobDocument:
+    """The job of a job directory; with `inside` (the project directory, its symlinks resolved), only from
+    a job.json that really is in it."""
     job_dir = _absolute(job_dir)
     if not job_dir.is_dir():
         raise JobError(f"{job_dir}: not a directory (give a CryoSPARC job directory such as P30/J180)")
-    doc = _read_document(job_dir / "job.json", "job.json")
+    doc = _read_document(job_dir / "job.json", "job.json", inside)
     project_dir = job_dir.parent
     if project is None:
         project = _read_project(project_dir)
@@ -121,8 +126,9 @@ def job_dir_document(job_dir: Path, project: dict | None = None) -> JobDocument:
         project={"uid": project.get("uid"), "title": project.get("title"), "dir": str(project_dir)},
         origin=origin,
         source={"type": "job_dir", "path": str(job_dir)},
-        load_dataset=_dataset_loader(project_dir, origin),
-        project_jobs=ProjectFolder(project_dir, project),
+        load_dataset=_dataset_reader(project_dir, origin, read_dataset),
+        dataset_fields=_dataset_reader(project_dir, origin, read_header),
+        project_jobs=ProjectFolder(project_dir, project, inside),
         uid=job_dir.name,
     )
 
@@ -130,8 +136,8 @@ def job_dir_document(job_dir: Path, project: dict | None = None) -> JobDocument:
 class ProjectFolder:
     """The jobs of a project directory, for related jobs."""
 
-    def __init__(self, project_dir: Path, project: dict):
-        self.project_dir, self.project = Path(project_dir), project
+    def __init__(self, project_dir: Path, project: dict, inside: str | None = None):
+        self.project_dir, self.project, self.inside = Path(project_dir), project, inside
         self.key = str(self.project_dir)
 
     def document(self, juid: str) -> JobDocument:
@@ -139,7 +145,7 @@ class ProjectFolder:
             raise JobError(f"{self.project_dir}: {shown(juid)} is not a job uid (J followed by digits)")
         if not os.path.lexists(self.project_dir / juid / "job.json"):
             raise MissingJobError(f"{self.project_dir}: no job {juid} there")
-        return job_dir_document(self.project_dir / juid, self.project)
+        return job_dir_document(self.project_dir / juid, self.project, self.inside)
 
     def uids(self, types=()) -> list:
         """Every job of the folder (the caller keeps those of the types it wants)."""
@@ -184,11 +190,14 @@ def job_dir_handles(job_dirs) -> list:
     return handles
 
 
-def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> LazyHandles:
+def project_handles(project_dir: Path, job_uids=(), all_jobs=False, confined=False) -> LazyHandles:
+    """Handles of the project's jobs; `confined`: every document read only from a file that really is in
+    the project directory (a job folder or job.json that is a symlink out of it is refused)."""
     project_dir = _absolute(project_dir)
     if not project_dir.is_dir():
         raise UsageError(f"--project-dir {project_dir}: not a directory")
-    project = _read_project(project_dir)
+    inside = os.path.realpath(project_dir) if confined else None
+    project = _read_project(project_dir, inside)
     label = project["uid"] or project_dir.name
     if all_jobs:
         uids = project_job_uids(project_dir)
@@ -201,17 +210,17 @@ def project_handles(project_dir: Path, job_uids=(), all_jobs=False) -> LazyHandl
         available = sorted((p.name for p in project_dir.glob("J*") if is_job_uid(p.name)), key=uid_number)
         uids = select_uids(job_uids, available)
 
-    return LazyHandles(partial(_project_handle, project_dir, project, label), uids)
+    return LazyHandles(partial(_project_handle, project_dir, project, label, inside), uids)
 
 
-def _project_handle(project_dir: Path, project: dict, label: str, uid: str) -> JobHandle:
-    return JobHandle(f"{label}/{uid}", partial(_project_job, project_dir, project, label, uid), str(project_dir),
-                     partial(_fingerprint, f"{project_dir}/{uid}"))
+def _project_handle(project_dir: Path, project: dict, label: str, inside: str | None, uid: str) -> JobHandle:
+    return JobHandle(f"{label}/{uid}", partial(_project_job, project_dir, project, label, uid, inside),
+                     str(project_dir), partial(_fingerprint, f"{project_dir}/{uid}"))
 
 
-def _project_job(project_dir: Path, project: dict, label: str, uid: str) -> JobDocument:
+def _project_job(project_dir: Path, project: dict, label: str, uid: str, inside: str | None = None) -> JobDocument:
     if not is_job_uid(uid):
         raise JobError(f"{label}: {shown(uid)} is not a job uid (J followed by digits)")
     if not (project_dir / uid).is_dir():
         raise JobError(f"{label}: no job {uid} in {project_dir}")
-    return job_dir_document(project_dir / uid, project)
+    return job_dir_document(project_dir / uid, project, inside)

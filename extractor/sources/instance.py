@@ -17,6 +17,7 @@ from ..uids import is_job_uid, uid_number
 from ..textfiles import STDIN, NotText, read_named_text
 from . import JobDocument, JobHandle, select_uids
 from .checked_files import unreadable_dataset
+from .dataset_files import dataset_header
 from .clients import GENERATIONS
 from .deadline import NoAnswer, within
 
@@ -237,6 +238,8 @@ class Instance:
             source={"type": "instance", "instance": self.address, "cryosparc_tools": self.tools_version},
             load_dataset=lambda relative, fields=None, prefixes=None: self._dataset(puid, origin, relative,
                                                                                      fields, prefixes),
+            # no header alone can be asked of an instance: the file is downloaded
+            dataset_fields=lambda relative: dataset_header(self._dataset(puid, origin, relative, None, None)),
             project_jobs=InstanceProject(self, puid),
             uid=juid,  # the instance must answer with the job asked for
         )
