@@ -101,13 +101,12 @@ def test_keys_no_shipped_spec_reads(reference_projects, puid):
     unread = refinement["unread_keys"][LAYOUT[puid]]
     if puid == "P30":
         stats = "output_result_groups[].latest_summary_stats"
-        assert {f"{stats}.fsc_info", "params_base.compute_use_ssd", "params_base.refine_symmetry.title"} <= set(unread)
+        assert {f"{stats}.extent", "params_base.compute_use_ssd", "params_base.refine_symmetry.title"} <= set(unread)
         read = ["params_base.refine_symmetry", "params_base.refine_symmetry.value", "output_result_groups[].num_items",
                 "output_result_groups[].name", f"{stats}.fsc_info_best.radwn_final_A", "job_type", "uid"]
     else:
         stats = "spec.outputs.volume.latest_summary_stats"
-        assert {f"{stats}.fsc_info_best.fsc_autotight", f"{stats}.fsc_info",
-                "spec.params.compute_use_ssd"} <= set(unread)
+        assert {f"{stats}.extent", f"{stats}.processed_fraction", "spec.params.compute_use_ssd"} <= set(unread)
         read = ["spec.params.refine_symmetry", "spec.outputs.particles.num_items", f"{stats}.cfar",
                 f"{stats}.fsc_info_best.radwn_final_A", "spec.type", "uid"]
     assert [key for key in read if key in unread] == []
@@ -159,15 +158,16 @@ def test_a_document_stripped_of_every_key_said_unread_gives_the_same_records(pip
     after = {kind: extractor.extract(project_dir=project, kind=kind) for kind in kinds}
     assert sum(map(len, before.values())) == {"P31": 16, "P447": 15}[puid]  # each job its own, the two maps fsc too
     assert after == before
-    assert sum(path.stat().st_size for path in project.glob("J*/job.json")) < 0.7 * sum(
-        path.stat().st_size for path in source.glob("J*/job.json"))  # most of each document went
+    # most of each document went (the specs read every spelling of the statistics, which stay)
+    assert sum(path.stat().st_size for path in project.glob("J*/job.json")) < 0.75 * sum(
+        path.stat().st_size for path in source.glob("J*/job.json"))
 
 
 def test_the_text_output_for_people(reference_projects, capsys):
     project = reference_projects["P446"]
     code, out, err = run_csx(capsys, "survey", project)
     assert (code, err) == (0, [])
-    assert out.splitlines()[:10] == [
+    assert out.splitlines()[:11] == [
         f"{project}: 6 jobs of 5 types; records made of completed jobs (--status)",
         "",
         "nonuniform_refine_new: 2 jobs",
@@ -177,7 +177,8 @@ def test_the_text_output_for_people(reference_projects, capsys):
         "  map-info-v5 (map-info): 1 evaluated, 1 record, 0 failed; no field null",
         "  fsc-v5 (fsc, on request): 1 evaluated, 1 record, 0 failed; no field null",
         "  table1-v5 (table1, on request): walks related jobs, not run (--related runs it on the sampled jobs)",
-        "  keys of v5 documents no shipped spec reads (233): spec.inputs.particles.connections[].results,",
+        "  keys of v5 documents no shipped spec reads (236):",
+        "    spec.inputs.particles.connections[].results[].{dtype, name, result, version},",
     ]
     assert "    volume: map_half_A/{psize_A, shape}, map_half_B/{psize_A, shape}, map_sharp/{psize_A, shape}," in out
 

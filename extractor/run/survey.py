@@ -155,6 +155,9 @@ class Tally:
         self.jobs = 0
         self.types = {}  # job type -> TypeTally
         self.shapes = {}  # (type, version, layout), redacted -> GroupShape
+        # (type, version, layout) -> the positions of its first jobs (as many as options.samples), whose .cs
+        # fields are read once every job is tallied: the same jobs however the jobs were shared out
+        self.samples = {}
 
     def type(self, job_type: str) -> TypeTally:
         if job_type not in self.types and len(self.types) >= MAX_DISTINCT:
@@ -166,8 +169,18 @@ class Tally:
             group = (OTHER, OTHER, group[2])
         return self.shapes.setdefault(group, GroupShape())
 
+    def sample(self, group: tuple, position: int):
+        chosen = self.samples.setdefault(group, [])
+        if len(chosen) < self.options.samples or position < chosen[-1]:
+            chosen.append(position)
+            chosen.sort()
+            del chosen[self.options.samples:]
+
     def merge(self, other: "Tally") -> "Tally":
         self.jobs += other.jobs
+        for group, positions in other.samples.items():
+            for position in positions:
+                self.sample(group, position)
         for job_type, tally in other.types.items():
             if job_type not in self.types and len(self.types) < MAX_DISTINCT:
                 self.types[job_type] = tally
@@ -204,29 +217,41 @@ class Surveyor:
         self._specs = {}  # JobKey -> [(kind, Spec or the NoSpecError of choosing one)]
         self._reads = {}  # JobKey -> (ReadTree of the document's keys, {output: columns read})
         self._spec_reads = {}  # spec file -> spec_reads(spec)
-        self._sampled = {}  # (type, version, layout) -> jobs whose .cs fields were read
 
-    def __call__(self, handles) -> list:
-        """One tally of a batch of jobs (in a list, as a worker pool hands results back)."""
+    def __call__(self, positioned) -> list:
+        """One tally of a batch of (position, job handle) (in a list, as a worker pool hands results back)."""
         tally = Tally(self.options)
-        self.survey(handles, tally)
+        self.survey(positioned, tally)
         return [tally]
 
-    def survey(self, handles, tally: Tally):
-        related = RelatedJobs(self.registry)  # records of related jobs, shared within the batch only
+    def survey(self, positioned, tally: Tally):
+        for position, handle in positioned:
+            try:
+                self._job(handle, position, tally)
+            except Exception as exc:  # a document shaped in a way no check foresaw: still only this job
+                tally.type(UNREADABLE).fail(_bug(handle.label, exc), self.options.failures)
+
+    def sample(self, handles, tally: Tally):
+        """Read the .cs fields of the chosen jobs (and, when asked, run the specs that walk related jobs)."""
+        related = RelatedJobs(self.registry)  # records of related jobs, shared by the sampled jobs
         for handle in handles:
             try:
-                self._job(handle, tally, related)
-            except Exception as exc:  # a document shaped in a way no check foresaw: still only this job
+                self._sample(handle, tally, related)
+            except CsxError:  # counted unreadable when it was tallied
+                continue
+            except Exception as exc:
                 tally.type(UNREADABLE).fail(_bug(handle.label, exc), self.options.failures)
 
     # -- one job --
 
-    def _job(self, handle, tally: Tally, related: RelatedJobs):
+    def _open(self, handle) -> JobContext:
+        document = handle.load()
+        return JobContext(document, detect_layout(self.registry.layouts, document.doc, document.origin))
+
+    def _job(self, handle, position: int, tally: Tally):
         tally.jobs += 1
         try:
-            document = handle.load()
-            context = JobContext(document, detect_layout(self.registry.layouts, document.doc, document.origin))
+            context = self._open(handle)
         except CsxError as exc:
             unreadable = tally.type(UNREADABLE)
             unreadable.jobs += 1
@@ -250,28 +275,50 @@ class Surveyor:
             unread_keys(context.doc, tree, types.unread_keys.setdefault(layout, {}))
         if status not in self.statuses:
             return
-        label = f"{context.project['uid']}/{identity['uid']}"
-        sampled = self._sampled.get(group, 0) < self.options.samples
-        if sampled:
-            self._sampled[group] = self._sampled.get(group, 0) + 1
-            self._sample_datasets(context, types, columns if specs else None,
-                                  tally.shape(group) if self.options.shapes else None)
+        tally.sample(group, position)
         problems = []
         for kind, spec in specs:
             if isinstance(spec, NoSpecError):
                 problems.append((kind, str(spec)))
                 continue
-            spec_tally = types.specs.get(str(spec.file))
-            if spec_tally is None:
-                spec_tally = types.specs[str(spec.file)] = SpecTally(spec.name, spec.kind, str(spec.file),
-                                                                 spec.on_request, bool(spec.related))
-            # a walk downstream reads every job of the project: once per sampled job, and only when asked
-            if spec.related and not (self.options.related and sampled):
+            spec_tally = self._spec_tally(types, spec)
+            # a walk downstream reads every job of the project: on sampled jobs only, and only when asked
+            if spec.related:
                 continue
-            problem = self._evaluate(context, spec, spec_tally, related)
+            problem = self._evaluate(context, spec, spec_tally, None)
             if problem:
                 problems.append((spec.name, problem))
+        self._fail(context, types, problems)
+
+    def _sample(self, handle, tally: Tally, related: RelatedJobs):
+        context = self._open(handle)
+        identity, layout = context.identity, context.layout.name
+        group = (type_key(identity["type"]), version_key(identity["version"]), layout)
+        types = tally.type(identity["type"])
+        specs = self._matching(context.key)
+        self._sample_datasets(context, types, self._read(context)[1] if specs else None,
+                              tally.shape(group) if self.options.shapes else None)
+        if not self.options.related:
+            return
+        problems = []
+        for _, spec in specs:
+            if not isinstance(spec, NoSpecError) and spec.related:
+                problem = self._evaluate(context, spec, self._spec_tally(types, spec), related)
+                if problem:
+                    problems.append((spec.name, problem))
+        self._fail(context, types, problems)
+
+    @staticmethod
+    def _spec_tally(types: TypeTally, spec) -> SpecTally:
+        spec_tally = types.specs.get(str(spec.file))
+        if spec_tally is None:
+            spec_tally = types.specs[str(spec.file)] = SpecTally(spec.name, spec.kind, str(spec.file),
+                                                             spec.on_request, bool(spec.related))
+        return spec_tally
+
+    def _fail(self, context, types: TypeTally, problems: list):
         if problems:
+            label = f"{context.project['uid']}/{context.identity['uid']}"
             (name, problem), others = problems[0], [name for name, _ in problems[1:]]
             also = f"; also failed: {', '.join(others)}" if others else ""
             types.fail(f"{label}: {name}: {problem}{also}", self.options.failures)
@@ -429,7 +476,7 @@ def _unread(value, nodes: list, path: str, found: set):
 
 # -- a whole survey --
 
-BATCH = 64  # jobs tallied apart and merged: a worker's share, and the reach of its related jobs' records
+BATCH = 64  # jobs tallied apart and merged: a worker's share
 _process_surveyor = None  # each worker process's own Surveyor
 
 
@@ -447,31 +494,40 @@ def _survey_in_process(handles) -> list:
 
 def survey_jobs(handles, registry: Registry, options: SurveyOptions, workers: int = 1,
                 pool_kind: str = "processes", progress=None) -> Tally:
-    """The tally of every job of `handles` (a sequence), in batches: in this thread with one worker, else
-    in a pool of `pool_kind` ("processes" for files, "threads" for an instance), a few batches in flight.
-    `progress(jobs done, jobs)` is called after each batch."""
-    from .pools import ordered_map
-
+    """The tally of every job of `handles` (a sequence): in this thread with one worker, else in batches in
+    a pool of `pool_kind` ("processes" for files, "threads" for an instance), a few batches in flight; then
+    the .cs fields of the first jobs of each (type, version, layout), read here, so that the same jobs are
+    sampled however many workers there are. `progress(jobs done, jobs)` is called as jobs are tallied."""
     surveyor = Surveyor(registry, options)
     total = Tally(options)
     progress = progress or (lambda done, jobs: None)
+    positioned = ((position, handles[position]) for position in range(len(handles)))
     if workers <= 1:
-        for start in range(0, len(handles), BATCH):
-            surveyor.survey(handles[start:start + BATCH], total)
-            progress(total.jobs, len(handles))
-        return total
+        for position, handle in positioned:
+            surveyor.survey([(position, handle)], total)
+            if total.jobs % BATCH == 0:
+                progress(total.jobs, len(handles))
+    else:
+        _survey_in_pool(surveyor, registry, options, workers, pool_kind, positioned, len(handles), total, progress)
+    progress(total.jobs, len(handles))
+    surveyor.sample([handles[p] for positions in total.samples.values() for p in positions], total)
+    return total
+
+
+def _survey_in_pool(surveyor, registry, options, workers, pool_kind, positioned, count, total, progress):
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    from .pools import ordered_map
 
     if pool_kind == "processes":
         pool, work = ProcessPoolExecutor(workers, initializer=_start_process, initargs=(
             tuple(str(folder) for folder in registry.user_dirs), options)), _survey_in_process
     else:
         pool, work = ThreadPoolExecutor(workers), surveyor
-    batch = max(1, min(BATCH, len(handles) // (2 * workers)))
+    batch = max(1, min(BATCH, count // (2 * workers)))
     try:
-        for tally in ordered_map(pool, work, handles, window=2 * workers, batch=batch):
+        for tally in ordered_map(pool, work, positioned, window=2 * workers, batch=batch):
             total.merge(tally)
-            progress(total.jobs, len(handles))
+            progress(total.jobs, count)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-    return total
