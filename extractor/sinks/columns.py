@@ -57,9 +57,29 @@ def flatten(record: dict, prefix="") -> dict:
     return flat
 
 
+# how a spreadsheet recognises a formula (OWASP's list for CSV injection): a cell beginning with one of these
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def cell(value):
+    """A record value as a CSV cell: a number as it is (a negative number stays a number), a list or an
+    object as JSON text, and text as text_cell() has it."""
     if value is None:
         return ""
     if isinstance(value, (list, dict)):
         return json.dumps(value)
+    if isinstance(value, str):
+        return text_cell(value)
     return value
+
+
+def text_cell(text: str) -> str:
+    """Text as a CSV cell: behind a leading apostrophe where a spreadsheet would take it for a formula, and
+    with what UTF-8 cannot encode (a lone surrogate, which JSON can hold) written as JSON escapes it (\\ud800)."""
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
