@@ -314,6 +314,12 @@ for sink in sinks:
 """
 
 
+def _timeout_refused(run, paths) -> list:
+    """A bad option gets the command's usage, then one line naming the option (as every bad option does)."""
+    last = run.err_lines[-1] if run.err_lines else ""
+    return [] if re.match(r"csx extract: error: argument --timeout: ", last) else [f"last line: {last!r}"]
+
+
 def _round_two_cases() -> list:
     csv_jobs = lambda p: ["extract", "--project-dir", p["csv-project"], *CSV_JOBS, "--format", "csv"]  # noqa
     one_project = lambda p: ["extract", "--project-dir", p["v4"], "J1", "J2"]  # noqa: E731
@@ -361,10 +367,10 @@ def _round_two_cases() -> list:
         CommandCase("process-stdout-closed-records-in-files", "process", lambda p: [*one_project(p), "-o", p["out"]],
                     0, redirect=">&-", check=_records_written("J1", "J2", puid="P900")),
         CommandCase("process-stderr-closed", "process", lambda p: [
-            "extract", "--project-dir", p["v4"], "J1", "J1000", "J2", "--format", "csv", "-o", p["out"]], 1,
+            "extract", "--project-dir", p["v4"], "J1", "J77", "J2", "--format", "csv", "-o", p["out"]], 1,
             redirect="2>&-", check=lambda run, paths: [] if set(_csv_rows(
                 (paths["out"] / "map-info.csv").read_text())) == {"J1", "J2"} else ["map-info.csv is not J1, J2"]),
-        CommandCase("process-stdin-closed", "process", lambda p: ["validate", "-"], 1, ("stdin|-",),
+        CommandCase("process-stdin-closed", "process", lambda p: ["validate", "-"], 1, ("stdin",),
                     redirect="<&-"),
         CommandCase("process-latin1-table1", "process", lambda p: [
             "table1", "--project-dir", p["csv-project"], "J1", "J3"], 0,
@@ -383,14 +389,14 @@ def _round_two_cases() -> list:
             password="credentials", check=_no_mask),
         CommandCase("instance-timeout-infinite", "instance", lambda p: [
             "extract", "--instance", p["instance-info"], "--project", p["instance-puid"], "J1", "--timeout", "inf"],
-            2, ("--timeout",)),
+            2, check=_timeout_refused),
     ]
     if os.geteuid() == 0:  # only root can give a folder to another user
         cases.append(CommandCase("process-cache-of-another-user", "process", lambda p: [
             *one_project(p), "-o", p["out"]], 0, setup=_planted_cache("nobody"), check=_planted_not_run))
     for value in ("nan", "-1", "0"):
         cases.append(CommandCase(f"process-timeout-{value}", "process", lambda p, v=value: [
-            *one_project(p), "--timeout", v], 2, ("--timeout",)))
+            *one_project(p), "--timeout", v], 2, check=_timeout_refused))
     cases += [_api_case(name, keyword) for name, keyword, _ in API_CALLS]
     return cases
 
