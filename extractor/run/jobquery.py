@@ -37,7 +37,8 @@ def query_job(expression_text: str, handle, registry: Registry, kind=None):
     try:
         expression = compile_expression(expression_text)
     except ExpressionSyntaxError as exc:
-        raise UsageError(f"query: {exc.message} (at column {exc.offset + 1} of {exc.text!r})") from exc
+        column = "" if exc.offset is None else f"at column {exc.offset + 1} "
+        raise UsageError(f"query: {exc.message} ({column}of {exc.text!r})") from exc
     context = open_job(handle, registry.layouts)
     spec = chosen_spec(context, registry, kind)
     declared = declared_datasets(context, spec)
