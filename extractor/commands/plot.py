@@ -18,7 +18,7 @@ def add_arguments(parser, common):
     figures = parser.add_subparsers(dest="what", required=True, metavar="WHAT")
     plot = figures.add_parser("fsc", parents=[common], help="FSC curves of jobs",
                               description="FSC curves of one or more jobs in one panel, with the 0.143 line and "
-                                          "a resolution axis, 3.5 in wide. Needs matplotlib (csx[plot]).")
+                                          "a resolution axis, 3.5 in wide. Needs matplotlib (pip install matplotlib).")
     add_job_selection(plot, JOBS)
     plot.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.png or FILE.svg")
     plot.add_argument("--mask", action="append", metavar="NAME", help=f"only this mask's curve: {MASKS} (may repeat)")

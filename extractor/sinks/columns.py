@@ -57,8 +57,9 @@ def flatten(record: dict, prefix="") -> dict:
     return flat
 
 
-# how a spreadsheet recognises a formula (OWASP's list for CSV injection): a cell beginning with one of these
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# how a spreadsheet recognises a formula (OWASP's list for CSV injection): a cell beginning with one of these;
+# and the apostrophe put before them, so that one leading apostrophe always comes off a text cell
+APOSTROPHE_BEFORE = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 def cell(value):
@@ -74,9 +75,10 @@ def cell(value):
 
 
 def text_cell(text: str) -> str:
-    """Text as a CSV cell: behind a leading apostrophe where a spreadsheet would take it for a formula, and
-    with what UTF-8 cannot encode (a lone surrogate, which JSON can hold) written as JSON escapes it (\\ud800)."""
-    if text.startswith(FORMULA_STARTS):
+    """Text as a CSV cell: behind a leading apostrophe where a spreadsheet would take it for a formula (or
+    where it begins with an apostrophe itself), and with what UTF-8 cannot encode (a lone surrogate, which
+    JSON can hold) written as JSON escapes it (\\ud800)."""
+    if text.startswith(APOSTROPHE_BEFORE):
         text = "'" + text
     try:
         text.encode("utf-8")
