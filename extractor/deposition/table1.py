@@ -7,6 +7,7 @@ import io
 import json
 
 from ..language.registry import Registry
+from ..sinks.columns import text_cell
 from ..run.extraction import Extraction, ExtractOptions
 from ..run.jobhandles import named_jobs
 
@@ -49,30 +50,31 @@ def table1_records(jobs=(), project_dir=None, instance=None, project=None, specs
     return [extraction(handle) for handle in named_jobs(jobs, project_dir, instance, project, timeout)]
 
 
-def _cell(value) -> str:
+def _cell(value, text=str) -> str:
+    """A record's value as a cell; `text` makes a cell of text (the CSV's keeps formulas from running)."""
     if value is None:
         return MISSING
     if isinstance(value, list):
-        return ", ".join(_cell(v) for v in value) if value else MISSING
+        return ", ".join(_cell(v, text) for v in value) if value else MISSING
     if isinstance(value, bool) or isinstance(value, str):
-        return str(value)
+        return text(str(value))
     if isinstance(value, int):
         return f"{value:,}"
     return f"{value:,.0f}" if abs(value) >= 10000 else f"{value:.4g}"
 
 
-def _read(record: dict, path):
+def _read(record: dict, path, text=str):
     if isinstance(path[0], tuple):  # a range: low–high
-        low, high = (_read(record, p) for p in path)
+        low, high = (_read(record, p, text) for p in path)
         return f"{low}–{high}" if MISSING not in (low, high) else MISSING
     section = record.get(path[0])
-    return _cell(None if section is None else section.get(path[1]))
+    return _cell(None if section is None else section.get(path[1]), text)
 
 
-def table(records: list) -> list:
-    """[[cell, ...], ...]: the header row, then one row per quantity."""
+def table(records: list, text=str) -> list:
+    """[[cell, ...], ...]: the header row, then one row per quantity; `text` makes a cell of text."""
     header = ["", *(f"{r['job_info']['puid']}/{r['job_info']['juid']}" for r in records)]
-    return [header] + [[label, *(_read(r, path) for r in records)] for label, path in ROWS]
+    return [header] + [[label, *(_read(r, path, text) for r in records)] for label, path in ROWS]
 
 
 def markdown(records: list) -> str:
@@ -89,7 +91,7 @@ def markdown(records: list) -> str:
 def csv_text(records: list) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    rows = table(records)
+    rows = table(records, text=text_cell)  # csx's CSV policy: see sinks/columns.py
     rows[0][0] = "quantity"
     writer.writerows([[cell if cell != MISSING else "" for cell in row] for row in rows])
     return out.getvalue()

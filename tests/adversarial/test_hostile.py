@@ -320,6 +320,17 @@ for sink in sinks:
 """
 
 
+def _table1_cells(run, paths) -> list:
+    """Table 1's CSV follows the cell policy of every CSV csx writes."""
+    import csv
+    import io
+
+    rows = {row[0]: row[1:] for row in csv.reader(io.StringIO(run.out, newline=""))} if run.code == 0 else {}
+    wanted = ["C1", "C1\\ud800", '\'=HYPERLINK("http://evil.example","C1")']
+    seen = rows.get("Symmetry imposed")
+    return [] if seen == wanted else [f"symmetry cells {seen!r}, expected {wanted!r}"]
+
+
 def _timeout_refused(run, paths) -> list:
     """A bad option gets the command's usage, then one line naming the option (as every bad option does)."""
     last = run.err_lines[-1] if run.err_lines else ""
@@ -337,9 +348,9 @@ def _round_two_cases() -> list:
                     timeout=10, setup=_csv_fifo),
         CommandCase("csv-file-full-disk", "csv", lambda p: [*csv_jobs(p), "-o", p["out"]], 2, (r"map-info\.csv",),
                     shell="ulimit -f 2", check=_nothing_left),
-        CommandCase("csv-table1-lone-surrogate", "csv", lambda p: [
-            "table1", "--project-dir", p["csv-project"], "J1", "J3", "--format", "csv"], 0,
-            check=lambda run, paths: [] if "C1\\ud800" in run.out else ["J3's symmetry is not in the table"]),
+        CommandCase("csv-table1-cells", "csv", lambda p: [
+            "table1", "--project-dir", p["csv-project"], "J1", "J3", "J4", "--format", "csv"], 0,
+            check=_table1_cells),
         # three csx processes at once, a job each, into one folder; and, in one process, six writers that all
         # read the file before any writes it (the interleaving that loses rows when each keeps what it read)
         CommandCase("csv-concurrent-processes", "csv", lambda p: [
