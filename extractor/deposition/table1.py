@@ -7,9 +7,9 @@ import io
 import json
 
 from ..language.registry import Registry
-from ..sinks.columns import text_cell
 from ..run.extraction import Extraction, ExtractOptions
 from ..run.jobhandles import named_jobs
+from ..sinks.columns import text_cell
 
 KIND = "table1"
 

@@ -84,6 +84,7 @@ def _check_growth(text, ast):
                                              f"csx takes at most {MAX_GROWTH:,}")
 
 
+GROWTH_CEILING = 2**64  # past it, counting on would only make the number longer
 _PRODUCTS = ("subexpression", "pipe", "index_expression", "projection", "value_projection", "filter_projection")
 
 
@@ -97,13 +98,15 @@ def growth(node) -> int:
     factors = [growth(child) for child in children]
     kind = node["type"]
     if kind in _PRODUCTS:
-        return math.prod(factors)
-    if kind in ("multi_select_list", "multi_select_dict"):
-        return sum(factors)
-    if kind == "function_expression":
+        factor = math.prod(factors)
+    elif kind in ("multi_select_list", "multi_select_dict"):
+        factor = sum(factors)
+    elif kind == "function_expression":
         mapped = [f for child, f in zip(children, factors) if child["type"] == "expref"]
-        return max(sum(f for child, f in zip(children, factors) if child["type"] != "expref"), 1) * math.prod(mapped)
-    return max(factors)
+        factor = max(sum(f for child, f in zip(children, factors) if child["type"] != "expref"), 1) * math.prod(mapped)
+    else:
+        factor = max(factors)
+    return min(factor, GROWTH_CEILING)
 
 
 def _walk(node):
