@@ -6,7 +6,8 @@ others stay. Each file is written whole at the end of the run, or not at all.
 
 Several csx processes may write into one folder at once (a cron loop run in
 parallel): each merges its rows into the file as it is at the end of its run,
-under a lock on the folder's .csx-csv.lock, so no process's rows are lost."""
+holding a lock (.csx-csv.lock, there while it is held), so no process's rows
+are lost."""
 
 import csv
 import io
@@ -57,14 +58,10 @@ def _existing_rows(target: Path, columns: list) -> dict:
                         "choose another -o") from exc
 
 
-def _merge_into(target: Path, columns: list, rows: dict):
+def _merge_into(atomic: AtomicFile, columns: list, rows: dict):
     """The rows of earlier runs as the file has them now, with `rows` in place of theirs, written whole."""
-    merged = _existing_rows(target, columns)
+    merged = _existing_rows(atomic.target, columns)
     merged.update(rows)
-    try:
-        atomic = AtomicFile(target, newline="")
-    except OSError as exc:
-        raise SinkError(f"{target}: cannot write beside it ({exc.strerror}); no row of this run written") from exc
     try:
         writer = csv.writer(atomic.stream)
         writer.writerow(KEY_COLUMNS + columns)
@@ -72,8 +69,8 @@ def _merge_into(target: Path, columns: list, rows: dict):
         atomic.commit()
     except OSError as exc:  # a full disk: the file stays as it was, and no temporary file is left
         atomic.abort()
-        raise SinkError(f"{target}: cannot write ({exc.strerror}); the file is as it was, no row of this run "
-                        "written") from exc
+        raise SinkError(f"{atomic.target}: cannot write ({exc.strerror}); the file is as it was, no row of this "
+                        "run written") from exc
 
 
 class CsvSink:
@@ -85,7 +82,7 @@ class CsvSink:
             self.directory.mkdir(parents=True, exist_ok=True)
         self.stream = stream or sys.stdout
         self.schema_for = schema_for
-        self.tables = {}  # kind -> (columns, {key: row} of this run, or None on stdout)
+        self.tables = {}  # kind -> (columns, {key: row} of this run or None, AtomicFile or None): None on stdout
 
     def _table(self, kind: str):
         if kind not in self.tables:
@@ -95,15 +92,13 @@ class CsvSink:
                     raise RecordWriteError(f"a {kind} record cannot join the {next(iter(self.tables))} rows on "
                                            "stdout (one kind per CSV); give -o DIR for a file per kind")
                 self._emit(csv.writer(self.stream), KEY_COLUMNS + columns)
-                self.tables[kind] = (columns, None)
+                self.tables[kind] = (columns, None, None)
             else:
                 csv.field_size_limit(MAX_FIELD_CHARS)
-                _existing_rows(self._target(kind), columns)  # a file that is not csx's stops the run now
-                self.tables[kind] = (columns, {})
+                target = self.directory / f"{kind}.csv"
+                _existing_rows(target, columns)  # a file that is not csx's stops the run now, not at its end
+                self.tables[kind] = (columns, {}, AtomicFile(target, newline=""))
         return self.tables[kind]
-
-    def _target(self, kind: str) -> Path:
-        return self.directory / f"{kind}.csv"
 
     def _emit(self, writer, row):
         try:
@@ -113,7 +108,7 @@ class CsvSink:
             raise StdoutClosed from exc
 
     def write(self, outcome):
-        columns, rows = self._table(outcome.record["kind"])
+        columns, rows, _ = self._table(outcome.record["kind"])
         row = _row(outcome, columns)
         if rows is None:
             self._emit(csv.writer(self.stream), row)
@@ -122,9 +117,18 @@ class CsvSink:
 
     def close(self, completed=True):
         """Merge this run's rows into each kind's file (on an interrupted run: none, and the files stay)."""
-        tables = {kind: table for kind, table in self.tables.items() if table[1] is not None}
-        if not (completed and tables):
+        files = [(columns, rows, atomic) for columns, rows, atomic in self.tables.values() if atomic is not None]
+        if not files:
             return
-        with folder_lock(self.directory / LOCK_NAME):
-            for kind, (columns, rows) in tables.items():
-                _merge_into(self._target(kind), columns, rows)
+        if not completed:
+            for _, _, atomic in files:
+                atomic.abort()
+            return
+        try:
+            with folder_lock(self.directory / LOCK_NAME):
+                for columns, rows, atomic in files:
+                    _merge_into(atomic, columns, rows)
+        except BaseException:
+            for _, _, atomic in files:
+                atomic.abort()  # those not merged yet; a merged one's temporary file is gone already
+            raise

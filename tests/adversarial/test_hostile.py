@@ -177,15 +177,12 @@ def _only_files(out: Path, names) -> list:
     return [f"left in the output folder: {extra}"] if extra else []
 
 
-CSV_LOCK = ".csx-csv.lock"  # the README's lock file, beside the CSV files
-
-
 def _csv_file(run, paths) -> list:
     target = paths["out"] / "map-info.csv"
     if not target.is_file():
         return ["no map-info.csv"]
     return _cells_problems(_csv_rows(target.read_text(encoding="utf-8")), CSV_JOBS) + _only_files(
-        paths["out"], {"map-info.csv", CSV_LOCK})
+        paths["out"], {"map-info.csv"})
 
 
 def _csv_fifo(paths):
@@ -193,7 +190,7 @@ def _csv_fifo(paths):
 
 
 def _nothing_left(run, paths) -> list:
-    return _only_files(paths["out"], {CSV_LOCK})
+    return _only_files(paths["out"], set())
 
 
 CONCURRENT_JOBS = ["J1", "J4", "J2"]
@@ -337,6 +334,34 @@ def _timeout_refused(run, paths) -> list:
     return [] if re.match(r"csx extract: error: argument --timeout: ", last) else [f"last line: {last!r}"]
 
 
+# four processes each add one to a number in a file, 100 times, under csx's lock on the folder: every
+# addition counts only if no two processes ever hold the lock at once (it is removed as each lets go)
+LOCK_COUNTER = """
+import sys
+from multiprocessing import Process
+from pathlib import Path
+from extractor.sinks.locks import folder_lock
+out = Path(sys.argv[1])
+def add():
+    for _ in range(100):
+        with folder_lock(out / ".csx-csv.lock"):
+            count = out / "count"
+            count.write_text(str(int(count.read_text()) + 1) if count.exists() else "1")
+workers = [Process(target=add) for _ in range(4)]
+for worker in workers:
+    worker.start()
+for worker in workers:
+    worker.join()
+"""
+
+
+def _counted(run, paths) -> list:
+    count = paths["out"] / "count"
+    problems = [] if count.is_file() and count.read_text() == "400" else [
+        f"count {count.read_text() if count.is_file() else None}, not 400: two processes held the lock at once"]
+    return problems + _only_files(paths["out"], {"count"})
+
+
 def _round_two_cases() -> list:
     csv_jobs = lambda p: ["extract", "--project-dir", p["csv-project"], *CSV_JOBS, "--format", "csv"]  # noqa
     one_project = lambda p: ["extract", "--project-dir", p["v4"], "J1", "J2"]  # noqa: E731
@@ -357,6 +382,8 @@ def _round_two_cases() -> list:
             "-c", "for j in " + " ".join(CONCURRENT_JOBS) + "; do \"$0\" extract --project-dir \"$1\" $j "
             "--format csv -o \"$2\" & done; wait", p["csx"], p["csv-project"], p["out"]], 0, program="bash",
             check=_concurrent_writers(CONCURRENT_JOBS)),
+        CommandCase("csv-lock-four-processes", "csv", lambda p: ["-c", LOCK_COUNTER, p["out"]], 0, program="python",
+                    check=_counted),
         CommandCase("csv-interleaved-writers", "csv", lambda p: [
             "-c", INTERLEAVED_WRITERS, p["out"], *[p["csv-project"] / uid for uid in CSV_JOBS]], 0, program="python",
             check=_concurrent_writers(CSV_JOBS)),
