@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from extractor import redaction
-from extractor.redaction import WITHHELD, RedactingFormatter, redact, register_secret
+from extractor.redaction import WITHHELD, WITHHELD_QUOTE, RedactingFormatter, quoted, redact, register_secret
 
 
 def test_every_spelling_of_the_password_and_its_hash_withholds_its_line():
@@ -54,3 +54,10 @@ def test_the_log_masks_tracebacks_too():
     text = RedactingFormatter("%(message)s").format(record)
     assert "Traceback" in text and "tr4ceback-secret" not in text and f"RuntimeError: {WITHHELD}" not in text
     assert WITHHELD in text.splitlines() and "csx: failed" in text.splitlines()
+
+
+def test_what_a_server_says_is_quoted_only_without_the_password(forgotten):
+    register_secret("hunter2-wrong")
+    assert quoted("with params ('ali@example.com', 'hunter2-wrong')") == WITHHELD_QUOTE
+    assert quoted("Client error '401 Unauthorized'") == "Client error '401 Unauthorized'"
+    assert quoted("Authorization: Bearer abc.def") == "Authorization: Bearer ********"
