@@ -51,7 +51,8 @@ def _header(path: str):
         shape = (int(header.nx), int(header.ny), int(header.nz))
         voxel = float(mrc.voxel_size.x)
         mode = int(header.mode)
-        extended = int(numpy.frombuffer(raw, dtype=header.nsymbt.dtype, count=1, offset=NSYMBT_OFFSET)[0])
+        # in the byte order the header is written in (its machine stamp, as mrcfile read it)
+        extended = int(numpy.frombuffer(raw, dtype=header.dtype.fields["nsymbt"][0], count=1, offset=NSYMBT_OFFSET)[0])
     except (OSError, ValueError) as exc:
         return None, None, f"cannot be read as MRC ({exc})"
     if extended < 0:
@@ -83,7 +84,7 @@ def check_record(record: dict) -> list:
             continue
         shown = printable(path)  # a path is a value of the job's: a newline in it must not start a line
         if not os.path.isfile(path):
-            problems.append(f"{label}: {name} {shown}: missing")
+            problems.append(f"{label}: {name} {shown}: {'not a regular file' if os.path.exists(path) else 'missing'}")
             continue
         shape, voxel, problem = _header(path)
         if problem:
