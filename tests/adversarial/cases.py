@@ -633,7 +633,7 @@ CSV_PARAMS = {
 }
 CSV_GOOD = ("J1", "J2")
 CSV_PUID, CHECK_PUID = "P902", "P903"
-BOMB_DOUBLINGS = 30  # `join('', [@, @])` this many times: 4 GiB from a 4-character uid
+BOMB_DOUBLINGS = 30  # `join('', [@, @])` this many times: 2^30 copies of the job's uid, gigabytes
 FIELDS_AT_SCALE = 12_000  # fields of one spec: quadratic loading takes 15 s of CPU and more, linear 2-3
 FORGED = "P903/J4: map, half maps and masks agree with the record"
 
