@@ -57,9 +57,10 @@ def flatten(record: dict, prefix="") -> dict:
     return flat
 
 
-# how a spreadsheet recognises a formula (OWASP's list for CSV injection): a cell beginning with one of these;
-# and the apostrophe put before them, so that one leading apostrophe always comes off a text cell
-APOSTROPHE_BEFORE = ("=", "+", "-", "@", "\t", "\r", "'")
+# how a spreadsheet recognises a formula: a cell beginning with one of these (OWASP's CSV injection page, and
+# ASVS 5.0 requirement 1.2.10, which adds NUL); and the apostrophe put before them, so that one leading
+# apostrophe always comes off a text cell
+APOSTROPHE_BEFORE = ("=", "+", "-", "@", "\t", "\r", "\0", "'")
 
 
 def cell(value):
