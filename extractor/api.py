@@ -9,11 +9,12 @@ of its JSON file). With a project and no jobs, every job of the project.
 """
 
 import logging
+import os
 from contextlib import closing
 from pathlib import Path
 
 from .checks.records import KIND_NAME, check_record
-from .errors import UsageError
+from .errors import UsageError, shown
 from .language.registry import Registry
 from .run.extraction import DEFAULT_STATUSES, Extraction, ExtractOptions, job_types
 from .run.jobhandles import job_handles
@@ -21,13 +22,86 @@ from .run.jobquery import query_job
 from .run.pools import batch_size, open_pool, ordered_map
 from .sinks.columns import flatten as flat_columns
 from .sinks.columns import schema_columns
+from .sources.deadline import seconds_problem
 
 log = logging.getLogger("csx")
 
 
+# The keywords' types are checked first, so that a wrong one is one line naming it (a UsageError), never an
+# AttributeError from deep inside, nor bytes walked as integers.
+
+def _refuse(keyword: str, value, wanted: str):
+    raise UsageError(f"{keyword}={shown(value)}: give {wanted}")
+
+
+def _path(keyword: str, value, wanted: str) -> str:
+    """A path given as text (str or os.PathLike of str)."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        _refuse(keyword, value, wanted + (" (text, not bytes)" if isinstance(value, bytes) else ""))
+    return value
+
+
+def _paths(keyword: str, value, wanted: str) -> list:
+    """One path, or a list (any iterable but a mapping) of them."""
+    if isinstance(value, (str, os.PathLike)):
+        return [_path(keyword, value, wanted)]
+    if isinstance(value, (bytes, dict)) or not hasattr(value, "__iter__"):
+        _refuse(keyword, value, wanted + (" (text, not bytes)" if isinstance(value, bytes) else ""))
+    return [_path(keyword, item, wanted) for item in value]
+
+
+def _names(keyword: str, value, wanted: str) -> tuple:
+    """One name, or a list of them."""
+    names = [value] if isinstance(value, str) else value
+    if isinstance(names, (bytes, dict)) or not hasattr(names, "__iter__"):
+        _refuse(keyword, value, wanted)
+    names = tuple(names)
+    if not all(isinstance(name, str) for name in names):
+        _refuse(keyword, value, wanted)
+    return names
+
+
+def _optional(keyword: str, value, kind: type, wanted: str):
+    if value is not None and not isinstance(value, kind):
+        _refuse(keyword, value, wanted)
+    return value
+
+
+def _record(record) -> dict:
+    if not isinstance(record, dict):
+        _refuse("record", record, "one record, a dict (as extract() returns them)")
+    return record
+
+
 def _folders(specs) -> list:
     """Spec folders: one, or several."""
-    return [str(specs)] if isinstance(specs, (str, Path)) else [str(folder) for folder in specs]
+    return _paths("specs", specs, "a spec folder or a list of them")
+
+
+def _checked_options(jobs, project_dir, project, instance, kind, spec, types, statuses, validate, timeout,
+                     workers) -> tuple:
+    """(jobs, types, statuses) as lists and tuples, every keyword of extract() checked."""
+    jobs = _paths("jobs", jobs, "a job directory or uid, or a list of them")
+    if project_dir is not None:
+        _path("project_dir", project_dir, "a project directory")
+    _optional("project", project, str, "a project uid such as \"P30\"")
+    if instance is not None and not isinstance(instance, dict):
+        _path("instance", instance, "the CryoSPARC(**info) dict or the path of its JSON file")
+    _optional("kind", kind, str, "a record kind such as \"map-info\"")
+    if spec is not None:
+        _path("spec", spec, "a spec file")
+    types = _names("types", types, "a job type or record kind, or a list of them")
+    statuses = _names("statuses", statuses, "a job status such as \"completed\", or a list of them")
+    if not isinstance(validate, bool):
+        _refuse("validate", validate, "True or False")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        _refuse("workers", workers, "a number of jobs worked on at once, 1 or more")
+    problem = seconds_problem(timeout)
+    if problem:
+        raise UsageError(f"timeout={shown(timeout)} {problem}")
+    return jobs, types, statuses
 
 
 def iter_extract(jobs=(), *, project_dir=None, project=None, client=None, instance=None, kind=None, spec=None,
@@ -41,13 +115,12 @@ def iter_extract(jobs=(), *, project_dir=None, project=None, client=None, instan
     against its kind's schema; workers: jobs worked on at once.
     A job that fails is one Outcome with an error; an unknown project or unreachable instance raises
     when the iteration starts."""
+    jobs, types, statuses = _checked_options(jobs, project_dir, project, instance, kind, spec, types, statuses,
+                                             validate, timeout, workers)
     if kind and spec:
         raise UsageError("give kind= or spec=, not both")
-    if isinstance(jobs, (str, Path)):
-        jobs = [jobs]
     registry = Registry(_folders(specs))
-    types = [types] if isinstance(types, str) else list(types)
-    statuses = (statuses,) if isinstance(statuses, str) else tuple(statuses)
+    types = list(types)
     whole_project = not jobs
     if whole_project and kind and not types:  # only the job types the kind's specs read are asked for
         types = [kind]
@@ -74,7 +147,7 @@ def extract(jobs=(), *, project_dir=None, project=None, client=None, instance=No
     say what it names); errors="skip" logs it on the "csx" logger and goes on.
     The other options are iter_extract's."""
     if errors not in ("raise", "skip"):
-        raise UsageError(f"errors={errors!r}: give errors=\"raise\" or errors=\"skip\"")
+        raise UsageError(f"errors={shown(errors)}: give errors=\"raise\" or errors=\"skip\"")
     records = []
     outcomes = iter_extract(jobs, project_dir=project_dir, project=project, client=client, instance=instance,
                             kind=kind, spec=spec, specs=specs, types=types, statuses=statuses, validate=validate,
@@ -95,6 +168,11 @@ def query(expression: str, job, *, project_dir=None, project=None, client=None, 
     """The value of a JMESPath expression over one job's context, as `csx query` prints it: `job` (the
     document), `project`, `datasets.<output>` (columns as lists), `source`; with kind=, the dataset
     aliases and related jobs of that kind's spec."""
+    if not isinstance(expression, str):
+        _refuse("expression", expression, "a JMESPath expression (text)")
+    if not isinstance(job, (str, os.PathLike)):
+        _refuse("job", job, "one job directory or uid")
+    (job,), _, _ = _checked_options(job, project_dir, project, instance, kind, None, (), (), True, timeout, 1)
     (handle,) = job_handles([job], project_dir, instance, project, client, timeout=timeout)
     return query_job(expression, handle, Registry(_folders(specs)), kind)
 
@@ -150,6 +228,8 @@ def survey(project_dir=None, *, project=None, client=None, instance=None, jobs=(
 def validate(record: dict, kind=None, specs=()) -> dict:
     """The record itself when it satisfies its kind's JSON Schema; else a RecordError (.field is the
     dotted path of the first problem)."""
+    record = _record(record)
+    _optional("kind", kind, str, "a record kind such as \"map-info\"")
     registry = Registry(_folders(specs), load_specs=False)
     kind = kind or record.get("kind")
     schema = registry.record_schema(kind) if isinstance(kind, str) and KIND_NAME.fullmatch(kind) else None
@@ -222,6 +302,7 @@ def flatten(record: dict, specs=()) -> dict:
     """One row of a record: {dotted column: value}, the columns of `csx extract --format csv` for its
     kind (job_info.type, paths.map, ...) in the same order, None where the record has no value. Lists
     (FSC curves) stay lists. So `pandas.DataFrame([flatten(r) for r in records])` is the CSV's table."""
+    record = _record(record)
     registry = Registry(_folders(specs), load_specs=False)
     kind = record.get("kind")
     schema = registry.record_schema(kind) if isinstance(kind, str) and KIND_NAME.fullmatch(kind) else None

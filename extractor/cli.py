@@ -13,7 +13,7 @@ import warnings
 from importlib import import_module
 
 from . import __version__
-from .errors import CsxError, StdoutClosed
+from .errors import CsxError, SinkError, StdoutClosed
 from .redaction import RedactingFormatter
 
 EXIT_NOTHING_RAN = 2  # commands themselves return 0 (all done) or 1 (some jobs failed)
@@ -91,7 +91,53 @@ def _log(verbose: bool, log_time: bool) -> logging.Logger:
     return log
 
 
+class _ClosedStdout(io.TextIOBase):
+    """stdout when csx was started with it closed (`>&-`): what would be written there is an error, once
+    something is; a run that writes nothing there (-o DIR) goes on."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text):
+        raise SinkError("stdout is closed (>&-), so csx has nowhere to write its output: redirect it to a file, "
+                        "or to /dev/null")
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return 1
+
+
+def _standard_streams():
+    """Standard descriptors that were closed when csx started get /dev/null, before anything csx opens
+    could take their numbers (a record file written through descriptor 2 would receive the log); stdout
+    then refuses writes (_ClosedStdout), stdin reads nothing, stderr discards. Text the terminal's
+    encoding cannot show (a latin-1 terminal, a lone surrogate) is written as backslash escapes, never
+    an error."""
+    for number, mode in ((0, os.O_RDONLY), (1, os.O_RDONLY), (2, os.O_WRONLY)):
+        try:
+            os.fstat(number)
+            continue
+        except OSError:
+            pass
+        opened = os.open(os.devnull, mode)
+        if opened != number:
+            os.dup2(opened, number)
+            os.close(opened)
+        if number == 0:
+            sys.stdin = open(0, closefd=False)
+        elif number == 1:
+            sys.stdout = _ClosedStdout()
+        else:
+            sys.stderr = open(2, "w", closefd=False)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv=None) -> int:
+    _standard_streams()
     try:
         code = _run(argv)
         sys.stdout.flush()  # here, where a reader gone away is caught, not in Python's flush at exit

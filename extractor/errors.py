@@ -109,6 +109,13 @@ def named(text: str) -> str:
     return text if NAME.fullmatch(text) else shown(text)
 
 
+def printable(text: str) -> str:
+    """Text from a job (a path, a title) as a line-per-item output shows it: as it is when every character
+    is printable, else quoted whole as Python writes a string (control characters escaped), so that no
+    newline or terminal escape in it reaches the output."""
+    return text if text.isprintable() else repr(text)
+
+
 def json_type(value) -> str:
     """What JSON calls a value's type, with its article: "a string", "an object", "null"."""
     if value is None:

@@ -1,5 +1,20 @@
 """Command-line options several commands share: where named jobs are."""
 
+import argparse
+
+from ..sources.deadline import seconds_problem
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    problem = seconds_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(f"{text} {problem}")
+    return value
+
 
 def add_source_options(parser):
     """Where named jobs are, the same for every command that takes jobs as csx extract does."""
@@ -8,7 +23,7 @@ def add_source_options(parser):
                         help="a running CryoSPARC: the JSON file of CryoSPARC(**info) arguments (- for stdin; without FILE: the "
                              "CRYOSPARC_* environment variables)")
     parser.add_argument("--project", metavar="P", help="project uid on the instance, e.g. P30")
-    parser.add_argument("--timeout", type=float, default=30, metavar="S",
+    parser.add_argument("--timeout", type=_seconds, default=30, metavar="S",
                         help="seconds each request to the instance may take, start to last byte "
                              "(default 30; connecting: twice that)")
 

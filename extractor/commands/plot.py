@@ -19,7 +19,7 @@ def add_arguments(parser, common):
     plot = figures.add_parser("fsc", parents=[common], help="FSC curves of jobs",
                               description="FSC curves of one or more jobs in one panel, with the 0.143 line and "
                                           "a resolution axis, one journal column wide unless told otherwise. "
-                                          "Needs matplotlib (csx[plot]).")
+                                          "Needs matplotlib (pip install matplotlib).")
     add_job_selection(plot, JOBS)
     plot.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.pdf, FILE.png or FILE.svg")
     plot.add_argument("--mask", action="append", metavar="NAME", help=f"only this mask's curve: {MASKS} (may repeat)")

@@ -3,8 +3,14 @@ record names exist, are whole MRC files, and their headers (read with
 mrcfile, header only: a map may be gigabytes) agree with the record's box and
 pixel size and with each other."""
 
+import io
 import os
+import stat
+import warnings
 
+import numpy
+
+from ..errors import printable
 from ..language.registry import Registry
 from ..run.extraction import Extraction, ExtractOptions
 from ..run.jobhandles import named_jobs
@@ -14,26 +20,49 @@ MAPS = ("map", "map_half_A", "map_half_B")
 MASKS = ("mask_refine", "mask_fsc", "mask_fsc_auto")
 PIXEL_TOLERANCE_A = 1e-4  # the record and the header both hold the pixel size as float32
 BYTES_PER_VOXEL = {0: 1, 1: 2, 2: 4, 3: 4, 4: 8, 6: 2, 12: 2}  # MRC modes
+HEADER_BYTES = 1024
+NSYMBT_OFFSET = 92  # word 24 of the MRC2014 header: the extended header's size in bytes
 
 
 def _header(path: str):
-    """(nx, ny, nz), voxel size (x) and problem (or None) of an MRC file."""
-    import mrcfile
+    """(nx, ny, nz), voxel size (x) and problem (or None) of an MRC file. Only its 1024-byte header is read:
+    the extended header it declares (NSYMBT, up to 2 GiB) is checked against the file's size, never read."""
+    from mrcfile.mrcinterpreter import MrcInterpreter
 
     try:
-        with mrcfile.open(path, header_only=True, permissive=True) as mrc:
-            header = mrc.header
-            if header is None:
-                return None, None, "not an MRC file (no valid header)"
-            shape = (int(header.nx), int(header.ny), int(header.nz))
-            voxel = float(mrc.voxel_size.x)
-            mode, extended = int(header.mode), int(header.nsymbt)
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as file:
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                return None, None, "not a regular file"
+            raw, size = file.read(HEADER_BYTES), status.st_size
+    except OSError as exc:
+        return None, None, f"cannot be read ({exc.strerror})"
+    if len(raw) < HEADER_BYTES:
+        return None, None, f"not an MRC file ({len(raw)} bytes, shorter than a header)"
+    # NSYMBT zeroed (0 in either byte order) so that mrcfile reads no extended header; its value is read below
+    blanked = raw[:NSYMBT_OFFSET] + bytes(4) + raw[NSYMBT_OFFSET + 4:]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # permissive mode warns of what the checks below say
+            mrc = MrcInterpreter(io.BytesIO(blanked), permissive=True, header_only=True)
+        header = mrc.header
+        if header is None:
+            return None, None, "not an MRC file (no valid header)"
+        shape = (int(header.nx), int(header.ny), int(header.nz))
+        voxel = float(mrc.voxel_size.x)
+        mode = int(header.mode)
+        # in the byte order the header is written in (its machine stamp, as mrcfile read it)
+        extended = int(numpy.frombuffer(raw, dtype=header.dtype.fields["nsymbt"][0], count=1, offset=NSYMBT_OFFSET)[0])
     except (OSError, ValueError) as exc:
         return None, None, f"cannot be read as MRC ({exc})"
-    expected = 1024 + extended + shape[0] * shape[1] * shape[2] * BYTES_PER_VOXEL.get(mode, 4)
-    size = os.path.getsize(path)
-    if size < expected:
-        return shape, voxel, f"truncated: {size:,} bytes, its header needs {expected:,}"
+    if extended < 0:
+        return shape, voxel, f"not an MRC file (its header declares an extended header of {extended:,} bytes)"
+    data = shape[0] * shape[1] * shape[2] * BYTES_PER_VOXEL.get(mode, 4)
+    if HEADER_BYTES + extended > size:
+        return shape, voxel, (f"truncated: its header declares an extended header of {extended:,} bytes, "
+                              f"the file has {size:,} bytes in all")
+    if size < HEADER_BYTES + extended + data:
+        return shape, voxel, f"truncated: {size:,} bytes, its header needs {HEADER_BYTES + extended + data:,}"
     return shape, voxel, None
 
 
@@ -53,7 +82,7 @@ def file_problems(record: dict) -> list:
                 problems.append((name, None, "the job names no such file"))
             continue
         if not os.path.isfile(path):
-            problems.append((name, path, "missing"))
+            problems.append((name, path, "not a regular file" if os.path.exists(path) else "missing"))
             continue
         shape, voxel, problem = _header(path)
         if problem:
@@ -73,7 +102,8 @@ def file_problems(record: dict) -> list:
 def check_record(record: dict) -> list:
     """Problems with the files of one map-info record, one line each."""
     label = f"{record['job_info']['puid']}/{record['job_info']['juid']}"
-    return [f"{label}: {name}{f' {path}' if path else ''}: {problem}"
+    # a path is a value of the job's: a newline in it must not start a line
+    return [f"{label}: {name}{f' {printable(path)}' if path else ''}: {problem}"
             for name, path, problem in file_problems(record)]
 
 

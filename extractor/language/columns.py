@@ -10,6 +10,8 @@ so a spec that reads no dataset never imports it.
 
 import math
 
+from jmespath.exceptions import JMESPathError
+
 
 class Column(list):
     __slots__ = ("array", "_filled")
@@ -84,21 +86,72 @@ class TooDeep(ValueError):
 
 # how deep a record's values may nest; CryoSPARC's documents nest about ten levels
 MAX_DEPTH = 100
+# how large a value an expression may build, in items and characters: a job document is some 10^5, an FSC curve
+# a few hundred; past it a field fails (a doubling expression would otherwise take every byte of memory)
+MAX_SIZE = 2**24
 
 
-def plain(value, depth: int = 0):
+class TooLarge(JMESPathError):
+    """A value larger than MAX_SIZE; a JMESPath error, so that it fails the field like any other."""
+
+    def __init__(self):
+        super().__init__(f"the value would hold more than {MAX_SIZE:,} items and characters, more than csx builds")
+
+
+def plain(value):
     """A value as a record holds it: Columns and numpy scalars made Python values, and
-    NaN and infinities made null (JSON has no such numbers: csx's policy is null)."""
+    NaN and infinities made null (JSON has no such numbers: csx's policy is null). The
+    copy is where a value built of shared parts ([@, @] repeated) would become real:
+    TooLarge past MAX_SIZE."""
+    return _plain(value, 0, [MAX_SIZE])
+
+
+def _plain(value, depth: int, budget: list):
     if depth > MAX_DEPTH:
         raise TooDeep(f"nests deeper than {MAX_DEPTH} levels")
+    if isinstance(value, (str, list, dict)):
+        budget[0] -= value.array.size if isinstance(value, Column) else len(value)
+        if budget[0] < 0:
+            raise TooLarge()
     if isinstance(value, Column):
-        return value.plain() if value.is_finite else [plain(item, depth + 1) for item in value.plain()]
+        return value.plain() if value.is_finite else [_plain(item, depth + 1, budget) for item in value.plain()]
     if isinstance(value, dict):
-        return {key: plain(item, depth + 1) for key, item in value.items()}
+        return {key: _plain(item, depth + 1, budget) for key, item in value.items()}
     if isinstance(value, list):
-        return [plain(item, depth + 1) for item in value]
+        return [_plain(item, depth + 1, budget) for item in value]
     if type(value).__module__ == "numpy":  # a numpy scalar, from an aggregate
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def value_size(value) -> int:
+    """A value's size as its JSON text would have it, in items and characters (a part it holds twice counted
+    twice), or MAX_SIZE + 1 once past MAX_SIZE. Each list or object is counted once however often it is held,
+    so a value of shared parts is measured in the time its parts take, not its size."""
+    sizes = {}  # id of a list or object -> its size
+
+    def size_of(item) -> int:
+        if isinstance(item, Column):
+            return item.array.size + 1
+        if isinstance(item, (list, dict)):
+            return sizes[id(item)]
+        return len(item) if isinstance(item, str) else 1
+
+    pending = [value]
+    while pending:
+        node = pending[-1]
+        if not isinstance(node, (list, dict)) or isinstance(node, Column) or id(node) in sizes:
+            pending.pop()
+            continue
+        items = list(node.values()) if isinstance(node, dict) else node
+        unmeasured = [item for item in items if isinstance(item, (list, dict)) and not isinstance(item, Column)
+                      and id(item) not in sizes]
+        if unmeasured:
+            pending.extend(unmeasured)
+            continue
+        keys = sum(map(len, node)) if isinstance(node, dict) else 0
+        sizes[id(node)] = min(1 + keys + sum(map(size_of, items)), MAX_SIZE + 1)
+        pending.pop()
+    return min(size_of(value), MAX_SIZE + 1)

@@ -19,7 +19,7 @@ import jmespath
 from jmespath.functions import Functions
 from jmespath.visitor import Options, TreeInterpreter, _Expression
 
-from .columns import Column
+from .columns import MAX_SIZE, Column, TooLarge, value_size
 
 # the interpreter's own comparators: `eq` is not Python's == (0 and 1 never equal false and true)
 _COMPARATORS = TreeInterpreter.COMPARATOR_FUNC
@@ -277,6 +277,8 @@ def _flatten(node):
                 merged.extend(element)
             else:
                 merged.append(element)
+        if len(merged) > MAX_SIZE:  # where a list grows: `[@, @][]` in a row doubles it each time
+            raise TooLarge()
         return merged
     return run
 
@@ -310,7 +312,13 @@ def _function(node):
     arguments = [_compiled(child) for child in node["children"]]
 
     def run(value, functions):
-        return functions.call_function(name, [argument(value, functions) for argument in arguments])
+        values = [argument(value, functions) for argument in arguments]
+        if name == "to_string" and value_size(values[0]) > MAX_SIZE:  # text of a value of shared parts
+            raise TooLarge()
+        result = functions.call_function(name, values)
+        if isinstance(result, (str, list, dict)) and len(result) > MAX_SIZE:  # join(), or any other function
+            raise TooLarge()
+        return result
     return run
 
 

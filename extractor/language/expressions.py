@@ -2,6 +2,7 @@
 functions and arity up front, and analysed for the dataset columns they read.
 """
 
+import math
 from dataclasses import dataclass, field
 
 import jmespath
@@ -12,17 +13,20 @@ from .definitions import DefinitionError, expand, placeholders, references
 from .functions import CsxFunctions
 
 ALL_FIELDS = None  # an alias used whole (e.g. `keys(datasets.volume)`): load every column
+# how many times the size of what it reads an expression may make its value: `[@, @]` doubles, and thirty of
+# them in a row would make a gigabyte of a four-letter uid. csx's own specs stay under 100.
+MAX_GROWTH = 2**20
 
 
 class ExpressionSyntaxError(Exception):
     """An expression that does not compile; `offset` is where in it the problem is."""
 
     def __init__(self, text, offset, message):
-        self.text, self.offset, self.message = text, offset, message
+        self.text, self.offset, self.message = text, offset, message  # offset None: the whole expression
         super().__init__(message)
 
     def caret(self) -> str:
-        return f"    {self.text}\n    {' ' * self.offset}^"
+        return "" if self.offset is None else f"    {self.text}\n    {' ' * self.offset}^"
 
 
 @dataclass
@@ -52,6 +56,17 @@ class Expression:
         return self._run(context, functions)
 
 
+def syntax_error(text: str, exc: jp_errors.JMESPathError) -> ExpressionSyntaxError:
+    """jmespath's error about an expression that does not compile, in one line (jmespath's own message
+    spreads over three: the expression and a caret under it)."""
+    if isinstance(exc, jp_errors.LexerError):
+        return ExpressionSyntaxError(text, exc.lexer_position, f"bad expression: {exc.message}")
+    if isinstance(exc, jp_errors.ParseError) and not isinstance(exc, jp_errors.ArityError):
+        found = "end of expression" if exc.token_value is None else repr(exc.token_value)
+        return ExpressionSyntaxError(text, exc.lex_position, f"bad expression: {exc.msg} at {found}")
+    return ExpressionSyntaxError(text, 0, f"bad expression: {' '.join(str(exc).split())}")
+
+
 def compile_expression(text: str, definitions: dict | None = None) -> Expression:
     """The compiled expression; `$name`s are replaced by their text in `definitions` (name -> text).
     Raises ExpressionSyntaxError, its offset in the text as written."""
@@ -66,6 +81,7 @@ def compile_expression(text: str, definitions: dict | None = None) -> Expression
             raise ExpressionSyntaxError(text, exc.offset, exc.message) from None
     parsed = _parse(expanded)
     _check_functions(expanded, parsed.parsed)
+    _check_growth(text, parsed.parsed)
     return Expression(text, parsed, _dataset_fields(parsed.parsed), expanded if expanded != text else "")
 
 
@@ -89,13 +105,44 @@ def check_syntax(text: str):
 def _parse(text: str):
     try:
         return jmespath.compile(text)
-    except jp_errors.LexerError as exc:
-        raise ExpressionSyntaxError(text, exc.lexer_position, f"bad expression: {exc.message}") from exc
-    except jp_errors.ArityError as exc:
-        raise ExpressionSyntaxError(text, 0, f"bad expression: {exc}") from exc
-    except jp_errors.ParseError as exc:
-        found = "end of expression" if exc.token_value is None else repr(exc.token_value)
-        raise ExpressionSyntaxError(text, exc.lex_position, f"bad expression: {exc.msg} at {found}") from exc
+    except jp_errors.JMESPathError as exc:
+        raise syntax_error(text, exc) from exc
+
+
+def _check_growth(text, ast):
+    try:
+        factor = growth(ast)
+    except RecursionError:  # nested too deep to walk here: the limit on values built (columns.MAX_SIZE) holds
+        return
+    if factor > MAX_GROWTH:
+        raise ExpressionSyntaxError(text, None, f"the expression can make its value {factor:.2g} times the size of "
+                                             f"what it reads (multi-selects such as [@, @] in a row multiply); "
+                                             f"csx takes at most {MAX_GROWTH:,}")
+
+
+GROWTH_CEILING = 2**64  # past it, counting on would only make the number longer
+_PRODUCTS = ("subexpression", "pipe", "index_expression", "projection", "value_projection", "filter_projection")
+
+
+def growth(node) -> int:
+    """An upper bound, read from the expression alone, on how many times the size of its input a value it
+    makes (or makes on the way) can be: a multi-select adds its parts, a chain or a projection multiplies
+    its steps, a function adds its arguments and multiplies by the expression it maps."""
+    children = [child for child in node.get("children", ()) if isinstance(child, dict)]
+    if not children:
+        return 1
+    factors = [growth(child) for child in children]
+    kind = node["type"]
+    if kind in _PRODUCTS:
+        factor = math.prod(factors)
+    elif kind in ("multi_select_list", "multi_select_dict"):
+        factor = sum(factors)
+    elif kind == "function_expression":
+        mapped = [f for child, f in zip(children, factors) if child["type"] == "expref"]
+        factor = max(sum(f for child, f in zip(children, factors) if child["type"] != "expref"), 1) * math.prod(mapped)
+    else:
+        factor = max(factors)
+    return min(factor, GROWTH_CEILING)
 
 
 def _walk(node):

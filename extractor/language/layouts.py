@@ -17,7 +17,7 @@ import jmespath
 from ..checks.schemacheck import first_error, located_error, shipped_schema
 from ..errors import JobError, json_type
 from .compiler import CompiledPath
-from .expressions import names_under_ast
+from .expressions import names_under_ast, syntax_error
 from .functions import error_text
 from .yamllines import load_located
 
@@ -147,7 +147,9 @@ def load_layout(file: Path) -> Layout:
         try:
             return CompiledPath(text.replace(sample, json.dumps("x")) if sample else text)
         except jmespath.exceptions.JMESPathError as exc:
-            raise located.error(path, f"bad expression {text!r}: {exc}") from exc
+            error = syntax_error(text, exc)
+            raise located.error(path, f"{'.'.join(map(str, path))}: {error.message} (column {error.offset + 1} "
+                                      f"of {text!r})") from exc
 
     identity = {key: compiled(("identity", key), data["identity"][key])
                 for key in IDENTITY_KEYS + OPTIONAL_IDENTITY_KEYS if key in data["identity"]}

@@ -5,13 +5,18 @@ An entry is used only when every file it was made from (the spec and layout
 files of each folder, the record schemas, the files specs extend) has the
 same content as then, and the folders hold the same files; anything else
 rebuilds it. It lives in $XDG_CACHE_HOME/csx (~/.cache/csx); where that
-cannot be written, csx simply loads the specs each time."""
+cannot be written, csx simply loads the specs each time.
+
+An entry is a pickle, and loading a pickle runs what it says: csx uses a
+cache folder and file only when they are the user's own and nobody else can
+write them (a folder planted in a shared $XDG_CACHE_HOME, or left writable,
+is passed over, and the specs are loaded from their files)."""
 
 import hashlib
 import os
 import pickle
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 
 from .. import __version__
@@ -22,6 +27,23 @@ from .specfile import Spec
 def _cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "csx"
+
+
+def _private(status: os.stat_result) -> bool:
+    """Owned by this user, and writable by no one else."""
+    return status.st_uid == os.geteuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _open_private_dir(path: Path) -> int | None:
+    """A descriptor of the cache folder, when it is a private one (not a symlink), else None."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    if _private(os.fstat(handle)):
+        return handle
+    os.close(handle)
+    return None
 
 
 def _digest(path: Path) -> str | None:
@@ -64,11 +86,17 @@ class RegistryCache:
     def load(self, inputs: dict):
         """The cached (layouts, tiers), or None. The cache is only csx's own speed-up,
         so whatever is in the file (torn, truncated, a FIFO, another csx's pickle) means
-        no cache, never a failure."""
+        no cache, never a failure; and a file or folder someone else could have written is
+        never unpickled."""
+        folder = _open_private_dir(self.path.parent)
+        if folder is None:
+            return None
         try:
-            handle = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+            handle = os.open(self.path.name, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC,
+                             dir_fd=folder)
             with os.fdopen(handle, "rb") as file:
-                if not stat.S_ISREG(os.fstat(handle).st_mode):
+                status = os.fstat(handle)
+                if not (stat.S_ISREG(status.st_mode) and _private(status)):
                     return None
                 entry = pickle.load(file)
             if entry["inputs"] != inputs:
@@ -82,17 +110,31 @@ class RegistryCache:
             return layouts, tiers
         except Exception:  # unpickling garbage can raise nearly anything
             return None
+        finally:
+            os.close(folder)
 
     def store(self, inputs: dict, extra_files, value):
         extra = {str(path): _digest(Path(path)) for path in extra_files if str(path) not in inputs}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError:
             return  # a read-only home: no cache, same results
+        folder = _open_private_dir(self.path.parent)
+        if folder is None:
+            return  # not a folder of the user's own: nothing is left there
+        # opened through the folder's descriptor, not its path: the file lands in the folder checked
+        name = f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        try:
+            handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
+                             dir_fd=folder)
+        except OSError:
+            os.close(folder)
+            return
         try:
             with os.fdopen(handle, "wb") as out:
                 pickle.dump({"inputs": inputs, "extra": extra, "value": value}, out)
-            os.replace(temporary, self.path)
+            os.replace(name, self.path.name, src_dir_fd=folder, dst_dir_fd=folder)
         except OSError:  # a full disk, or a directory where the cache file goes
-            os.unlink(temporary)
+            os.unlink(name, dir_fd=folder)
+        finally:
+            os.close(folder)

@@ -154,18 +154,38 @@ def _layers(file: Path, problems: list, read: dict | None = None) -> list:
 
 
 def _merged_fields(layers: list, problems: list, definitions: dict) -> list:
-    """Fields of every layer, a later layer's replacing a base's at the same record path or under it."""
-    by_path = {}
+    """Fields of every layer, a later layer's replacing a base's at the same record path, above it or under
+    it. The paths are kept as a tree, so that each field costs the length of its path, not the number of
+    fields (a spec of 30,000 fields loads in seconds)."""
+    by_path, tree = {}, {}  # tree: key -> (subtree, has a field here)
     for located in layers:
         own = []
         _collect_fields(located, located.data.get("fields") or {}, ("fields",), own, problems, definitions)
         for spec_field in own:
-            path = spec_field.record_path
-            for existing in list(by_path):
-                if existing[:len(path)] == path or path[:len(existing)] == existing:
-                    del by_path[existing]
+            path, node = spec_field.record_path, tree
+            for depth, key in enumerate(path[:-1]):
+                node = node.setdefault(key, [{}, False])
+                if node[1]:  # a base's field above this one: replaced
+                    del by_path[path[:depth + 1]]
+                    node[1] = False
+                node = node[0]
+            last = node.setdefault(path[-1], [{}, False])
+            for below in _fields_under(last[0], path):  # a base's fields under this one: replaced
+                del by_path[below]
+            last[0], last[1] = {}, True
+            by_path.pop(path, None)
             by_path[path] = spec_field
     return list(by_path.values())
+
+
+def _fields_under(subtree: dict, prefix: tuple):
+    pending = [(subtree, prefix)]
+    while pending:
+        node, path = pending.pop()
+        for key, (children, has_field) in node.items():
+            if has_field:
+                yield path + (key,)
+            pending.append((children, path + (key,)))
 
 
 def _load(file: Path, stop_at_first: bool, read: dict | None = None):
@@ -314,7 +334,7 @@ def _expression_error(located: Located, expr_path, field_path, exc: ExpressionSy
     # Point at the broken spot when the expression is written plainly on its line.
     start = raw_line.find(exc.text, col - 1) if raw_line else -1
     if start >= 0:
-        col = start + 1 + exc.offset
+        col = start + 1 + (exc.offset or 0)
     what = what or "field " + ".".join(str(p) for p in field_path[1:])
     return SpecError(located.file, line, col, f"{what}: {exc.message}", detail=exc.caret())
 

@@ -33,7 +33,7 @@ def _pyplot():
     try:
         import matplotlib
     except ImportError as exc:
-        raise UsageError("csx plot needs matplotlib: pip install 'csx[plot]'") from exc
+        raise UsageError("csx plot needs matplotlib: pip install matplotlib") from exc
     matplotlib.use("Agg")
     from matplotlib import pyplot
 

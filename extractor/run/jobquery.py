@@ -40,7 +40,8 @@ def query_job(expression_text: str, handle, registry: Registry, kind=None):
     try:  # with the names the spec defines ($name)
         expression = compile_expression(expression_text, spec.definitions if spec is not None else None)
     except ExpressionSyntaxError as exc:
-        raise UsageError(f"query: {exc.message} (at column {exc.offset + 1} of {exc.text!r})") from exc
+        column = "" if exc.offset is None else f"at column {exc.offset + 1} "
+        raise UsageError(f"query: {exc.message} ({column}of {exc.text!r})") from exc
     declared = declared_datasets(context, spec)
     unknown = sorted(set(expression.dataset_fields) - set(declared) - {"*"})
     if unknown:

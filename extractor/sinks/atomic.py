@@ -42,11 +42,18 @@ class AtomicFile:
         self.stream = os.fdopen(handle, "w", encoding="utf-8", newline=newline)
 
     def commit(self):
-        self.stream.close()
+        try:
+            self.stream.close()  # the last writes happen here: a full disk may refuse them
+        except BaseException:
+            self.temporary.unlink(missing_ok=True)
+            raise
         _commit(self.temporary, self.target)
 
     def abort(self):
-        self.stream.close()
+        try:
+            self.stream.close()
+        except OSError:  # what could not be written is thrown away anyway
+            pass
         self.temporary.unlink(missing_ok=True)
 
 

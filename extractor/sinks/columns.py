@@ -57,9 +57,32 @@ def flatten(record: dict, prefix="") -> dict:
     return flat
 
 
+# how a spreadsheet recognises a formula: a cell beginning with one of these (OWASP's CSV injection page, and
+# ASVS 5.0 requirement 1.2.10, which adds NUL); and the apostrophe put before them, so that one leading
+# apostrophe always comes off a text cell
+APOSTROPHE_BEFORE = ("=", "+", "-", "@", "\t", "\r", "\0", "'")
+
+
 def cell(value):
+    """A record value as a CSV cell: a number as it is (a negative number stays a number), a list or an
+    object as JSON text, and text as text_cell() has it."""
     if value is None:
         return ""
     if isinstance(value, (list, dict)):
         return json.dumps(value)
+    if isinstance(value, str):
+        return text_cell(value)
     return value
+
+
+def text_cell(text: str) -> str:
+    """Text as a CSV cell: behind a leading apostrophe where a spreadsheet would take it for a formula (or
+    where it begins with an apostrophe itself), and with what UTF-8 cannot encode (a lone surrogate, which
+    JSON can hold) written as JSON escapes it (\\ud800)."""
+    if text.startswith(APOSTROPHE_BEFORE):
+        text = "'" + text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text

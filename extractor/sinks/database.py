@@ -15,7 +15,7 @@ import json
 from datetime import datetime, timezone
 
 from ..errors import RecordWriteError, SinkError, UsageError
-from ..redaction import redact
+from ..redaction import quoted
 from .columns import top_level_scalars
 from .dbschema import KEY, add_record_table, prepare
 from .dburl import is_postgresql_url, register_url_secrets, safe_url
@@ -45,7 +45,7 @@ def open_database(target: str):
 def short_error(exc: BaseException) -> str:
     """The first line of a driver's error, without secrets (psycopg's may quote the connection string)."""
     text = str(exc).strip()
-    return redact(text.splitlines()[0] if text else type(exc).__name__)
+    return quoted(text.splitlines()[0] if text else type(exc).__name__)
 
 
 def column_value(json_type: str, value, field: str, label: str):

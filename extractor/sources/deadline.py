@@ -7,7 +7,19 @@ call runs in a thread of its own, and csx stops waiting for it when the time
 is up. The thread is a daemon: left behind, it ends with its connection, or
 with csx."""
 
+import math
 import threading
+
+MAX_SECONDS = 86_400  # a day: a longer wait is none at all, and past the system's limit a wait cannot start
+
+
+def seconds_problem(value) -> str | None:
+    """Why `value` is no timeout (None when it is one): a number of seconds above 0, at most a day."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "is no number of seconds"
+    if not math.isfinite(value) or value <= 0 or value > MAX_SECONDS:
+        return f"is no timeout: give seconds above 0 and at most {MAX_SECONDS:,} (a day), e.g. 30"
+    return None
 
 
 class NoAnswer(TimeoutError):

@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 
 from ..errors import DatasetError, JobError, MissingJobError, UsageError, shown
-from ..redaction import register_secret
+from ..redaction import quoted, register_secret
 from ..uids import is_job_uid, uid_number
 from ..textfiles import STDIN, NotText, read_named_text
 from . import JobDocument, JobHandle, select_uids
@@ -106,9 +106,10 @@ def _client_address(client) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
-    """The gist of a client error: its first line, without the 4.x client's "*** " prefix."""
+    """The gist of a client error: its first line, without the 4.x client's "*** " prefix (withheld when it
+    quotes the password, as the 4.x client's does of a login's parameters)."""
     text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0].lstrip("* ").strip()
+    return quoted(text.splitlines()[0].lstrip("* ").strip())
 
 
 def _root_cause(exc: BaseException) -> BaseException:

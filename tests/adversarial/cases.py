@@ -20,12 +20,14 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import socket
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from extractor.resources import specs_dir
 from tests.fixturegen import REFERENCE_PROJECTS, make_project
 
 RECORD, FAIL, EITHER = "record", "fail", "either"
@@ -502,6 +504,13 @@ class CommandCase:
     instance: dict = field(default_factory=dict)  # start_server options, for instance cases (group "instance")
     misbehave: tuple = ()  # LookalikeServer.misbehave arguments (mode, seconds per byte), for instance cases
     copy: tuple = ()  # names in `paths` of files the command writes: each run gets a copy in its output folder
+    setup: Callable | None = None  # setup(paths) before the run: what the output folder holds beforehand
+    check: Callable | None = None  # check(run, paths) -> [problem, ...]: what the output must be
+    shell: str = ""  # shell commands before csx starts (a lower limit: `ulimit -f 4`)
+    redirect: str = ""  # after the command: `>&-` closes its stdout
+    env: dict = field(default_factory=dict)  # environment variables of the run
+    password: str = ""  # instance cases: the password csx is given (PASSWORD unless said)
+    program: str = "csx"  # or "python": the environment's python, for the API
 
 
 ALIAS_BOMB = """\
@@ -610,3 +619,141 @@ def write_databases(root: Path) -> dict[str, Path]:
     made["not-a-database.sqlite"] = root / "not-a-database.sqlite"
     made["not-a-database.sqlite"].write_bytes(b"PK\x03\x04 this is a zip, not SQLite" * 100)
     return made
+
+
+# --- round two: what csx writes (CSV, record files), map checks, specs at scale, the process ---------------------
+
+# the values CSV cells get from these jobs' parameters (refine_symmetry, refine_relax_symmetry): a lone surrogate,
+# which JSON escapes and UTF-8 cannot encode, and the starts of spreadsheet formulas
+CSV_PARAMS = {
+    "J3": ("C1\ud800", "none"),
+    "J4": ('=HYPERLINK("http://evil.example","C1")', "@SUM(1+1)"),
+    "J5": ("+1", "-1+2"),
+    "J6": ("-5", "\t=1"),
+}
+CSV_GOOD = ("J1", "J2")
+CSV_PUID, CHECK_PUID = "P902", "P903"
+BOMB_DOUBLINGS = 30  # `join('', [@, @])` this many times: 2^30 copies of the job's uid, gigabytes
+FIELDS_AT_SCALE = 12_000  # fields of one spec: quadratic loading takes 15 s of CPU and more, linear 2-3
+FORGED = "P903/J4: map, half maps and masks agree with the record"
+
+
+def _reference_job(uid: str, **changes):
+    template = next(j for j in REFERENCE_PROJECTS["P30"].jobs if j.uid == "J180")
+    return replace(template, uid=uid, **changes)
+
+
+def write_csv_inputs(root: Path) -> dict[str, Path]:
+    """P902 (v4): the good neighbours J1 and J2, and jobs whose parameters CSV cells take (CSV_PARAMS); a copy of
+    the project under another directory name whose J1 has another resolution (two records of one name)."""
+    jobs = [_reference_job(uid) for uid in CSV_GOOD]
+    jobs += [_reference_job(uid, params_set={"refine_symmetry": symmetry, "refine_relax_symmetry": relax})
+             for uid, (symmetry, relax) in CSV_PARAMS.items()]
+    project = make_project(root / "csv", CSV_PUID, "Hostile CSV cells", jobs)
+    copy = make_project(root / "csv", CSV_PUID, "The same project, elsewhere",
+                        [_reference_job("J1", gsfsc_A=3.5)], dirname=f"{CSV_PUID}-copy")
+    return {"csv-project": project, "csv-project-copy": copy}
+
+
+def _mrc(path: Path, box: int, psize: float):
+    import mrcfile
+
+    with mrcfile.new_mmap(path, (box, box, box), mrc_mode=2) as mrc:  # sparse: nothing but the header is written
+        mrc.voxel_size = psize
+
+
+def write_check_inputs(root: Path) -> dict[str, Path]:
+    """P903 (v4) with its maps on disk (sparse MRC files): J1 and J2 whole; J3's map declares an extended
+    header of 2 GiB; J4's half map A, missing, is named by a path that holds the line it would forge."""
+    iteration = 9
+    jobs = [_reference_job(uid) for uid in ("J1", "J2", "J3")]
+    jobs.append(_reference_job("J4", values={"map_half_A/path": f"J4/J4_half_A.mrc\n{FORGED}\nJ4"}))
+    project = make_project(root / "check", CHECK_PUID, "Hostile maps", jobs)
+    for job in jobs:
+        for name in ("map", "map_half_A", "map_half_B", "mask_refine", "mask_fsc", "mask_fsc_auto"):
+            _mrc(project / job.uid / f"{job.uid}_{iteration:03d}_volume_{name}.mrc", job.box, job.psize_A)
+    with open(project / "J3" / f"J3_{iteration:03d}_volume_map.mrc", "r+b") as mrc:
+        mrc.seek(92)  # NSYMBT, the extended header's size in bytes (little-endian, as mrcfile writes)
+        mrc.write((2**31 - 1).to_bytes(4, "little"))
+    return {"check-project": project}
+
+
+def _spec_folder(root: Path, name: str) -> Path:
+    folder = root / "specs" / name
+    folder.mkdir(parents=True)
+    return folder
+
+
+BULK_SCHEMA = '{"type": "object", "properties": {"kind": {"const": "bulk"}}, "required": ["kind"]}\n'
+
+
+def write_scale_inputs(root: Path) -> dict[str, Path]:
+    """Spec folders: a spec of FIELDS_AT_SCALE fields; expressions that double their value (statically
+    visible, and too large only for a large input); a user's layout with a bad expression."""
+    made = {}
+    head = "kind: bulk\nmatch: {layout: v4, job_types: [nonuniform_refine_new]}\nfields:\n"
+    folder = made["many-fields"] = _spec_folder(root, "many-fields")
+    (folder / "schemas").mkdir()
+    (folder / "schemas" / "bulk.schema.json").write_text(BULK_SCHEMA)
+    (folder / "bulk.yaml").write_text(head + "".join(f"  f{i}: job.uid\n" for i in range(FIELDS_AT_SCALE)))
+    doubled = "job.uid" + " | join('', [@, @])" * BOMB_DOUBLINGS
+    folder = made["doubling"] = _spec_folder(root, "doubling")
+    (folder / "schemas").mkdir()
+    (folder / "schemas" / "bulk.schema.json").write_text(BULK_SCHEMA)
+    (folder / "bulk.yaml").write_text(head + f"  uid: job.uid\n  bomb: \"{doubled}\"\n")
+    # 2^12 copies of the whole document as text: a few MB of input make hundreds of MB
+    folder = made["document-copies"] = _spec_folder(root, "document-copies")
+    (folder / "schemas").mkdir()
+    (folder / "schemas" / "bulk.schema.json").write_text(BULK_SCHEMA)
+    copies = "job" + " | [@, @]" * 12 + " | to_string(@) | length(@)"
+    (folder / "bulk.yaml").write_text(head + f"  uid: job.uid\n  copies: \"{copies}\"\n")
+    folder = made["layout-bad-expression"] = _spec_folder(root, "layout-bad-expression")
+    (folder / "layouts").mkdir()
+    layout = (specs_dir() / "layouts" / "v4.yaml").read_text()
+    (folder / "layouts" / "v4.yaml").write_text(re.sub(r"(?m)^detect: .*$", "detect: job.job_type[?", layout))
+    return made
+
+
+# the API given what it does not take: (id, the keyword its error must name, the call); JOB is a good job directory,
+# RECORD a good record. Each must raise UsageError, one line naming the keyword.
+API_CALLS = [
+    ("validate-none", "record", "extractor.validate(None)"),
+    ("validate-a-string", "record", "extractor.validate('map-info')"),
+    ("validate-a-list", "record", "extractor.validate([RECORD])"),
+    ("validate-kind-an-int", "kind", "extractor.validate(RECORD, kind=5)"),
+    ("validate-specs-bytes", "specs", "extractor.validate(RECORD, specs=b'/tmp')"),
+    ("flatten-none", "record", "extractor.flatten(None)"),
+    ("flatten-a-string", "record", "extractor.flatten('map-info')"),
+    ("flatten-a-list", "record", "extractor.flatten([RECORD])"),
+    ("flatten-specs-an-int", "specs", "extractor.flatten(RECORD, specs=5)"),
+    ("extract-jobs-none", "jobs", "extractor.extract(None)"),
+    ("extract-jobs-bytes", "jobs", "extractor.extract(JOB.encode())"),
+    ("extract-jobs-list-of-bytes", "jobs", "extractor.extract([JOB.encode()])"),
+    ("extract-jobs-an-int", "jobs", "extractor.extract(180)"),
+    ("extract-project-dir-bytes", "project_dir", "extractor.extract(['J1'], project_dir=PROJECT.encode())"),
+    ("extract-kind-an-int", "kind", "extractor.extract(JOB, kind=5)"),
+    ("extract-kind-a-list", "kind", "extractor.extract(JOB, kind=['map-info'])"),
+    ("extract-spec-an-int", "spec", "extractor.extract(JOB, spec=5)"),
+    ("extract-types-an-int", "types", "extractor.extract(JOB, types=5)"),
+    ("extract-statuses-none", "statuses", "extractor.extract(JOB, statuses=None)"),
+    ("extract-specs-bytes", "specs", "extractor.extract(JOB, specs=b'/tmp')"),
+    ("extract-workers-a-string", "workers", "extractor.extract(JOB, workers='8')"),
+    ("extract-timeout-infinite", "timeout", "extractor.extract(JOB, timeout=float('inf'))"),
+    ("extract-timeout-a-string", "timeout", "extractor.extract(JOB, timeout='30')"),
+    ("extract-validate-a-string", "validate", "extractor.extract(JOB, validate='no')"),
+    ("iter-extract-kind-an-int", "kind", "list(extractor.iter_extract(JOB, kind=5))"),
+    ("query-expression-none", "expression", "extractor.query(None, JOB)"),
+    ("query-job-a-list", "job", "extractor.query('job.uid', [JOB])"),
+]
+
+API_SCRIPT = """
+import json, sys
+import extractor
+JOB, PROJECT, RECORD = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+for name, call in json.loads(sys.argv[4]):
+    try:
+        eval(call)
+        print(json.dumps({"id": name, "error": None, "message": ""}))
+    except Exception as exc:
+        print(json.dumps({"id": name, "error": type(exc).__name__, "message": str(exc)}))
+"""

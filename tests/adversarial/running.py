@@ -27,6 +27,7 @@ class Run:
     err: str
     elapsed: float
     stray: list = field(default_factory=list)  # files csx left in the sandbox's home, cwd or tmp
+    checked: list = field(default_factory=list)  # the problems its case's own check found
 
     @property
     def timed_out(self) -> bool:
@@ -42,8 +43,11 @@ class Run:
         return f"csx {command}: {code} after {self.elapsed:.1f} s; stderr:\n{self.err[-3000:]}"
 
 
-def run_csx(argv, sandbox: Path, timeout: float = 60, pipe: bool = False, env: dict | None = None) -> Run:
-    """`csx ARGV` in `sandbox` (made here: home/, cwd/, tmp/); with `pipe`, `csx ARGV | head -n 0`."""
+def run_csx(argv, sandbox: Path, timeout: float = 60, pipe: bool = False, env: dict | None = None,
+            shell: str = "", redirect: str = "", program: Path = CSX) -> Run:
+    """`csx ARGV` in `sandbox` (made here: home/, cwd/, tmp/); with `pipe`, `csx ARGV | head -n 0`. `shell`
+    runs first (a lower limit: `ulimit -f 4`), `redirect` follows the command (`>&-`: stdout closed);
+    `program` is another program of the environment (its python, for the API)."""
     argv = tuple(str(a) for a in argv)
     dirs = {name: sandbox / name for name in ("home", "cwd", "tmp")}
     for d in dirs.values():
@@ -51,11 +55,11 @@ def run_csx(argv, sandbox: Path, timeout: float = 60, pipe: bool = False, env: d
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("CRYOSPARC_", "PYTEST_"))}
     environment.update(HOME=str(dirs["home"]), TMPDIR=str(dirs["tmp"]),
                        PATH=f"{CSX.parent}{os.pathsep}{os.environ.get('PATH', '')}", **(env or {}))
-    script = f'ulimit -v {MEMORY_LIMIT_KIB}; exec "$@"'
+    script = f'ulimit -v {MEMORY_LIMIT_KIB}; {shell}\nexec "$@" {redirect}'
     if pipe:  # a reader that is gone before csx writes its first byte; csx's own status is the run's
-        script = f'ulimit -v {MEMORY_LIMIT_KIB}; "$@" | head -n 0; exit "${{PIPESTATUS[0]}}"'
+        script = f'ulimit -v {MEMORY_LIMIT_KIB}; {shell}\n"$@" | head -n 0; exit "${{PIPESTATUS[0]}}"'
     started = time.monotonic()
-    process = subprocess.Popen(["bash", "-c", script, "csx", str(CSX), *argv], cwd=dirs["cwd"], env=environment,
+    process = subprocess.Popen(["bash", "-c", script, "csx", str(program), *argv], cwd=dirs["cwd"], env=environment,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         out, err = process.communicate(timeout=timeout)
