@@ -330,9 +330,9 @@ def _table1_cells(run, paths) -> list:
     import csv
     import io
 
-    rows = {row[0]: row[1:] for row in csv.reader(io.StringIO(run.out, newline=""))} if run.code == 0 else {}
+    rows = list(csv.DictReader(io.StringIO(run.out, newline=""))) if run.code == 0 else []
     wanted = ["C1", "C1\\ud800", '\'=HYPERLINK("http://evil.example","C1")']
-    seen = rows.get("Symmetry imposed")
+    seen = [row["value"] for row in rows if row["key"] == "symmetry"] or None
     return [] if seen == wanted else [f"symmetry cells {seen!r}, expected {wanted!r}"]
 
 
