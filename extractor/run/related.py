@@ -139,7 +139,7 @@ class RelatedJobs:
         if relation.job_types and node.type not in relation.job_types:
             return False
         return relation.kind is None or any(
-            s.kind == relation.kind and s.layout == node.key.layout and node.type in s.job_types
+            s.kind == relation.kind and s.layout == node.key.layout and s.covers(node.type)
             and s.admits_version(node.key.version) for s in self.registry.specs)
 
     def _up(self, near: JobContext, node: _Node, relation: Relation, walk: _Walk, path: tuple, seen: set):
@@ -172,8 +172,10 @@ class RelatedJobs:
             self._up(near, parent, relation, walk, path + (parent.uid,), seen)
 
     def _down(self, near: JobContext, node: _Node, relation: Relation, walk: _Walk):
-        types = set(relation.job_types) or {t for s in self.registry.specs if s.kind == relation.kind
-                                            for t in s.job_types}
+        kind_specs = [s for s in self.registry.specs if s.kind == relation.kind]
+        # no types to list by: a kind with a spec of any job type is looked for among every job
+        types = set(relation.job_types) or (set() if any(s.any_type for s in kind_specs)
+                                            else {t for s in kind_specs for t in s.job_types})
         jobs = near.document.project_jobs
         try:
             uids = jobs.uids(sorted(types)) if jobs is not None else []
