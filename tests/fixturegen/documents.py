@@ -215,6 +215,13 @@ def _summary(job: JobFixture, group: Group) -> dict[str, Any]:
     return {"blob/psize_A": job.psize_A} if group.type == "particle" else {}
 
 
+def input_specs(job_type: str) -> list[InputSpec]:
+    # imported here: the workflow's declarations are built from the pieces above
+    from .workflow_types import WORKFLOW_INPUTS
+
+    return INPUTS[job_type] if job_type in INPUTS else WORKFLOW_INPUTS[job_type]
+
+
 def _connections(job: JobFixture, input_name: str) -> list[tuple[str, str]]:
     return [(parent, output) for name, parent, output in job.parents if name == input_name]
 
@@ -224,7 +231,7 @@ def _connections(job: JobFixture, input_name: str) -> list[tuple[str, str]]:
 
 def _v4_inputs(job: JobFixture) -> list[dict[str, Any]]:
     groups = []
-    for spec in INPUTS[job.job_type]:
+    for spec in input_specs(job.job_type):
         connections = [
             {"job_uid": parent, "group_name": output, "slots": [
                 {"slot_name": s, "job_uid": parent, "group_name": output, "result_name": s, "result_type": t,
@@ -317,7 +324,7 @@ def v4_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
         "enable_bench": False, "bench": {},
         "children": [], "parents": sorted({parent for _, parent, _ in job.parents}),
         "priority": 0, "deleted": False,
-        "job_dir": job.uid, "job_dir_size": 0, "job_dir_size_last_updated": _v4_date(t["ended"]),
+        "job_dir": job.uid, "job_dir_size": job.disk_bytes, "job_dir_size_last_updated": _v4_date(t["ended"]),
         "is_experiment": False, "is_final_result": False, "is_ancestor_of_final_result": False,
         "no_check_inputs_ready": False, "completed_count": 0 if failed else 1,
         "instance_information": _instance_information(job.version),
@@ -335,7 +342,7 @@ def v4_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
 
 def _v5_inputs(job: JobFixture) -> dict[str, Any]:
     inputs = {}
-    for spec in INPUTS[job.job_type]:
+    for spec in input_specs(job.job_type):
         connections = [{"job_uid": parent, "output": output, "results": [
             {"name": s, "dtype": t.split(".", 1)[1], "job_uid": parent, "output": output, "result": s,
              "version": "F"} for s, t, _ in spec.slots]}
@@ -384,7 +391,7 @@ def v5_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
             "ui_tile_width": 1, "ui_tile_height": 1,
             "resource_spec": {"cpu": slots["CPU"], "gpu": slots["GPU"], "ram": slots["RAM"], "ssd": _uses_ssd(job)},
         },
-        "job_dir": job.uid, "job_dir_size": 0, "job_dir_size_last_updated": _v5_date(t["ended"]),
+        "job_dir": job.uid, "job_dir_size": job.disk_bytes, "job_dir_size_last_updated": _v5_date(t["ended"]),
         "run_as_user": None, "title": job.title, "description": "", "status": job.status,
         "created_by_user_id": USER_ID, "created_by_job_uid": None, "cloned_from": None,
         **dates,

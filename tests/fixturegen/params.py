@@ -371,14 +371,16 @@ DEFAULT_OVERRIDES: dict[str, dict[str, Any]] = {
 def _job_params(job_type: str) -> list[Param]:
     # imported here: the pipeline's declarations are built from the shared blocks above
     from .params_pipeline import PIPELINE_PARAMS
+    from .workflow_params import WORKFLOW_PARAMS
 
-    return JOB_PARAMS[job_type] if job_type in JOB_PARAMS else PIPELINE_PARAMS[job_type]
+    return JOB_PARAMS.get(job_type) or PIPELINE_PARAMS.get(job_type) or WORKFLOW_PARAMS[job_type]
 
 
 def _section_title(section: str) -> str:
     from .params_pipeline import SECTIONS as PIPELINE_SECTIONS
+    from .workflow_params import SECTIONS as WORKFLOW_SECTIONS
 
-    return SECTIONS.get(section) or PIPELINE_SECTIONS[section]
+    return SECTIONS.get(section) or PIPELINE_SECTIONS.get(section) or WORKFLOW_SECTIONS[section]
 
 
 def _declarations(job_type: str) -> list[Param]:

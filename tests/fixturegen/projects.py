@@ -52,6 +52,8 @@ class JobFixture:
     job_json: str = "compact"  # "compact": one line; "indented": 4 spaces, extended JSON over several lines
     volume_files: str = "per-result"  # "per-result": a .cs per volume result; "shared": one J<N>_<iter>_volume.cs
     nonfinite_stats: bool = False  # NaN and Infinity tokens in the volume's summary statistics (no spec reads them)
+    disk_bytes: int = 0  # job_dir_size: what CryoSPARC last measured of the job's directory (0: not measured)
+    counts: dict[str, int] = field(default_factory=dict)  # items of named outputs the fields above do not describe
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "version", self.version or DEFAULT_VERSIONS[self.layout])
