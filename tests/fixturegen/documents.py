@@ -161,7 +161,7 @@ def _resource_slots(job: JobFixture) -> dict[str, int]:
 
 
 def _uses_ssd(job: JobFixture) -> bool:
-    return bool(params_in_force(job.job_type, job.params_set).get("compute_use_ssd", False))
+    return bool(params_in_force(job.job_type, job.params_set, job.declarations).get("compute_use_ssd", False))
 
 
 def _resources_allocated(job: JobFixture, target: dict | None) -> dict[str, Any]:
@@ -215,11 +215,8 @@ def _summary(job: JobFixture, group: Group) -> dict[str, Any]:
     return {"blob/psize_A": job.psize_A} if group.type == "particle" else {}
 
 
-def input_specs(job_type: str) -> list[InputSpec]:
-    # imported here: the workflow's declarations are built from the pieces above
-    from .workflow_types import WORKFLOW_INPUTS
-
-    return INPUTS[job_type] if job_type in INPUTS else WORKFLOW_INPUTS[job_type]
+def input_specs(job: JobFixture) -> list[InputSpec]:
+    return INPUTS[job.job_type] if job.declarations is None else job.declarations.inputs[job.job_type]
 
 
 def _connections(job: JobFixture, input_name: str) -> list[tuple[str, str]]:
@@ -231,7 +228,7 @@ def _connections(job: JobFixture, input_name: str) -> list[tuple[str, str]]:
 
 def _v4_inputs(job: JobFixture) -> list[dict[str, Any]]:
     groups = []
-    for spec in input_specs(job.job_type):
+    for spec in input_specs(job):
         connections = [
             {"job_uid": parent, "group_name": output, "slots": [
                 {"slot_name": s, "job_uid": parent, "group_name": output, "result_name": s, "result_type": t,
@@ -279,7 +276,7 @@ def _v4_outputs(job: JobFixture, groups: list[Group]) -> tuple[list[dict], list[
 
 def v4_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
     """A CryoSPARC v4 job document (job.json) for the fixture job."""
-    check_params_set(job.job_type, job.params_set)
+    check_params_set(job.job_type, job.params_set, job.declarations)
     dates = {k: _v4_date(v) for k, v in _job_dates(job).items()}
     group_docs, result_docs = _v4_outputs(job, job_outputs(job))
     t = _timeline(job)
@@ -298,9 +295,9 @@ def v4_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
         "version": job.version, "version_created": job.version,
         **dates,
         "last_accessed": {"name": "ksmith", "accessed_at": _v4_date(t["ended"] + timedelta(days=1))},
-        "params_base": params_base(job.job_type),
+        "params_base": params_base(job.job_type, job.declarations),
         "params_spec": {name: {"value": value} for name, value in job.params_set.items()},
-        "params_secs": params_secs(job.job_type),
+        "params_secs": params_secs(job.job_type, job.declarations),
         "input_slot_groups": _v4_inputs(job),
         "output_result_groups": group_docs,
         "output_results": result_docs,
@@ -342,7 +339,7 @@ def v4_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
 
 def _v5_inputs(job: JobFixture) -> dict[str, Any]:
     inputs = {}
-    for spec in input_specs(job.job_type):
+    for spec in input_specs(job):
         connections = [{"job_uid": parent, "output": output, "results": [
             {"name": s, "dtype": t.split(".", 1)[1], "job_uid": parent, "output": output, "result": s,
              "version": "F"} for s, t, _ in spec.slots]}
@@ -385,7 +382,7 @@ def v5_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
         "uid": job.uid, "project_uid": puid, "workspace_uids": ["W1"],
         "spec": {
             "type": job.job_type,
-            "params": params_in_force(job.job_type, job.params_set),
+            "params": params_in_force(job.job_type, job.params_set, job.declarations),
             "inputs": _v5_inputs(job),
             "outputs": _v5_outputs(job, job_outputs(job)),
             "ui_tile_width": 1, "ui_tile_height": 1,

@@ -150,10 +150,9 @@ def exposure_outputs(job: JobFixture) -> list[Group]:
 def job_outputs(job: JobFixture) -> list[Group]:
     # imported here: the pipeline's outputs are built from the pieces above
     from .outputs_pipeline import PIPELINE_OUTPUTS
-    from .workflow_types import WORKFLOW_OUTPUTS
 
+    if job.declarations is not None:
+        return job.declarations.outputs[job.job_type](job)
     if job.job_type in PIPELINE_OUTPUTS:
         return PIPELINE_OUTPUTS[job.job_type](job)
-    if job.job_type in WORKFLOW_OUTPUTS:
-        return WORKFLOW_OUTPUTS[job.job_type](job)
     return refinement_outputs(job) if job.job_type in REFINEMENT_TYPES else exposure_outputs(job)

@@ -24,12 +24,14 @@ no spec names), J34 var_3D (failed).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from .pipeline import CTF_VALUES, mscope, uniform
 from .projects import AS_SHIPPED, JobFixture, ProjectFixture, Variant, make_project
+from .workflow_types import WORKFLOW
 
 GB = 1_000_000_000
 
@@ -54,6 +56,12 @@ PICKS = {"pick_stats/ncc_score": uniform(0.22, 0.61), "pick_stats/power": unifor
 
 
 def _workflow_jobs(layout: str) -> list[JobFixture]:
+    """The jobs, those of the workflow's own types declared by workflow_types.WORKFLOW."""
+    return [replace(job, declarations=WORKFLOW) if job.job_type in WORKFLOW.outputs else job
+            for job in _jobs(layout)]
+
+
+def _jobs(layout: str) -> list[JobFixture]:
     v4 = layout == "v4"
     raw_psize = 0.415 if v4 else 0.365
     mic_psize = raw_psize * 2  # super-resolution movies, Fourier-cropped by 1/2 in motion correction

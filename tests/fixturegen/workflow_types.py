@@ -3,10 +3,11 @@ names them: pickers, curation, extraction, 2D selection, 3D variability,
 3D Flex, symmetry expansion, subtraction, CTF refinement, reference-based
 and local motion, full-frame motion, imports, and an External job.
 
-documents.py renders the inputs (WORKFLOW_INPUTS) as v4 `input_slot_groups`
-or v5 `spec.inputs`, and the outputs (WORKFLOW_OUTPUTS) as v4
-`output_result_groups`/`output_results` or v5 `spec.outputs`; datasets.py
-writes their metafiles. Counts come from the JobFixture: `exposure_count`
+A job whose JobFixture.declarations is WORKFLOW is declared here, whatever
+another module registers for its type in the shared tables: documents.py
+renders its inputs as v4 `input_slot_groups` or v5 `spec.inputs`, its
+outputs as v4 `output_result_groups`/`output_results` or v5 `spec.outputs`,
+and its parameters (workflow_params.py); datasets.py writes its metafiles. Counts come from the JobFixture: `exposure_count`
 (micrographs), `particle_count` (particles), `counts` (other outputs, by
 name).
 
@@ -48,6 +49,7 @@ from .documents import ALIGNED_PARTICLE_SLOTS, MASK_SLOTS, MICROGRAPH_SLOTS, MOV
 from .fields import FIELDS
 from .outputs import Group, Result, _iterated
 from .outputs_pipeline import motion_outputs
+from .workflow_params import SECTIONS, WORKFLOW_PARAMS
 
 if TYPE_CHECKING:
     from .projects import JobFixture
@@ -333,3 +335,16 @@ WORKFLOW_INPUTS: dict[str, list[InputSpec]] = {
     "import_volumes": [],
     "snowflake": [InputSpec("particles_1", "particle", "Particles 1", 0, "inf", PARTICLE_SLOTS)],
 }
+
+
+@dataclass(frozen=True)
+class Declarations:
+    """Job types declared apart from the shared tables, for JobFixture.declarations."""
+
+    inputs: dict
+    outputs: dict
+    params: dict
+    sections: dict
+
+
+WORKFLOW = Declarations(WORKFLOW_INPUTS, WORKFLOW_OUTPUTS, WORKFLOW_PARAMS, SECTIONS)
