@@ -5,7 +5,7 @@ types of each record kind (--markdown: as a Markdown table, the README's)."""
 
 from pathlib import Path
 
-from ..errors import JobError, UsageError
+from ..errors import JobError, NoSpecError, UsageError
 from ..language.coverage import kind_coverage, type_coverage
 from ..language.registry import Registry
 from ..run.jobs import open_job
@@ -19,7 +19,8 @@ DESCRIPTION = ("List the specs (shipped, and those of --specs folders) with thei
 
 def add_arguments(parser):
     parser.add_argument("--explain", metavar="JOB_DIR",
-                        help="say which spec matches this job, and why the others do not (exit 1 if none does)")
+                        help="say which spec makes this job's record, and why the others do not (exit 1 if none does "
+                             "by default)")
     parser.add_argument("--coverage", action="store_true",
                         help="for each job type, the record kinds made of its jobs: by default, and on request")
     parser.add_argument("--kinds", action="store_true",
@@ -60,7 +61,8 @@ def _kind_rows(registry: Registry, markdown: bool) -> list:
 
 
 def _explain(registry: Registry, job_dir: str) -> bool:
-    """Print which spec the job gets and why each other does not; False when none matches."""
+    """Print which spec the job gets and why each other does not; False when no spec makes its record by
+    default (specs made on request, such as job's, may still match it)."""
     (handle,) = job_dir_handles([Path(job_dir)])
     context = open_job(handle, registry.layouts)
     print(f"{context.origin}: {context.key}")
@@ -69,8 +71,19 @@ def _explain(registry: Registry, job_dir: str) -> bool:
         verdict = f"does not match: {reason}" if reason else \
             f"matches when asked for (--spec {spec.kind})" if spec.on_request else "matches"
         print(f"  {spec.name} ({spec.file}) {verdict}")
-    if not any(reason is None for _, reason in verdicts):
-        print("  no spec matches this job")
+    matching = [spec for spec, reason in verdicts if reason is None]
+    try:  # of several that match, the one of a user's folder, or the one naming the job's type
+        chosen = registry.choose(context.key)
+        print(f"  the job's record is made by {chosen.name} ({chosen.file})")
+    except NoSpecError as exc:
+        chosen = None
+        asked = ", ".join(f"{spec.name} (--spec {spec.kind})" for spec in matching if spec.on_request)
+        if not matching:
+            print("  no spec matches this job")
+        elif all(spec.on_request for spec in matching):
+            print(f"  no spec makes this job's record by default; made when asked for: {asked}")
+        else:
+            print(f"  {exc}")
     related = RelatedJobs(registry)
     for spec in (spec for spec, reason in verdicts if reason is None and spec.related):
         print(f"{spec.name}: related jobs")
@@ -83,7 +96,7 @@ def _explain(registry: Registry, job_dir: str) -> bool:
                 via = f" <- {step['input']}{items}" if step["input"] else ""
                 note = f"  [{step['note']}]" if "note" in step else ""
                 print(f"    {step['juid']} {step['type']}{via}{note}")
-    return any(reason is None for _, reason in verdicts)
+    return chosen is not None
 
 
 def run(args, log) -> int:
