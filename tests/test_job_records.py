@@ -4,6 +4,7 @@ what the test itself reads from each job.json (not through csx)."""
 
 import json
 import re
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -95,6 +96,30 @@ def test_every_job_of_the_example_projects_gets_a_job_record(capsys, project):
     got = _check_project(capsys, project)
     statuses = {r["job_info"]["status"] for r in got}
     assert statuses == {"completed", "failed"}  # failed jobs too, with --status any
+
+
+@pytest.mark.parametrize("project", EXAMPLES, ids=lambda p: p.name)
+def test_a_job_of_a_type_no_spec_names_gets_its_job_record(tmp_path, capsys, project):
+    """The example projects' job types all have a spec of their own kind; a copy with an External job added
+    (type snowflake, what cryosparc-tools' save_external_result makes) and a Local Filtering job (a type no
+    shipped spec names) gets a job record for those too."""
+    copy = shutil.copytree(project, tmp_path / project.name)
+    refinement = next(d for d in _job_dirs(copy) if d.name in ("J180", "J329"))
+    for uid, job_type in (("J901", "snowflake"), ("J902", "local_filter")):
+        doc = json.loads((refinement / "job.json").read_text())
+        doc["uid"] = uid
+        if "spec" in doc:
+            doc["spec"]["type"] = job_type
+        else:
+            doc["job_type"] = doc["type"] = job_type
+        (copy / uid).mkdir()
+        (copy / uid / "job.json").write_text(json.dumps(doc))
+    code, out, err = run_csx(capsys, "extract", "--project-dir", copy, "--all", "-v")
+    assert {f"csx: skipped {r}: no spec for type {t}" for r, t in (("J901", "snowflake"), ("J902", "local_filter"))
+            } == {line.replace(f"{json.loads((copy / 'project.json').read_text())['uid']}/", "") for line in err
+                  if "no spec for type" in line}
+    got = _check_project(capsys, copy)
+    assert [r["job_info"]["type"] for r in got[-2:]] == ["snowflake", "local_filter"]
 
 
 def test_the_example_job_records_hold_what_the_documents_say(capsys):
