@@ -254,8 +254,8 @@ def test_particle_refinement(extracted, workflow_projects, puid, juid, job_type,
 @pytest.mark.parametrize("puid, juid, job_type, particles, volumes, acquisition", [
     ("P35", "J31", "import_particles", 250000, 0, (1.06, 300, 2.7)),
     ("P455", "J31", "import_particles", 180000, 0, (1.06, 300, 2.7)),
-    ("P35", "J32", "import_volumes", 0, 3, (None, None, None)),
-    ("P455", "J32", "import_volumes", 0, 2, (None, None, None)),
+    ("P35", "J32", "import_volumes", 0, 3, (1.66, None, None)),
+    ("P455", "J32", "import_volumes", 0, 2, (1.46, None, None)),
 ])
 def test_import_data(extracted, puid, juid, job_type, particles, volumes, acquisition):
     psize, kv, cs = acquisition

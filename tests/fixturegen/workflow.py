@@ -210,7 +210,7 @@ def _jobs(layout: str) -> list[JobFixture]:
                                "accel_kv": 300, "cs_mm": 2.7}),
         JobFixture("J32", "import_volumes", layout=layout, box=bin_box, psize_A=psize, title="Import 3D Volumes",
                    counts={"volumes": 3 if v4 else 2}, disk_bytes=3 * bin_box**3 * 4 if v4 else 2 * bin_box**3 * 4,
-                   params_set={"volume_blob_path": "/bulk4/maps/series/*.mrc"}),
+                   params_set={"volume_blob_path": "/bulk4/maps/series/*.mrc", "volume_psize": psize}),
         JobFixture("J33", "snowflake", layout=layout, box=bin_box, psize_A=psize, particle_count=selected,
                    title="Combined particles", parents=(("particles_1", "J9", "particles_selected"),),
                    values=particle_ctf, disk_bytes=37_748_736),

@@ -202,6 +202,10 @@ IMPORT_PARTICLES = [
 
 IMPORT_VOLUMES = [
     P("volume_blob_path", "path", None, "Volume data path", "Wildcard path to the .mrc volumes.", "import_volumes"),
+    P("volume_out_name", "enum", "map", "Type of volume being imported", "map, map_half_A, map_half_B or mask.",
+      "import_volumes", enum=("map", "map_half_A", "map_half_B", "mask")),
+    P("volume_psize", "number", None, "Pixel size (A)", "Pixel size of the volumes; from their header when unset.",
+      "import_volumes"),
 ]
 
 WORKFLOW_PARAMS: dict[str, list[Param]] = {
