@@ -84,3 +84,39 @@ def test_subtract():
     assert search("subtract(a, missing)", {"a": 1}) is None
     with pytest.raises(JMESPathTypeError):
         search("subtract(a, b)", {"a": "1", "b": 1})
+
+
+class _Job:
+    """What params() asks of a job: param(name), the value in force or None."""
+
+    def __init__(self, params):
+        self.params = params
+
+    def param(self, name):
+        return self.params.get(name)
+
+
+def test_params_gives_those_with_a_value():
+    job = _Job({"diameter": 100, "diameter_max": 160, "use_ring": False, "num_process": None})
+    found = compile_expression("params(['diameter', 'use_ring', 'num_process', 'radius'])").search({}, CsxFunctions(job, {}))
+    assert found == {"diameter": 100, "use_ring": False}  # False is a value; None and absence are not
+    assert compile_expression("params(`[]`)").search({}, CsxFunctions(job, {})) == {}
+    with pytest.raises(JMESPathError, match=r"^params\(\) takes a list of parameter names"):
+        compile_expression("params(`[1]`)").search({}, CsxFunctions(job, {}))
+
+
+def test_csx_lint_flags_a_param_the_job_lacks_but_not_params(tmp_path, capsys):
+    from pathlib import Path
+
+    from tests.helpers import run_csx
+
+    job = Path(__file__).resolve().parent.parent / "examples" / "CS-transporter-nanodiscs" / "J66"
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "p.schema.json").write_text('{"type": "object"}')
+    spec = "kind: p\nmatch: {layout: v5, job_types: [homo_refine_new]}\nfields:\n  a: EXPR\n"
+    (tmp_path / "one.yaml").write_text(spec.replace("EXPR", "param('radius')"))
+    code, out, _ = run_csx(capsys, "lint", "--specs", tmp_path, "--job", job)
+    assert code == 1 and "param('radius'): the job's document has no parameter 'radius'" in out
+    (tmp_path / "one.yaml").write_text(spec.replace("EXPR", '"params([\'radius\', \'refine_symmetry\']).radius"'))
+    code, out, _ = run_csx(capsys, "lint", "--specs", tmp_path, "--job", job)
+    assert code == 0, out

@@ -51,19 +51,13 @@ def test_all_gives_each_job_its_kind(extracted):
 # --- picking ------------------------------------------------------------------------------------------------------
 
 PICKING = {
-    ("P35", "J5"): ("blob_picker_gpu", 1104, 1532877, {"diameter": 100, "diameter_max": 160, "filament_diameter": None,
-                                                       "min_distance": 1.0, "radius": None}),
-    ("P455", "J5"): ("blob_picker_gpu", 2291, 2904311, {"diameter": 120, "diameter_max": 180,
-                                                        "filament_diameter": None, "min_distance": 1.0,
-                                                        "radius": None}),
-    ("P35", "J10"): ("template_picker_gpu", 1104, 1876050, {"diameter": 140, "diameter_max": None,
-                                                            "filament_diameter": None, "min_distance": 0.5,
-                                                            "radius": None}),
+    # each picker's own parameters, values in force (min_distance: the default where the user set none)
+    ("P35", "J5"): ("blob_picker_gpu", 1104, 1532877, {"diameter": 100, "diameter_max": 160, "min_distance": 1.0}),
+    ("P455", "J5"): ("blob_picker_gpu", 2291, 2904311, {"diameter": 120, "diameter_max": 180, "min_distance": 1.0}),
+    ("P35", "J10"): ("template_picker_gpu", 1104, 1876050, {"diameter": 140, "min_distance": 0.5}),
     ("P455", "J14"): ("filament_tracer_gpu", 2291, 655240, {"diameter": 40, "diameter_max": 140,
-                                                            "filament_diameter": 90, "min_distance": 1.0,
-                                                            "radius": None}),
-    ("P35", "J15"): ("topaz_extract", 1104, 1402337, {"diameter": None, "diameter_max": None,
-                                                      "filament_diameter": None, "min_distance": None, "radius": 8}),
+                                                            "filament_diameter": 90, "min_distance": 1.0}),
+    ("P35", "J15"): ("topaz_extract", 1104, 1402337, {"radius": 8}),
 }
 
 
@@ -121,12 +115,9 @@ EXTRACTION = {
                     1204311, 1198764, 1098, 224, 1.66),
     ("P455", "J7"): ("extract_micrographs_cpu_parallel", {"box_size_pix": 384, "bin_size_pix": 192},
                      2110904, 2101337, 2285, 192, 1.46),
-    ("P35", "J11"): ("extract_micrographs_multi", {"box_size_pix": 400, "bin_size_pix": None},
-                     1876050, 1861442, 1102, 400, 0.83),
-    ("P455", "J12"): ("downsample_particles", {"box_size_pix": None, "bin_size_pix": None},
-                      3322016, 3322016, None, 180, 1.46),
-    ("P35", "J13"): ("restack_particles", {"box_size_pix": None, "bin_size_pix": None},
-                     1861442, 1861442, None, 200, 1.66),
+    ("P35", "J11"): ("extract_micrographs_multi", {"box_size_pix": 400}, 1876050, 1861442, 1102, 400, 0.83),
+    ("P455", "J12"): ("downsample_particles", {}, 3322016, 3322016, None, 180, 1.46),
+    ("P35", "J13"): ("restack_particles", {}, 1861442, 1861442, None, 200, 1.66),
 }
 
 
@@ -160,7 +151,8 @@ def test_the_box_and_pixel_size_are_the_images_written(workflow_projects):
 def test_particle_sets(extracted, puid, juid, job_type, symmetry, particles_in, particles, copies):
     assert extracted[puid, juid] == {
         "kind": "particle-sets",
-        "job_info": {"puid": puid, "juid": juid, "type": job_type, "parameters": {"sym_symmetry": symmetry}},
+        "job_info": {"puid": puid, "juid": juid, "type": job_type,
+                     "parameters": {"sym_symmetry": symmetry} if symmetry else {}},
         "particles_in": particles_in, "particles": particles, "copies_per_particle": copies,
     }
 
@@ -175,20 +167,16 @@ def test_symmetry_copies_are_in_the_expanded_dataset(workflow_projects):
 
 
 @pytest.mark.parametrize("puid, juid, job_type, parameters, particles", [
-    ("P35", "J18", "var_3D", {"var_K": 3, "var_filter_res": 6, "var_output_mode": None, "var_num_frames": None},
-     920477),
-    ("P455", "J18", "var_3D", {"var_K": 4, "var_filter_res": 5, "var_output_mode": None, "var_num_frames": None},
-     1613524),
-    ("P35", "J19", "var_3D_disp", {"var_K": None, "var_filter_res": None, "var_output_mode": "simple",
-                                   "var_num_frames": 20}, None),
-    ("P455", "J19", "var_3D_disp", {"var_K": None, "var_filter_res": 5, "var_output_mode": "cluster",
-                                    "var_num_frames": 10}, None),
+    ("P35", "J18", "var_3D", {"var_K": 3, "var_filter_res": 6}, 920477),
+    ("P455", "J18", "var_3D", {"var_K": 4, "var_filter_res": 5}, 1613524),
+    ("P35", "J19", "var_3D_disp", {"var_output_mode": "simple", "var_num_frames": 20}, None),  # no filter set
+    ("P455", "J19", "var_3D_disp", {"var_output_mode": "cluster", "var_num_frames": 10, "var_filter_res": 5}, None),
 ])
 def test_variability(extracted, puid, juid, job_type, parameters, particles):
     assert extracted[puid, juid] == {
         "kind": "variability", "job_info": {"puid": puid, "juid": juid, "type": job_type, "parameters": parameters},
-        "components": parameters["var_K"], "filter_resolution_A": parameters["var_filter_res"],
-        "mode": parameters["var_output_mode"], "frames": parameters["var_num_frames"], "particles": particles,
+        "components": parameters.get("var_K"), "filter_resolution_A": parameters.get("var_filter_res"),
+        "mode": parameters.get("var_output_mode"), "frames": parameters.get("var_num_frames"), "particles": particles,
     }
 
 
@@ -202,7 +190,8 @@ def test_variability(extracted, puid, juid, job_type, parameters, particles):
 ])
 def test_flex(extracted, puid, juid, job_type, latent_dims, particles, resolution):
     assert extracted[puid, juid] == {
-        "kind": "flex", "job_info": {"puid": puid, "juid": juid, "type": job_type, "parameters": {"flex_K": latent_dims}},
+        "kind": "flex", "job_info": {"puid": puid, "juid": juid, "type": job_type,
+                                     "parameters": {"flex_K": latent_dims} if latent_dims else {}},
         "latent_dims": latent_dims, "particles": particles, "resolution_A": resolution,
     }
 
@@ -215,11 +204,6 @@ def test_the_training_writes_a_component_per_latent_dimension(workflow_projects)
 
 # --- per-particle refinement, imports -----------------------------------------------------------------------------
 
-NO_CTF_FIT = {"crg_do_tilt": None, "crg_do_trefoil": None, "crg_do_spherical": None, "crg_do_tetrafoil": None,
-              "crg_min_res_A": None}
-NO_LOCAL_FIT = {"crl_df_range": None, "crl_min_res_A": None, "crl_max_res_A": None}
-
-
 def particle_defocus(path) -> dict:
     """The mean defocus of each particle of a .cs file, median and range, computed here with numpy."""
     dataset = Dataset.load(path)
@@ -229,17 +213,15 @@ def particle_defocus(path) -> dict:
 
 @pytest.mark.parametrize("puid, juid, job_type, parameters, particles, metafile", [
     ("P35", "J26", "ctf_refine_global", {"crg_do_tilt": True, "crg_do_trefoil": True, "crg_do_spherical": True,
-                                         "crg_do_tetrafoil": False, "crg_min_res_A": 10, **NO_LOCAL_FIT},
+                                         "crg_do_tetrafoil": False, "crg_min_res_A": 10},
      920477, "J26/J26_particles.cs"),
     ("P455", "J26", "ctf_refine_global", {"crg_do_tilt": True, "crg_do_trefoil": True, "crg_do_spherical": False,
-                                          "crg_do_tetrafoil": True, "crg_min_res_A": 8, **NO_LOCAL_FIT},
+                                          "crg_do_tetrafoil": True, "crg_min_res_A": 8},
      1613524, "J26/J26_particles.cs"),
-    ("P455", "J27", "ctf_refine_local", {**NO_CTF_FIT, "crl_df_range": 1000, "crl_min_res_A": 15,
-                                         "crl_max_res_A": None}, 1613524, "J27/J27_particles.cs"),
-    ("P35", "J28", "reference_motion_correction", {**NO_CTF_FIT, **NO_LOCAL_FIT}, 920477,
-     "J28/J28_passthrough_particles.cs"),
-    ("P455", "J30", "local_motion_correction_multi", {**NO_CTF_FIT, **NO_LOCAL_FIT}, 2101337,
-     "J30/J30_passthrough_particles.cs"),
+    # crl_max_res_A has no value: unset, no default
+    ("P455", "J27", "ctf_refine_local", {"crl_df_range": 1000, "crl_min_res_A": 15}, 1613524, "J27/J27_particles.cs"),
+    ("P35", "J28", "reference_motion_correction", {}, 920477, "J28/J28_passthrough_particles.cs"),
+    ("P455", "J30", "local_motion_correction_multi", {}, 2101337, "J30/J30_passthrough_particles.cs"),
 ])
 def test_particle_refinement(extracted, workflow_projects, puid, juid, job_type, parameters, particles, metafile):
     record = extracted[puid, juid]

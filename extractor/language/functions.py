@@ -3,7 +3,9 @@ it: `_func_<name>` methods with a `@signature` on a `Functions` subclass.
 
 Each says something plain JMESPath cannot, or says it fast:
 - param(name): the value in force of a job parameter, whatever the document
-  layout (the layout file says where parameters live);
+  layout (the layout file says where parameters live); params(names): those
+  of several that have a value, as an object, for a spec whose job types
+  have different parameters (csx lint --job flags a param() the job lacks);
 - abspath(rel): a project-relative path made absolute, as the notebook does
   with project.dir() / path;
 - length, min, max, sum, avg (JMESPath's own, but straight on the numpy array
@@ -110,6 +112,13 @@ class CsxFunctions(functions.Functions):
     @functions.signature({"types": ["string"]})
     def _func_param(self, name):
         return self._job.param(name)
+
+    @functions.signature({"types": ["array"]})
+    def _func_params(self, names):
+        if any(not isinstance(name, str) for name in names):
+            raise exceptions.JMESPathError("params() takes a list of parameter names")
+        values = {name: self._job.param(name) for name in names}
+        return {name: value for name, value in values.items() if value is not None}
 
     @functions.signature({"types": ["string", "null"]})
     def _func_abspath(self, relative):
