@@ -192,8 +192,9 @@ def test_all_gives_completed_jobs_unless_status_says_otherwise(capsys):
 def test_a_named_job_of_another_status_says_how_to_ask_for_it(capsys):
     code, out, err = run_csx(capsys, "extract", "--spec", "job", EXAMPLES[0] / "J184")
     assert (code, out) == (1, "")
-    assert err[0].endswith("the job is failed, not completed; add --status failed (or --status any) to extract it "
-                           "anyway")
+    assert err[0].endswith("the job is failed, not completed; add --status failed to extract it anyway")
+    code, out, _ = run_csx(capsys, "extract", "--spec", "job", "--status", "any", EXAMPLES[0] / "J184")
+    assert (code, records(out)[0]["job_info"]["status"]) == (0, "failed")
 
 
 def test_type_job_stands_for_every_type(capsys):

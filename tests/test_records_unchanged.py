@@ -13,16 +13,20 @@ from pathlib import Path
 import pytest
 
 from tests.fixturegen import PIPELINE_PROJECTS, REFERENCE_PROJECTS, VARIANTS, make_project
+from tests.fixturegen.workflow import WORKFLOW_PROJECTS
 from tests.helpers import run_csx
 
 pytest.importorskip("cryosparc")
 
 EXPECTED_DIR = Path(__file__).parent / "expected" / "records"
-PROJECTS = {**REFERENCE_PROJECTS, **PIPELINE_PROJECTS}
+PROJECTS = {**REFERENCE_PROJECTS, **PIPELINE_PROJECTS, **WORKFLOW_PROJECTS}
 OLDER_V4 = "v4.2.1"  # documents of CryoSPARC 4.0-4.2, which their own specs read
 SHAPES = {**VARIANTS, **{f"{name}-{OLDER_V4}": replace(v, v4_version=OLDER_V4) for name, v in VARIANTS.items()}}
 # every default spec over every job, then the kinds made only on request
 RUNS = (("default",), ("fsc", "--spec", "fsc"), ("table1", "--spec", "table1"))
+# the workflow projects, as shipped only (their kinds read no statistics the shapes change), with the job
+# records of every job
+WORKFLOW_RUNS = RUNS + (("job", "--spec", "job", "--status", "any"),)
 
 
 def csx_output(capsys, project: Path, asked: tuple) -> str:
@@ -33,14 +37,15 @@ def csx_output(capsys, project: Path, asked: tuple) -> str:
 
 # CryoSPARC 4.0-4.2 wrote only v4 documents
 CASES = [(shape, puid) for shape, variant in SHAPES.items() for puid, fixture in PROJECTS.items()
-         if not variant.v4_version or fixture.jobs[0].layout == "v4"]
+         if (not variant.v4_version or fixture.jobs[0].layout == "v4")
+         and (puid not in WORKFLOW_PROJECTS or shape == "as-shipped")]
 
 
 @pytest.mark.parametrize("shape, puid", CASES)
 def test_records_are_byte_identical_to_the_committed_ones(tmp_path, capsys, shape, puid):
     variant, fixture = SHAPES[shape], PROJECTS[puid]
     project = make_project(tmp_path, puid, fixture.title, fixture.jobs, fixture.dirname, variant)
-    for name, *asked in RUNS:
+    for name, *asked in WORKFLOW_RUNS if puid in WORKFLOW_PROJECTS else RUNS:
         expected_file = EXPECTED_DIR / f"{shape}-{puid}-{name}.jsonl"
         output = csx_output(capsys, project, tuple(asked))
         if os.environ.get("CSX_WRITE_EXPECTED"):

@@ -27,7 +27,7 @@ def extracted(workflow_projects):
     for puid, project in workflow_projects.items():
         out = io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-            assert main(["extract", "--project-dir", str(project), "--all"]) == 0
+            assert main(["extract", "--project-dir", str(project), "--all", "--workers", "1"]) == 0
         made.update({(puid, r["job_info"]["juid"]): r for r in records(out.getvalue())})
     return made
 

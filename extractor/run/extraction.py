@@ -138,7 +138,7 @@ class Extraction:
         if self.batch:
             return f"status {status}"
         raise JobError(f"{context.origin}: the job is {named(status)}, not {' or '.join(sorted(self.statuses))}; "
-                       f"add --status {named(status)} (or --status {ANY_STATUS}) to extract it anyway")
+                       f"add --status {named(status)} to extract it anyway")
 
     def _spec(self, context):
         if self.forced is not None:
