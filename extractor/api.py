@@ -16,7 +16,7 @@ from pathlib import Path
 from .checks.records import KIND_NAME, check_record
 from .errors import UsageError, shown
 from .language.registry import Registry
-from .run.extraction import DEFAULT_STATUSES, Extraction, ExtractOptions, job_types
+from .run.extraction import DEFAULT_STATUSES, Extraction, ExtractOptions, job_types, listed_statuses
 from .run.jobhandles import job_handles
 from .run.jobquery import query_job
 from .run.pools import batch_size, open_pool, ordered_map
@@ -111,7 +111,7 @@ def iter_extract(jobs=(), *, project_dir=None, project=None, client=None, instan
 
     kind: the record kind to extract (e.g. "map-info", "fsc"; default: each job's own); spec: one spec
     file to use instead; specs: your own spec folders; types: only jobs of these types (or of the
-    types of these record kinds); statuses: only jobs of these statuses; validate: check each record
+    types of these record kinds); statuses: only jobs of these statuses ("any": every status); validate: check each record
     against its kind's schema; workers: jobs worked on at once.
     A job that fails is one Outcome with an error; an unknown project or unreachable instance raises
     when the iteration starts."""
@@ -128,7 +128,7 @@ def iter_extract(jobs=(), *, project_dir=None, project=None, client=None, instan
                              validate=validate, all_jobs=whole_project)
     extraction = Extraction(registry, options)
     handles = job_handles(jobs, project_dir, instance, project, client, all_jobs=whole_project,
-                          types=job_types(registry, types), statuses=statuses, timeout=timeout)
+                          types=job_types(registry, types), statuses=listed_statuses(statuses), timeout=timeout)
     live = client is not None or instance is not None or project is not None
     pool_kind = "threads" if live else "processes"
     pool, work = open_pool(pool_kind, workers, extraction, registry.user_dirs)

@@ -22,6 +22,7 @@ if str(ROOT) not in sys.path:
 
 from tests.fixturegen import make_pipeline_projects, make_reference_projects  # noqa: E402
 from tests.fixturegen.lineage import make_lineage_projects  # noqa: E402
+from tests.fixturegen.workflow import make_workflow_projects  # noqa: E402
 from tests.postgres_server import PASSWORD, PostgresServer  # noqa: E402
 
 
@@ -42,6 +43,12 @@ def pipeline_projects(tmp_path_factory) -> dict[str, Path]:
 def lineage_projects(tmp_path_factory) -> dict[str, Path]:
     """puid -> directory of each lineage project (P32: v4, P449: v5.0.3), two imports to refined maps. Read-only."""
     return make_lineage_projects(tmp_path_factory.mktemp("lineage"))
+
+
+@pytest.fixture(scope="session")
+def workflow_projects(tmp_path_factory) -> dict[str, Path]:
+    """puid -> directory of each workflow project (P35: v4, P455: v5.0.3), curation to 3D Flex. Read-only."""
+    return make_workflow_projects(tmp_path_factory.mktemp("workflow"))
 
 
 @pytest.fixture

@@ -182,6 +182,9 @@ class Reads:
         if name == "param":
             self.params.update(v[1] for v in args[0] if v[0] == "lit")
             return [OTHER]
+        if name == "params" and children[0]["type"] == "multi_select_list":  # params(['a', 'b'])
+            self.params.update(c["value"] for c in children[0]["children"] if c["type"] == "literal")
+            return [OTHER]
         if name == "items":
             return [("items", v[1], v[2]) if v[0] == "doc" else OTHER for v in args[0]]
         if name == "values":
@@ -264,7 +267,8 @@ def shipped_facts() -> dict:
                 note("outputs", output, name)
             for job_type in decl.get("job_types", ()):
                 note("job_types", job_type, name)
-        for job_type in (data.get("match") or {}).get("job_types", ()):
+        match_types = (data.get("match") or {}).get("job_types", ())
+        for job_type in match_types if isinstance(match_types, list) else ():  # `any`: every type, no name
             note("job_types", job_type, name)
 
     for path in sorted((SPECS / "layouts").glob("*.yaml")):

@@ -16,9 +16,10 @@ from extractor.resources import specs_dir
 from extractor.run.jobs import open_job
 from extractor.sources.files import job_dir_handles
 from tests.fixturegen import AS_SHIPPED, PIPELINE_PROJECTS, REFERENCE_PROJECTS, VARIANTS, make_project
+from tests.fixturegen.workflow import WORKFLOW_PROJECTS
 from tests.helpers import records, run_csx
 
-PROJECTS = {**REFERENCE_PROJECTS, **PIPELINE_PROJECTS}
+PROJECTS = {**REFERENCE_PROJECTS, **PIPELINE_PROJECTS, **WORKFLOW_PROJECTS}
 OLDER_V4 = "v4.2.1"  # CryoSPARC 4.0-4.2 kept a volume's statistics in a summary_stats list
 
 MAP_INFO_V4 = {
@@ -88,9 +89,35 @@ EXPECTED = {
     "table1-v5": {("P446", "J329"): {"map.resolution_A": 2.522837574905974, "map.box_size_vox": 348,
                                      "map.pixel_size_A": 1.2432949542999268, "map.bfactor_A2": -82.71,
                                      "particles.final": 440847}},
+    # the workflow projects' kinds (tests/fixturegen/workflow.py): P35 v4.7.1, P455 v5.0.3
+    "job-v4": {("P35", "J24"): {"job_info.type": "sym_expand", "job_info.status": "completed",
+                                "inputs[].job_uid": ["J17"], "outputs[].num_items": [3681908],
+                                "params.sym_symmetry": "C4", "disk_bytes": 972023712}},
+    "job-v5": {("P455", "J9"): {"job_info.type": "select_2D", "outputs[].output": [
+        "particles_selected", "particles_excluded", "templates_selected", "templates_excluded"],
+        "outputs[].num_items": [1613524, 487813, 7, 5], "inputs[].output": ["particles", "class_averages"]}},
+    "picking-v4": {("P35", "J5"): {"particles": 1532877, "micrographs": 1104, "job_info.parameters.diameter": 100,
+                                   "job_info.parameters.diameter_max": 160}},
+    "picking-v5": {("P455", "J14"): {"particles": 655240, "job_info.parameters.filament_diameter": 90}},
+    "curation-v4": {("P35", "J6"): {"particles.in": 1532877, "particles.accepted": 1204311,
+                                    "micrographs.rejected": 6}},
+    "curation-v5": {("P455", "J4"): {"exposures.in": 2480, "exposures.accepted": 2291, "exposures.rejected": 189}},
+    "extraction-v4": {("P35", "J7"): {"particles": 1198764, "particles_in": 1204311, "box_size_pix": 224,
+                                      "job_info.parameters.box_size_pix": 448}},
+    "extraction-v5": {("P455", "J12"): {"particles": 3322016, "box_size_pix": 180, "micrographs": None}},
+    "particle-sets-v4": {("P35", "J24"): {"particles_in": 920477, "particles": 3681908, "copies_per_particle": 4.0}},
+    "particle-sets-v5": {("P455", "J25"): {"particles": 4840572, "copies_per_particle": 1.0}},
+    "variability-v4": {("P35", "J18"): {"components": 3, "filter_resolution_A": 6, "particles": 920477}},
+    "variability-v5": {("P455", "J19"): {"mode": "cluster", "frames": 10}},
+    "flex-v4": {("P35", "J23"): {"resolution_A": 3.2791}},
+    "flex-v5": {("P455", "J22"): {"latent_dims": 3, "particles": 1613524}},
+    "particle-refinement-v4": {("P35", "J26"): {"particles": 920477, "job_info.parameters.crg_do_spherical": True}},
+    "particle-refinement-v5": {("P455", "J27"): {"job_info.parameters.crl_df_range": 1000}},
+    "import-data-v4": {("P35", "J32"): {"volumes": 3, "particles": 0}},
+    "import-data-v5": {("P455", "J31"): {"particles": 180000, "psize_A": 1.06, "voltage_kv": 300}},
 }
 # kinds made only when asked for (--spec KIND): every other spec is its jobs' default
-ON_REQUEST = {"fsc", "table1"}
+ON_REQUEST = {"fsc", "table1", "job"}
 CASES = [(spec, puid, juid) for spec, jobs in EXPECTED.items() for puid, juid in jobs]
 EXTRACTED = {}  # (project folder, kind) -> {juid: record}
 

@@ -78,7 +78,7 @@ def test_lint_job_reports_four_mistakes_in_one_run(reference_projects, capsys, t
 def test_lint_job_on_a_v5_job_with_the_shipped_specs(reference_projects, capsys):
     job = reference_projects["P446"] / "J329"
     code, out, _ = run_csx(capsys, "lint", "--job", job)
-    assert (code, out) == (0, f"csx lint: P446/J329 ({job}): fsc-v5, map-info-v5, table1-v5: fine\n")
+    assert (code, out) == (0, f"csx lint: P446/J329 ({job}): fsc-v5, job-v5, map-info-v5, table1-v5: fine\n")
 
 
 def test_lint_job_knows_the_parameters_of_a_v5_document(reference_projects, capsys, tmp_path):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..errors import RecordWriteError, SinkError, UsageError
 from ..language.registry import Registry
-from ..run.extraction import DEFAULT_STATUSES, Extraction, ExtractOptions, job_types, made_kinds
+from ..run.extraction import ANY_STATUS, DEFAULT_STATUSES, Extraction, ExtractOptions, job_types, listed_statuses, made_kinds
 from ..run.jobhandles import job_handles
 from ..run.pools import batch_size, open_pool, ordered_map
 from ..sinks import open_sink
@@ -47,8 +47,8 @@ def add_arguments(parser):
     parser.add_argument("--type", action="append", metavar="T",
                         help="only jobs of this type, or of the types of this record kind, e.g. map-info (may repeat)")
     parser.add_argument("--status", action="append", metavar="S",
-                        help="only jobs with this status (may repeat; default completed; --all skips the others, "
-                             "a named job with another status fails)")
+                        help=f"only jobs with this status (may repeat; default completed; {ANY_STATUS}: every status; "
+                             "--all skips the others, a named job with another status fails)")
     parser.add_argument("--spec", metavar="KIND|FILE", help="record kind to extract, or one spec file to use")
     parser.add_argument("-o", "--output", metavar="DIR",
                         help="write P30-J180.json per job into DIR (with --format csv: <kind>.csv, which keeps the "
@@ -75,7 +75,7 @@ def options_from_args(args, spec=None) -> ExtractOptions:
 
 def handles_from_args(args, registry: Registry) -> list:
     return job_handles(args.jobs, args.project_dir, args.instance, args.project, all_jobs=args.all,
-                       types=job_types(registry, args.type or ()), statuses=args.status or DEFAULT_STATUSES,
+                       types=job_types(registry, args.type or ()), statuses=listed_statuses(args.status),
                        timeout=args.timeout)
 
 

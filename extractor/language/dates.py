@@ -11,7 +11,7 @@ v5.
 """
 
 import math
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 LATEST_MS = 253402300799999  # 9999-12-31T23:59:59.999Z, the last instant ISO 8601's four-digit years hold
@@ -24,6 +24,26 @@ class NotADate(ValueError):
 
 def iso_utc(value) -> str | None:
     """The ISO 8601 UTC text of a date in any of the forms above; None stays None. Raises NotADate."""
+    moment = utc_moment(value)
+    return None if moment is None else _format(moment)
+
+
+def seconds_between(start, end) -> float | None:
+    """The seconds from one date to another (either form above; negative when `end` is earlier), at the
+    milliseconds the texts of iso_utc keep, so it is the difference of those texts; None when either is None."""
+    first, last = utc_moment(start), utc_moment(end)
+    if first is None or last is None:
+        return None
+    milliseconds = (_truncated(last) - _truncated(first)) // timedelta(milliseconds=1)
+    return milliseconds / 1000
+
+
+def _truncated(moment: datetime) -> datetime:
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def utc_moment(value) -> datetime | None:
+    """The moment of a date in any of the forms above, in UTC; None stays None. Raises NotADate."""
     while isinstance(value, dict) and len(value) == 1 and next(iter(value)) in EXTENDED_KEYS:
         value = next(iter(value.values()))
     if value is None:
@@ -31,9 +51,9 @@ def iso_utc(value) -> str | None:
     if isinstance(value, bool):
         raise NotADate("true or false is no date")
     if isinstance(value, (int, float)):
-        return _format(_from_milliseconds(value))
+        return _utc(_from_milliseconds(value))
     if isinstance(value, str):
-        return _format(_from_text(value.strip()))
+        return _utc(_from_text(value.strip()))
     raise NotADate(f"{type(value).__name__} is no date")
 
 
@@ -59,10 +79,13 @@ def _from_text(text: str) -> datetime:
     return moment
 
 
-def _format(moment: datetime) -> str:
+def _utc(moment: datetime) -> datetime:
     try:
-        m = moment.astimezone(timezone.utc)
+        return moment.astimezone(timezone.utc)
     except OverflowError as exc:  # an offset that takes year 1 or 9999 out of range
         raise NotADate(f"{moment.isoformat()} is outside the years 1 to 9999 in UTC") from exc
+
+
+def _format(m: datetime) -> str:
     return (f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}."
             f"{m.microsecond // 1000:03d}Z")

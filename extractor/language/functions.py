@@ -3,7 +3,9 @@ it: `_func_<name>` methods with a `@signature` on a `Functions` subclass.
 
 Each says something plain JMESPath cannot, or says it fast:
 - param(name): the value in force of a job parameter, whatever the document
-  layout (the layout file says where parameters live);
+  layout (the layout file says where parameters live); params(names): those
+  of several that have a value, as an object, for a spec whose job types
+  have different parameters (csx lint --job flags a param() the job lacks);
 - abspath(rel): a project-relative path made absolute, as the notebook does
   with project.dir() / path;
 - length, min, max, sum, avg (JMESPath's own, but straight on the numpy array
@@ -30,7 +32,15 @@ Each says something plain JMESPath cannot, or says it fast:
   cites the tools that read CryoSPARC's FSC files the same way.
 - iso_date(value): a date in any form CryoSPARC writes one (extended JSON's
   epoch milliseconds, RFC 1123, ISO with or without an offset) as ISO 8601
-  UTC text, so records from every version and source agree.
+  UTC text, so records from every version and source agree;
+  seconds_between(start, end): how long from one such date to another.
+- from_items(pairs): an object from [[key, value], ...], the inverse of
+  items(), to keep an object's keys while changing its values (v4
+  params_spec's {name: {value}} as {name: value});
+  with_key(objects, key, value): each object with one more key, to carry a
+  name from outside a projection into it (the input each connection is of).
+- subtract(a, b): a count from two (particles in minus those accepted),
+  which JMESPath's lack of arithmetic cannot say; null stays null.
 - map_stats(map, mask): min, median and max of the values of an MRC map of
   the project (project-relative paths, as datasets give them), inside the
   mask where one is given: facts the document lacks, from the job's files
@@ -45,7 +55,7 @@ from jmespath import exceptions, functions
 
 from ..errors import CsxError
 from .columns import Column
-from .dates import NotADate, iso_utc
+from .dates import NotADate, iso_utc, seconds_between
 
 NUMBER_TYPES = ("int", "float")
 
@@ -114,6 +124,13 @@ class CsxFunctions(functions.Functions):
     @functions.signature({"types": ["string"]})
     def _func_param(self, name):
         return self._job.param(name)
+
+    @functions.signature({"types": ["array"]})
+    def _func_params(self, names):
+        if any(not isinstance(name, str) for name in names):
+            raise exceptions.JMESPathError("params() takes a list of parameter names")
+        values = {name: self._job.param(name) for name in names}
+        return {name: value for name, value in values.items() if value is not None}
 
     @functions.signature({"types": ["string", "null"]})
     def _func_abspath(self, relative):
@@ -232,3 +249,35 @@ class CsxFunctions(functions.Functions):
             return iso_utc(value)
         except NotADate as exc:
             raise exceptions.JMESPathError(f"iso_date(): {exc}") from None
+
+    @functions.signature({"types": ["string", "number", "object", "null"]},
+                         {"types": ["string", "number", "object", "null"]})
+    def _func_seconds_between(self, start, end):
+        try:
+            return seconds_between(start, end)
+        except NotADate as exc:
+            raise exceptions.JMESPathError(f"seconds_between(): {exc}") from None
+
+    @functions.signature({"types": ["array"]})
+    def _func_from_items(self, pairs):
+        obj = {}
+        for pair in pairs:
+            if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
+                raise exceptions.JMESPathError("from_items() takes [key, value] pairs with a string key")
+            obj[pair[0]] = pair[1]
+        return obj
+
+    # "array", not "array-object": the items of a value that may be null cannot be checked
+    @functions.signature({"types": ["array", "null"]}, {"types": ["string"]}, {"types": []})
+    def _func_with_key(self, objects, key, value):
+        if objects is None:
+            return None
+        if any(not isinstance(item, dict) for item in objects):
+            raise exceptions.JMESPathError("with_key() takes a list of objects")
+        return [{**item, key: value} for item in objects]
+
+    @functions.signature({"types": ["number", "null"]}, {"types": ["number", "null"]})
+    def _func_subtract(self, first, second):
+        if first is None or second is None:
+            return None
+        return first - second

@@ -37,7 +37,10 @@ class Registry:
     """Shipped specs, with the user's own (--specs DIR) winning over them.
 
     Two specs of one tier (shipped, or the user's) that could both match one
-    job are an error when the registry is loaded, not when the job is met.
+    job are an error when the registry is loaded, not when the job is met. A
+    spec of any job type (match.job_types: any) is chosen only where no spec
+    of its tier names the job's type, so it never competes with those: two
+    specs of any type can, and two naming one type can.
     """
 
     def __init__(self, user_dirs=(), load_specs=True):
@@ -139,7 +142,7 @@ class Registry:
         for i, a in enumerate(specs):
             for b in specs[i + 1:]:
                 if _overlap(a, b):
-                    shared = ", ".join(sorted(set(a.job_types) & set(b.job_types)))
+                    shared = "any job type" if a.any_type else ", ".join(sorted(set(a.job_types) & set(b.job_types)))
                     problems.append(b.error(("match",), f"matches the same jobs as {a.file} ({shared}, layout "
                                                         f"{a.layout}, overlapping cryosparc ranges); narrow "
                                                         "match.cryosparc or match.job_types"))
@@ -162,6 +165,8 @@ class Registry:
         for tier in self.tiers:
             # a job's default spec is never one made on request
             found = [s for s in tier if mismatch(s, key, kind) is None and (kind is not None or not s.on_request)]
+            named = [s for s in found if not s.any_type]
+            found = named or found  # a spec naming the job's type wins over one of any type
             if len(found) == 1:
                 return found[0]
             if found:
@@ -191,8 +196,8 @@ def mismatch(spec: Spec, key: JobKey, kind, version: bool = True) -> str | None:
         return f"kind is {spec.kind}, not {kind}"
     if spec.layout != key.layout:
         return f"written for layout {spec.layout}, the job's document is {key.layout}"
-    if key.type not in spec.job_types:
-        return f"job type {key.type} is not among {', '.join(spec.job_types)}"
+    if not spec.covers(key.type):
+        return f"job type {key.type} is not among {spec.types_text}"
     if version and not spec.admits_version(key.version):
         return f"version {key.version_text} is outside {spec.cryosparc}"
     return None
@@ -216,7 +221,9 @@ def _probe_versions(*ranges) -> list:
 def _overlap(a: Spec, b: Spec) -> bool:
     if a.kind != b.kind and (a.on_request or b.on_request):  # chosen by kind, never instead of each other
         return False
-    if a.layout != b.layout or not set(a.job_types) & set(b.job_types):
+    if a.layout != b.layout or a.any_type != b.any_type:  # a spec naming a type wins over one of any type
+        return False
+    if not a.any_type and not set(a.job_types) & set(b.job_types):
         return False
     return any(a.admits_version(v) and b.admits_version(v) for v in _probe_versions(a.cryosparc, b.cryosparc))
 

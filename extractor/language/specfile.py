@@ -16,6 +16,7 @@ from .relations import Relation
 from .yamllines import Located, load_located
 
 SPEC_SCHEMA = "spec.schema.json"
+ANY_TYPE = "any"  # match.job_types: any, a spec for jobs of every type
 SHIPPED_PREFIX = "csx:"  # extends: csx:NAME is NAME in the shipped specs folder, from any folder
 MAX_EXTENDS_DEPTH = 32  # files in one extends chain, the spec itself included
 
@@ -44,7 +45,7 @@ class Spec:
     kind: str
     description: str
     layout: str
-    job_types: tuple
+    job_types: tuple  # the types the spec names; () for a spec of any type
     cryosparc: SpecifierSet | None
     cryosparc_text: str | None  # the range as written, for messages
     datasets: dict  # alias -> output name
@@ -53,6 +54,7 @@ class Spec:
     related: dict = field(default_factory=dict)  # alias -> Relation
     on_request: bool = False  # chosen only when its kind is asked for
     definitions: dict = field(default_factory=dict)  # name -> expression text, for `$name` (define:)
+    any_type: bool = False  # match.job_types: any; a spec naming a job's type wins over it
     located: Located = field(repr=False, default=None)
 
     def error(self, yaml_path, message) -> SpecError:
@@ -74,6 +76,13 @@ class Spec:
             if record_path[:n] == spec_field.record_path and (best is None or n > len(best.record_path)):
                 best = spec_field
         return best
+
+    def covers(self, job_type) -> bool:
+        return self.any_type or job_type in self.job_types
+
+    @property
+    def types_text(self) -> str:
+        return ANY_TYPE if self.any_type else ", ".join(self.job_types)
 
     def admits_version(self, version) -> bool:
         return self.cryosparc is None or version is None or self.cryosparc.contains(version, prereleases=True)
@@ -242,7 +251,7 @@ def _load(file: Path, stop_at_first: bool, read: dict | None = None):
         kind=data["kind"],
         description=data.get("description", ""),
         layout=match["layout"],
-        job_types=tuple(match["job_types"]),
+        job_types=() if match["job_types"] == ANY_TYPE else tuple(match["job_types"]),
         cryosparc=version_range,
         cryosparc_text=match.get("cryosparc"),
         datasets=datasets,
@@ -251,6 +260,7 @@ def _load(file: Path, stop_at_first: bool, read: dict | None = None):
         related=related,
         on_request=bool(data.get("on_request", False)),
         definitions=definitions,
+        any_type=match["job_types"] == ANY_TYPE,
         located=located,
     )
     return spec, []

@@ -14,14 +14,19 @@ from .outcome import Outcome
 from .related import RelatedJobs
 
 DEFAULT_STATUSES = ("completed",)
+ANY_STATUS = "any"  # --status any: jobs of every status
 UNCHANGED = "unchanged since it was last extracted"
 
 
 def job_types(registry: Registry, names) -> set:
-    """--type takes job types, or record kinds standing for every job type of their specs."""
+    """--type takes job types, or record kinds standing for every job type of their specs; the empty set
+    (no filter) where a kind has a spec of any job type (job)."""
     types = set()
     for name in names:
-        types |= {t for s in registry.specs if s.kind == name for t in s.job_types} or {name}
+        specs = [s for s in registry.specs if s.kind == name]
+        if any(s.any_type for s in specs):
+            return set()
+        types |= {t for s in specs for t in s.job_types} or {name}
     return types
 
 
@@ -33,6 +38,12 @@ def made_kinds(registry: Registry, spec_arg) -> set:
     if spec_arg:
         return {spec_arg}
     return {spec.kind for spec in registry.specs if not spec.on_request}
+
+
+def listed_statuses(statuses) -> tuple:
+    """The statuses a project's job list is filtered by: () for every status (--status any)."""
+    statuses = tuple(statuses or DEFAULT_STATUSES)
+    return () if ANY_STATUS in statuses else statuses
 
 
 @dataclass(frozen=True)
@@ -54,7 +65,7 @@ class Extraction:
         self.registry, self.options = registry, options
         self.batch = options.all_jobs
         self.types = job_types(registry, options.types)
-        self.statuses = set(options.statuses or DEFAULT_STATUSES)
+        self.statuses = set(listed_statuses(options.statuses)) or None  # None: every status
         self.validate = options.validate
         self.stored = stored or {}  # (source, project uid, job uid) -> fingerprint, from --db unless --force
         self.related = RelatedJobs(registry)  # related jobs' records, made once for the whole batch
@@ -122,7 +133,7 @@ class Extraction:
         job_type, status = context.identity["type"], context.identity["status"]
         if self.types and job_type not in self.types:
             return f"type {job_type} not asked for"
-        if status in self.statuses:
+        if self.statuses is None or status in self.statuses:
             return None
         if self.batch:
             return f"status {status}"

@@ -170,7 +170,7 @@ class RelatedJobs:
         if relation.job_types and node.type not in relation.job_types:
             return False
         return relation.kind is None or any(
-            s.kind == relation.kind and s.layout == node.key.layout and node.type in s.job_types
+            s.kind == relation.kind and s.layout == node.key.layout and s.covers(node.type)
             and s.admits_version(node.key.version) for s in self.registry.specs)
 
     def _up(self, near: JobContext, start: _Node, relation: Relation, walk: _Walk):
@@ -224,8 +224,10 @@ class RelatedJobs:
                             if not matched.intersection(_upstream_of(upstream, match.uid))]
 
     def _down(self, near: JobContext, node: _Node, relation: Relation, walk: _Walk):
-        types = set(relation.job_types) or {t for s in self.registry.specs if s.kind == relation.kind
-                                            for t in s.job_types}
+        kind_specs = [s for s in self.registry.specs if s.kind == relation.kind]
+        # no types to list by: a kind with a spec of any job type is looked for among every job
+        types = set(relation.job_types) or (set() if any(s.any_type for s in kind_specs)
+                                            else {t for s in kind_specs for t in s.job_types})
         jobs = near.document.project_jobs
         try:
             uids = jobs.uids(sorted(types)) if jobs is not None else []

@@ -35,6 +35,15 @@ class _Tools:
             return response.read()
 
 
+def _every_status() -> tuple:
+    """The statuses a v4 job may have, as the installed client declares them (cryosparc.spec.JobStatus)."""
+    from typing import get_args
+
+    from cryosparc.spec import JobStatus
+
+    return get_args(JobStatus)
+
+
 class Tools4(_Tools):
     """cryosparc-tools 4.x: JSON-RPC to command_core; job.doc, project.dir()."""
 
@@ -55,11 +64,13 @@ class Tools4(_Tools):
                 and "Encountered " in str(exc) and " from JSONRPC function " in str(exc))
 
     def job_uids(self, puid: str, types, statuses) -> list:
+        """Uids of the project's jobs of these types (all without) and statuses (all without)."""
         # command_core lists by type within a project, or by status across projects
         if types:
             docs = self.ask(self.client.cli.get_jobs_by_type, project_uid=puid, types=list(types))
         else:
-            docs = [d for s in statuses for d in self.ask(self.client.cli.get_jobs_by_status, status=s)
+            docs = [d for s in statuses or _every_status() for d in self.ask(self.client.cli.get_jobs_by_status,
+                                                                              status=s)
                     if d.get("project_uid") == puid]
         return [d["uid"] for d in docs if not statuses or d.get("status") in statuses]
 
@@ -80,6 +91,7 @@ class Tools5(_Tools):
         return getattr(exc, "code", None) == 404
 
     def job_uids(self, puid: str, types, statuses) -> list:
+        """Uids of the project's jobs of these types (all without) and statuses (all without)."""
         search = {"type": list(types)} if types else {}
         if statuses:
             search["status"] = list(statuses)

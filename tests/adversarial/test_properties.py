@@ -37,6 +37,7 @@ from extractor.run.extraction import Extraction, ExtractOptions
 from extractor.sources import JobDocument, JobHandle
 from extractor.sources.files import job_dir_document
 from tests.fixturegen import AS_SHIPPED, PIPELINE_PROJECTS, REFERENCE_PROJECTS, VARIANTS, make_project
+from tests.fixturegen.workflow import WORKFLOW_PROJECTS
 
 EXAMPLES = int(os.environ.get("CSX_PROPERTY_EXAMPLES", "300"))
 STATUSES = ["building", "queued", "launched", "started", "running", "waiting", "completed", "killed", "failed"]
@@ -65,8 +66,9 @@ class Base:
 
 
 # kinds made only when asked for: every other spec is its jobs' default
-ON_REQUEST = ("fsc", "table1")
-FIXTURES = {**REFERENCE_PROJECTS, **PIPELINE_PROJECTS}
+ON_REQUEST = ("fsc", "table1", "job")
+SHAPED = {**REFERENCE_PROJECTS, **PIPELINE_PROJECTS}  # written in the other shapes too
+FIXTURES = {**SHAPED, **WORKFLOW_PROJECTS}
 # the other shapes the fixture projects are written in, and the layouts they apply to: one shared volume .cs,
 # the documents of CryoSPARC 4.0-4.2, and the v5 documents of jobs v4 ran (an instance upgraded to v5)
 SHAPES = ((VARIANTS["shared-volume"], ("v4", "v5")), (replace(AS_SHIPPED, name="v4.2.1", v4_version="v4.2.1"), ("v4",)),
@@ -74,11 +76,12 @@ SHAPES = ((VARIANTS["shared-volume"], ("v4", "v5")), (replace(AS_SHIPPED, name="
 
 
 @pytest.fixture(scope="module")
-def bases(tmp_path_factory, registry, reference_projects, pipeline_projects):
-    projects = {(AS_SHIPPED.name, puid): folder for puid, folder in {**reference_projects, **pipeline_projects}.items()}
+def bases(tmp_path_factory, registry, reference_projects, pipeline_projects, workflow_projects):
+    projects = {(AS_SHIPPED.name, puid): folder
+                for puid, folder in {**reference_projects, **pipeline_projects, **workflow_projects}.items()}
     root = tmp_path_factory.mktemp("property-shapes")
     for shape, layouts in SHAPES:
-        for puid, fixture in FIXTURES.items():
+        for puid, fixture in SHAPED.items():
             if fixture.jobs[0].layout in layouts:
                 projects[shape.name, puid] = make_project(root / shape.name, puid, fixture.title, fixture.jobs,
                                                           fixture.dirname, shape)

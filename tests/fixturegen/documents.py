@@ -172,7 +172,7 @@ def _resource_slots(job: JobFixture) -> dict[str, int]:
 
 
 def _uses_ssd(job: JobFixture) -> bool:
-    return bool(params_in_force(job.job_type, job.params_set).get("compute_use_ssd", False))
+    return bool(params_in_force(job.job_type, job.params_set, job.declarations).get("compute_use_ssd", False))
 
 
 def _resources_allocated(job: JobFixture, target: dict | None) -> dict[str, Any]:
@@ -233,6 +233,10 @@ def _summary(job: JobFixture, group: Group) -> dict[str, Any]:
     return {"blob/psize_A": job.psize_A} if group.type == "particle" else {}
 
 
+def input_specs(job: JobFixture) -> list[InputSpec]:
+    return INPUTS[job.job_type] if job.declarations is None else job.declarations.inputs[job.job_type]
+
+
 def _connections(job: JobFixture, input_name: str) -> list[tuple[str, str]]:
     return [(parent, output) for name, parent, output in job.parents if name == input_name]
 
@@ -253,7 +257,7 @@ def _slot_source(job: JobFixture, input_name: str, slot: str, parent: str, outpu
 
 def _v4_inputs(job: JobFixture) -> list[dict[str, Any]]:
     groups = []
-    for spec in INPUTS[job.job_type]:
+    for spec in input_specs(job):
         connections = [
             {"job_uid": parent, "group_name": output, "slots": [
                 {"slot_name": s, "job_uid": _slot_source(job, spec.name, s, parent, output)[0],
@@ -302,7 +306,7 @@ def _v4_outputs(job: JobFixture, groups: list[Group]) -> tuple[list[dict], list[
 
 def v4_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
     """A CryoSPARC v4 job document (job.json) for the fixture job."""
-    check_params_set(job.job_type, job.params_set)
+    check_params_set(job.job_type, job.params_set, job.declarations)
     def date(dt):
         return _v4_date(dt, job.dates)
 
@@ -324,9 +328,9 @@ def v4_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
         "version": job.version, "version_created": job.version_created or job.version,
         **dates,
         "last_accessed": {"name": "ksmith", "accessed_at": date(t["ended"] + timedelta(days=1))},
-        "params_base": params_base(job.job_type),
+        "params_base": params_base(job.job_type, job.declarations),
         "params_spec": {name: {"value": value} for name, value in job.params_set.items()},
-        "params_secs": params_secs(job.job_type),
+        "params_secs": params_secs(job.job_type, job.declarations),
         "input_slot_groups": _v4_inputs(job),
         "output_result_groups": group_docs,
         "output_results": result_docs,
@@ -350,7 +354,7 @@ def v4_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
         "enable_bench": False, "bench": {},
         "children": [], "parents": _parents(job),
         "priority": 0, "deleted": False,
-        "job_dir": job.uid, "job_dir_size": 0, "job_dir_size_last_updated": date(t["ended"]),
+        "job_dir": job.uid, "job_dir_size": job.disk_bytes, "job_dir_size_last_updated": date(t["ended"]),
         "is_experiment": False, "is_final_result": False, "is_ancestor_of_final_result": False,
         "no_check_inputs_ready": False, "completed_count": 0 if failed else 1,
         "instance_information": _instance_information(job.version),
@@ -368,7 +372,7 @@ def v4_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
 
 def _v5_inputs(job: JobFixture) -> dict[str, Any]:
     inputs = {}
-    for spec in INPUTS[job.job_type]:
+    for spec in input_specs(job):
         connections = [{"job_uid": parent, "output": output, "results": [
             {"name": s, "dtype": t.split(".", 1)[1], "job_uid": _slot_source(job, spec.name, s, parent, output)[0],
              "output": _slot_source(job, spec.name, s, parent, output)[1], "result": s, "version": "F"}
@@ -415,13 +419,13 @@ def v5_job_doc(job: JobFixture, puid: str) -> dict[str, Any]:
         "uid": job.uid, "project_uid": puid, "workspace_uids": ["W1"],
         "spec": {
             "type": job.job_type,
-            "params": params_in_force(job.job_type, job.params_set),
+            "params": params_in_force(job.job_type, job.params_set, job.declarations),
             "inputs": _v5_inputs(job),
             "outputs": _v5_outputs(job, job_outputs(job)),
             "ui_tile_width": 1, "ui_tile_height": 1,
             "resource_spec": {"cpu": slots["CPU"], "gpu": slots["GPU"], "ram": slots["RAM"], "ssd": _uses_ssd(job)},
         },
-        "job_dir": job.uid, "job_dir_size": 0, "job_dir_size_last_updated": date(t["ended"]),
+        "job_dir": job.uid, "job_dir_size": job.disk_bytes, "job_dir_size_last_updated": date(t["ended"]),
         "run_as_user": None, "title": job.title, "description": "", "status": job.status,
         "created_by_user_id": USER_ID, "created_by_job_uid": None, "cloned_from": None,
         **dates,

@@ -151,6 +151,8 @@ def job_outputs(job: JobFixture) -> list[Group]:
     # imported here: the pipeline's outputs are built from the pieces above
     from .outputs_pipeline import PIPELINE_OUTPUTS
 
+    if job.declarations is not None:
+        return job.declarations.outputs[job.job_type](job)
     if job.job_type in PIPELINE_OUTPUTS:
         return PIPELINE_OUTPUTS[job.job_type](job)
     return refinement_outputs(job) if job.job_type in REFINEMENT_TYPES else exposure_outputs(job)

@@ -368,22 +368,28 @@ DEFAULT_OVERRIDES: dict[str, dict[str, Any]] = {
 }
 
 
-def _job_params(job_type: str) -> list[Param]:
+def _job_params(job_type: str, declarations=None) -> list[Param]:
     # imported here: the pipeline's declarations are built from the shared blocks above
     from .params_pipeline import PIPELINE_PARAMS
 
+    if declarations is not None:  # a JobFixture's own (JobFixture.declarations)
+        return declarations.params[job_type]
     return JOB_PARAMS[job_type] if job_type in JOB_PARAMS else PIPELINE_PARAMS[job_type]
 
 
-def _section_title(section: str) -> str:
+def _section_title(section: str, declarations=None) -> str:
     from .params_pipeline import SECTIONS as PIPELINE_SECTIONS
 
+    if declarations is not None:
+        return declarations.sections[section]
     return SECTIONS.get(section) or PIPELINE_SECTIONS[section]
 
 
-def _declarations(job_type: str) -> list[Param]:
+def _declarations(job_type: str, declarations=None) -> list[Param]:
     from .params_pipeline import PIPELINE_OVERRIDES
 
+    if declarations is not None:
+        return _job_params(job_type, declarations)
     overrides = DEFAULT_OVERRIDES.get(job_type) or PIPELINE_OVERRIDES.get(job_type, {})
     return [p._replace(value=overrides.get(p.name, p.value)) for p in _job_params(job_type)]
 
@@ -407,24 +413,24 @@ def _v4_param(order: int, p: Param) -> dict[str, Any]:
     return doc
 
 
-def params_base(job_type: str) -> dict[str, dict[str, Any]]:
+def params_base(job_type: str, declarations=None) -> dict[str, dict[str, Any]]:
     """v4 `params_base`: every parameter of the job type with its default."""
-    return {p.name: _v4_param(i, p) for i, p in enumerate(_declarations(job_type))}
+    return {p.name: _v4_param(i, p) for i, p in enumerate(_declarations(job_type, declarations))}
 
 
-def params_secs(job_type: str) -> dict[str, dict[str, Any]]:
+def params_secs(job_type: str, declarations=None) -> dict[str, dict[str, Any]]:
     """v4 `params_secs`: the sections the job type's parameters use, in order."""
-    used = dict.fromkeys(p.section for p in _job_params(job_type))
-    return {s: {"title": _section_title(s), "desc": "", "order": i} for i, s in enumerate(used)}
+    used = dict.fromkeys(p.section for p in _job_params(job_type, declarations))
+    return {s: {"title": _section_title(s, declarations), "desc": "", "order": i} for i, s in enumerate(used)}
 
 
-def check_params_set(job_type: str, params_set: dict[str, Any]) -> None:
-    unknown = set(params_set) - {p.name for p in _job_params(job_type)}
+def check_params_set(job_type: str, params_set: dict[str, Any], declarations=None) -> None:
+    unknown = set(params_set) - {p.name for p in _job_params(job_type, declarations)}
     if unknown:
         raise KeyError(f"{job_type} has no parameter(s) {sorted(unknown)}")
 
 
-def params_in_force(job_type: str, params_set: dict[str, Any]) -> dict[str, Any]:
+def params_in_force(job_type: str, params_set: dict[str, Any], declarations=None) -> dict[str, Any]:
     """v5 `spec.params`: every parameter, the user's value where set, else the default."""
-    check_params_set(job_type, params_set)
-    return {p.name: params_set.get(p.name, p.value) for p in _declarations(job_type)}
+    check_params_set(job_type, params_set, declarations)
+    return {p.name: params_set.get(p.name, p.value) for p in _declarations(job_type, declarations)}

@@ -59,6 +59,12 @@ class JobFixture:
     curve_names: str = ""  # "v4" | "v5": the FSC curves' names (fsc.CURVES); default: the layout's
     fsc_dicts: str = ""  # which FSC dicts the statistics hold (fsc.DICTS); default: those of the version
     dates: str = ""  # how dates are written: v4 "epoch" | "number-long", v5 "offset" | "naive"; default: as written
+    disk_bytes: int = 0  # job_dir_size: what CryoSPARC last measured of the job's directory (0: not measured)
+    counts: dict[str, int] = field(default_factory=dict)  # items of named outputs the fields above do not describe
+    # what declares the job type's inputs, outputs and parameters in place of the shared tables (documents.py
+    # INPUTS, outputs.job_outputs, params.py): an object with inputs, outputs, params and sections by name
+    # (workflow_types.WORKFLOW), so that a project's declarations never depend on what another module registered
+    declarations: Any = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "version", self.version or DEFAULT_VERSIONS[self.layout])
