@@ -53,9 +53,10 @@ def test_the_reference_projects_job_types_counts_and_specs(reference_projects, p
             for s in refinement["specs"]] == [
         (f"map-info-{layout}", "map-info", False, False, 1, 1, 0),
         (f"fsc-{layout}", "fsc", True, False, 1, 1, 0),
+        (f"job-{layout}", "job", True, False, 1, 1, 0),  # every type's, on request
         (f"table1-{layout}", "table1", True, True, 0, 0, 0),  # walks related jobs: only with related=True
     ]
-    assert [s["spec"] for s in types["import_movies"]["specs"]] == [f"import-{layout}"]
+    assert [s["spec"] for s in types["import_movies"]["specs"]] == [f"import-{layout}", f"job-{layout}"]
     assert refinement["failed"] == 0 and refinement["failures"] == []
 
 
@@ -106,7 +107,7 @@ def test_keys_no_shipped_spec_reads(reference_projects, puid):
                 "output_result_groups[].name", f"{stats}.fsc_info_best.radwn_final_A", "job_type", "uid"]
     else:
         stats = "spec.outputs.volume.latest_summary_stats"
-        assert {f"{stats}.extent", f"{stats}.processed_fraction", "spec.params.compute_use_ssd"} <= set(unread)
+        assert {f"{stats}.extent", f"{stats}.processed_fraction", "spec.outputs.volume.results[].versions"} <= set(unread)
         read = ["spec.params.refine_symmetry", "spec.outputs.particles.num_items", f"{stats}.cfar",
                 f"{stats}.fsc_info_best.radwn_final_A", "spec.type", "uid"]
     assert [key for key in read if key in unread] == []
@@ -176,9 +177,9 @@ def test_the_text_output_for_people(reference_projects, capsys):
         "  layouts: v5 (2)",
         "  map-info-v5 (map-info): 1 evaluated, 1 record, 0 failed; no field null",
         "  fsc-v5 (fsc, on request): 1 evaluated, 1 record, 0 failed; no field null",
+        "  job-v5 (job, on request): 1 evaluated, 1 record, 0 failed; no field null",
         "  table1-v5 (table1, on request): walks related jobs, not run (--related runs it on the sampled jobs)",
-        "  keys of v5 documents no shipped spec reads (236):",
-        "    spec.inputs.particles.connections[].results[].{dtype, name, result, version},",
+        "  keys of v5 documents no shipped spec reads (158): spec.outputs.volume.results[].{dtype, num_items,",
     ]
     assert "    volume: map_half_A/{psize_A, shape}, map_half_B/{psize_A, shape}, map_sharp/{psize_A, shape}," in out
 
@@ -207,10 +208,15 @@ def test_a_job_of_another_project_is_counted_unreadable_with_why(lineage_project
                                       f"not {puid}; csx files a record only under the job's own project"]
 
 
-def test_types_no_spec_matches_are_counted_and_shaped(lineage_projects):
-    types = by_type(surveyed(lineage_projects["P449"]))
-    picker = types["blob_picker_gpu"]
-    assert (picker["jobs"], picker["specs"], picker["unread_keys"], picker["unread_columns"]) == (1, [], {}, {})
+def test_a_type_only_the_job_kind_covers_is_counted_and_shaped(lineage_projects, tmp_path):
+    project = Path(shutil.copytree(lineage_projects["P449"], tmp_path / "P449"))
+    doc = json.loads((project / "J5" / "job.json").read_text())
+    doc["spec"]["type"] = "snowflake"  # what cryosparc-tools makes of an External job
+    (project / "J5" / "job.json").write_text(json.dumps(doc))
+    external = by_type(extractor.survey(project))["snowflake"]
+    assert (external["jobs"], [(s["spec"], s["evaluated"], s["records"]) for s in external["specs"]]) == (
+        1, [("job-v5", 1, 1)])
+    assert "spec.params" not in external["unread_keys"]["v5"]  # the job record holds every parameter
 
 
 # -- nothing outside the project --
@@ -303,7 +309,7 @@ def test_the_readme_shows_what_csx_survey_prints_for_the_example_project(capsys)
     code, out, _ = run_csx(capsys, "survey", Path(__file__).resolve().parent.parent / "examples" /
                            "CS-transporter-nanodiscs")
     printed = out.splitlines()
-    assert code == 0 and len(shown) == 7
+    assert code == 0 and len(shown) == 8
     start = printed.index(shown[0][4:])
     assert printed[start:start + len(shown)] == [line[4:] for line in shown]
 
@@ -322,11 +328,13 @@ def test_a_users_spec_is_counted_and_the_keys_no_shipped_spec_reads_stay_so(line
     (tmp_path / "schemas" / "picks.schema.json").write_text('{"type": "object"}')
     (tmp_path / "picks-v4.yaml").write_text(
         "kind: picks\nmatch: {layout: v4, job_types: [blob_picker_gpu]}\n"
-        "fields:\n  juid: job.uid\n  diameter: param('diameter')\n  nothing: job.no_such_key\n")
+        "fields:\n  juid: job.uid\n  circle: param('use_circle')\n  nothing: job.no_such_key\n")
     picker = by_type(extractor.survey(lineage_projects["P32"], specs=[tmp_path]))["blob_picker_gpu"]
-    assert [(s["spec"], s["kind"], s["file"], s["evaluated"], s["records"], s["null"]) for s in picker["specs"]] == [
-        ("picks-v4", "picks", str(tmp_path / "picks-v4.yaml"), 1, 1, {"juid": 0, "diameter": 0, "nothing": 1})]
+    assert [(s["spec"], s["kind"], s["file"], s["evaluated"], s["records"], s["null"]) for s in picker["specs"]
+            if s["kind"] == "picks"] == [
+        ("picks-v4", "picks", str(tmp_path / "picks-v4.yaml"), 1, 1, {"juid": 0, "circle": 0, "nothing": 1})]
     unread = picker["unread_keys"]["v4"]
-    # the user's spec reads the diameter, no shipped one reads any parameter of this type; the layout reads the
-    # output names
-    assert {"params_base", "params_spec"} <= set(unread) and "output_result_groups[].name" not in unread
+    # the user's spec reads use_circle, which no shipped one reads (the picking kind reads the diameters); the
+    # layout reads the output names
+    assert "params_base.use_circle" in unread and "params_base.diameter" not in unread
+    assert "output_result_groups[].name" not in unread

@@ -38,6 +38,11 @@ def test_param_gives_its_name_and_reads_nothing_itself():
     assert reads("param(job.x)")[1:] == ([("job", "x")], [ANY])
 
 
+def test_params_gives_the_names_of_its_list():
+    assert reads("params(['diameter', 'diameter_max'])") == ([], [], ["diameter", "diameter_max"])
+    assert reads("params(job.names)")[1:] == ([("job", "names")], [ANY])
+
+
 def test_items_and_keys_read_any_key_and_only_what_is_asked_of_its_value():
     passed, whole, _ = reads("items(job.spec.outputs)[?starts_with([0], 'imported_')] | [0][1].num_items")
     assert whole == [("job", "spec", "outputs", ANY, "num_items")]

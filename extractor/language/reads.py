@@ -234,6 +234,14 @@ class _Walk:
                 self.whole(self.eval(arguments[0], values))
             self.reads.params.add(literal if literal is not None else ANY)
             return NOTHING
+        if name == "params":  # params(['a', 'b']): the parameters a list of names names
+            listed = arguments[0] if arguments else {}
+            literals = ([_literal_string(item) for item in listed.get("children", ())]
+                        if listed.get("type") == "multi_select_list" else [None])
+            if None in literals:
+                self.whole(self.eval(listed, values))
+            self.reads.params.update(ANY if literal is None else literal for literal in literals)
+            return NOTHING
         if name == "get" and len(arguments) == 2:
             held = self.eval(arguments[0], values)
             literal = _literal_string(arguments[1])
