@@ -41,12 +41,6 @@ def test_every_readme_query_has_both_dialects():
     assert len(_queries("SQLite")) == len(_queries("PostgreSQL")) == 2
 
 
-def has_job_kind() -> bool:
-    from extractor.language.registry import Registry
-
-    return any(spec.kind == "job" for spec in Registry().specs)
-
-
 def test_a_facility_follows_the_readme_on_postgresql(postgres, reference_projects, tmp_path, monkeypatch):
     """Role and database made with createuser and createdb, the password in a .pgpass file, the README's
     nightly script run by bash (every kind of every project, then the report), and its query answered by psql."""
@@ -78,10 +72,7 @@ def test_a_facility_follows_the_readme_on_postgresql(postgres, reference_project
     stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ "
     lines = [re.sub(f"^{stamp}", "", line) for line in log.read_text().splitlines()]
     assert all(re.match(stamp, line) for line in log.read_text().splitlines())
-    # the job kind comes with another branch of csx's; until it is there, its runs say so
-    job = ["csx: 7 done, 0 skipped, 0 failed", "csx: 6 done, 0 skipped, 0 failed"] if has_job_kind() else \
-        ["csx: --spec job: no such record kind or spec file (kinds: classes-2d, classes-3d, ctf, fsc, import, "
-         "local-resolution, map-info, motion, sharpen, table1)"] * 2
+    job = ["csx: 7 done, 0 skipped, 0 failed", "csx: 6 done, 0 skipped, 0 failed"]  # every status: 7 and 6 jobs
     assert lines == ["csx: 6 done, 1 skipped, 0 failed, 0 pruned", "csx: 4 done, 3 skipped, 0 failed",
                      "csx: 4 done, 3 skipped, 0 failed", job[0],
                      "csx: 5 done, 1 skipped, 0 failed, 0 pruned", "csx: 4 done, 2 skipped, 0 failed",
