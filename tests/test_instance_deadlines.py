@@ -1,7 +1,15 @@
 """An instance that stalls or trickles its answers is given up on in time,
 and one that echoes what it was sent shows no secret, --debug included:
 the real cryosparc-tools client of this environment against a look-alike
-told to misbehave."""
+told to misbehave.
+
+"In time" is checked without a clock's upper bound, which a loaded machine
+breaks: csx's own deadline fired (its message, which only the deadline
+writes), csx returned while the look-alike still held the answer back (so it
+did not wait for it), and it asked nothing more of an instance that stopped
+answering (the look-alike's request log). The one timing kept is the lower
+bound: csx waits the whole --timeout before giving up, which load cannot
+shorten."""
 
 import hashlib
 import json
@@ -27,9 +35,9 @@ FIXTURE = REFERENCE_PROJECTS[PUID]
 REFINEMENTS = [job.uid for job in FIXTURE.jobs if job.status == "completed"
                and job.job_type in ("homo_refine_new", "nonuniform_refine_new")]
 TIMEOUT = 0.5
-# thread start-up and a loaded machine; well below what a client left alone takes (forever when
-# trickled; when stalled, its own attempts of 2 * TIMEOUT + 1 seconds each)
-SLACK = 1.5
+# slow enough that no answer of the look-alike is whole before the test ends, fast enough that no wait for
+# one byte reaches the client's own read timeout (2 * TIMEOUT + 1 s): only csx's deadline can end the wait
+SECONDS_PER_BYTE = 0.05
 # a request given up on goes on in its thread, and its client may warn of retries when the look-alike stops
 pytestmark = [pytest.mark.live, pytest.mark.filterwarnings("ignore:.*API client:UserWarning")]
 
@@ -79,9 +87,16 @@ def address(server):
 
 
 def timed_csx(capsys, *args):
+    """(seconds csx took, its result): only ever compared with a lower bound."""
     started = time.monotonic()
     result = run_csx(capsys, *args)
     return time.monotonic() - started, result
+
+
+def of_job(request, juid) -> bool:
+    """Whether a request names the job (a .cs path J180/..., or the job document's uid)."""
+    text = f"{request.path} {request.query} ".encode() + request.body
+    return f"{juid}/".encode() in text or f'"{juid}"'.encode() in text or f"/jobs/{juid}".encode() in text
 
 
 def is_download(request):
@@ -97,23 +112,29 @@ def is_job_document(request):
 @pytest.mark.parametrize("mode", ["stall", "trickle"])
 def test_connecting_gives_up_after_twice_the_timeout(project, tmp_path, capsys, mode):
     with serve(project) as server:
-        server.misbehave(mode, seconds_per_byte=0.05)
+        server.misbehave(mode, seconds_per_byte=SECONDS_PER_BYTE)
         elapsed, (code, out, err) = timed_csx(capsys, "extract", "--timeout", TIMEOUT, "--instance",
                                               info_file(server, tmp_path), "--project", PUID, REFINEMENTS[0])
+        held = server.held()
     assert (code, out) == (2, "")
     assert err == [f"csx: cannot connect to CryoSPARC at {address(server)}: no complete answer within 1 s "
                    f"(twice --timeout {TIMEOUT})"]
-    assert 2 * TIMEOUT <= elapsed < 2 * TIMEOUT + SLACK
+    assert held  # csx gave up while the look-alike still held the answer back
+    assert elapsed >= 2 * TIMEOUT
 
 
 @pytest.mark.parametrize("mode", ["stall", "trickle"])
 def test_a_stalled_download_fails_its_job_and_the_instance_is_given_up(project, tmp_path, capsys, mode):
     with serve(project) as server:
-        server.misbehave(mode, seconds_per_byte=0.05, only=is_download)
+        server.misbehave(mode, seconds_per_byte=SECONDS_PER_BYTE, only=is_download)
         elapsed, (code, out, err) = timed_csx(capsys, "extract", "--timeout", TIMEOUT, "--workers", "1",
                                               "--instance", info_file(server, tmp_path), "--project", PUID,
                                               REFINEMENTS[0], REFINEMENTS[1])
+        held = server.held()
     where = address(server)
+    # csx gave up on the first job's download while it was held back, and asked nothing for the second job
+    assert held and all(is_download(r) and of_job(r, REFINEMENTS[0]) for r in held)
+    assert not any(of_job(r, REFINEMENTS[1]) for r in held)
     assert (code, out) == (1, "")
     first, second = (f"{PUID}/{job} ({where})" for job in REFINEMENTS[:2])
     assert err[0].startswith(f"{first}: ")
@@ -121,19 +142,23 @@ def test_a_stalled_download_fails_its_job_and_the_instance_is_given_up(project, 
     assert err[1] == (f"{second}: not asked: CryoSPARC at {where} had stopped answering "
                       f"(no complete answer within {TIMEOUT} s, --timeout)")
     assert err[2] == f"csx: 0 done, 0 skipped, 2 failed: {PUID}/{REFINEMENTS[0]}, {PUID}/{REFINEMENTS[1]}"
-    assert TIMEOUT <= elapsed < TIMEOUT + SLACK
+    assert elapsed >= TIMEOUT
 
 
 def test_a_trickled_job_document_is_given_up_after_the_timeout(project, tmp_path, capsys):
     with serve(project) as server:
-        server.misbehave("trickle", seconds_per_byte=0.01, only=is_job_document)
+        server.misbehave("trickle", seconds_per_byte=SECONDS_PER_BYTE, only=is_job_document)
         elapsed, (code, out, err) = timed_csx(capsys, "extract", "--timeout", TIMEOUT, "--instance",
                                               info_file(server, tmp_path), "--project", PUID, REFINEMENTS[0])
+        held = server.held()
     where = address(server)
     assert (code, out) == (1, "")
     assert err == [f"{PUID}/{REFINEMENTS[0]} ({where}): CryoSPARC at {where} gave no complete answer within "
                    f"{TIMEOUT} s (--timeout)"]
-    assert TIMEOUT <= elapsed < TIMEOUT + SLACK
+    # given up while the document was trickling, and no dataset asked for
+    assert held and all(is_job_document(r) and of_job(r, REFINEMENTS[0]) for r in held)
+    assert not {"get_project_file", "projects.download_file"} & set(server.requests.names())
+    assert elapsed >= TIMEOUT
 
 
 def test_a_slow_answer_within_the_timeout_is_waited_for(project, tmp_path, capsys):
@@ -200,9 +225,9 @@ def test_an_unreachable_instance_is_given_up_within_twice_the_timeout(project, t
     with serve(project) as server:
         changes = {"base_url": f"http://127.0.0.1:{port}"} if GENERATION == "5" else {"base_port": port - 2}
         path = info_file(server, tmp_path, **changes)
-    elapsed, (code, out, err) = timed_csx(capsys, "extract", "--timeout", TIMEOUT, "--instance", path,
-                                          "--project", PUID, REFINEMENTS[0])
+    code, out, err = run_csx(capsys, "extract", "--timeout", TIMEOUT, "--instance", path, "--project", PUID,
+                             REFINEMENTS[0])
     where = changes.get("base_url") or f"127.0.0.1:{port - 2}"
     assert (code, out, len(err)) == (2, "", 1)
+    # the client's refusal, not csx's deadline (that the retries do not wait: tests/test_live.py, a fresh process)
     assert err[0].startswith(f"csx: cannot connect to CryoSPARC at {where}: ") and "Connection refused" in err[0]
-    assert elapsed < 2 * TIMEOUT + SLACK

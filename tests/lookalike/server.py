@@ -44,6 +44,15 @@ class LookalikeServer:
         for service in self._services.values():
             service.misbehave(Misbehaviour(mode, seconds_per_byte, only))
 
+    def held(self) -> list[Request]:
+        """The requests whose answers are being stalled or trickled now, on every service: one a
+        client gave up on before its last byte stays here until the look-alike stops."""
+        return [request for service in self._services.values() for request in service.held]
+
+    def most_in_flight(self) -> int:
+        """The most requests any one service handled at one time."""
+        return max(service.most_in_flight for service in self._services.values())
+
     def behave(self) -> None:
         for service in self._services.values():
             service.misbehave(None)

@@ -3,6 +3,9 @@
 An app takes a `Request` and returns a `Response`; the server adds the fixed
 delay, the Content-Length and keep-alive handling, and, when told to
 misbehave, stalls (never answers) or trickles its answer a byte at a time.
+It keeps what tests check instead of timing: the most requests it handled at
+once (were clients answered side by side?) and the requests whose answers it
+is holding back now (did a client give up before the answer was complete?).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import socket
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -105,14 +109,21 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         url = urlsplit(self.path)
         request = Request(self.command, url.path, parse_qs(url.query, keep_blank_values=True), self.headers, body)
-        time.sleep(self.server.delay_s)
-        misbehaviour = self.server.misbehaviour
-        if misbehaviour is not None and misbehaviour.applies(request):
-            self.close_connection = True
-            if misbehaviour.mode == "stall":
-                self.server.stopping.wait()
+        with self.server.in_flight():
+            time.sleep(self.server.delay_s)
+            misbehaviour = self.server.misbehaviour
+            if misbehaviour is None or not misbehaviour.applies(request):
+                self._answer(request)
                 return
-            self.wfile = _Trickle(self.wfile, misbehaviour.seconds_per_byte, self.server.stopping)
+            self.close_connection = True
+            with self.server.holding(request):
+                if misbehaviour.mode == "stall":
+                    self.server.stopping.wait()
+                    return
+                self.wfile = _Trickle(self.wfile, misbehaviour.seconds_per_byte, self.server.stopping)
+                self._answer(request)
+
+    def _answer(self, request: Request) -> None:
         try:
             response = self.server.app(request)
         except Exception as error:  # a bug in the look-alike: say so instead of hanging the client
@@ -148,6 +159,31 @@ class _Server(ThreadingHTTPServer):
         self.delay_s = delay_s
         self.misbehaviour: Misbehaviour | None = None
         self.stopping = threading.Event()  # releases stalled and trickling handlers
+        self.handling = 0  # requests being handled now
+        self.most_in_flight = 0
+        self.held: list[Request] = []  # the requests whose answers are stalled or trickling now
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def in_flight(self):
+        with self._lock:
+            self.handling += 1
+            self.most_in_flight = max(self.most_in_flight, self.handling)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.handling -= 1
+
+    @contextmanager
+    def holding(self, request: Request):
+        with self._lock:
+            self.held.append(request)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.held.remove(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that timed out and hung up is no fault here
@@ -165,6 +201,16 @@ class HTTPService:
 
     def misbehave(self, misbehaviour: Misbehaviour | None) -> None:
         self._server.misbehaviour = misbehaviour
+
+    @property
+    def held(self) -> list[Request]:
+        """The requests whose answers are stalled or still trickling now (not yet sent to the last byte)."""
+        return list(self._server.held)
+
+    @property
+    def most_in_flight(self) -> int:
+        """The most requests this port has handled at one time."""
+        return self._server.most_in_flight
 
     def stop(self) -> None:
         self._server.stopping.set()
