@@ -24,7 +24,8 @@ MAP_INFO_COLUMNS = ["kind", "psize_A", "box_size_vox", "paths.map", "paths.map_s
                     "fsc_resolution_A.loose", "fsc_resolution_A.tight", "fsc_resolution_A.corrected"]
 
 
-def _wait_for(condition, seconds=30):
+def _wait_for(condition, seconds=60):
+    """Poll until `condition()`; the limit only keeps a broken run from hanging the suite."""
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "timed out"
@@ -115,8 +116,18 @@ def test_job_uid_ranges_and_kinds_as_type_families(reference_projects, capsys):
     assert [r["job_info"]["juid"] for r in records(out)] == ["J66", "J329", "J330", "J331"]
 
 
-def _slow_instance(tmp_path):
-    """A look-alike serving six refinements slowly enough to interrupt a run in the middle."""
+STALLED = "J12"  # the third of the six jobs: the run stops there, whatever the machine's speed
+
+
+def _stops_at(request) -> bool:
+    """A request for the stalled job's document or files."""
+    text = f"{request.path} {request.query} ".encode() + request.body
+    return any(mark.encode() in text for mark in (f"{STALLED}/", f'"{STALLED}"', f"/jobs/{STALLED} "))
+
+
+def _stalling_instance(tmp_path):
+    """A look-alike serving six refinements that answers nothing for the third one (STALLED): a run stops there
+    until it is interrupted; `behave()` lets the next run through."""
     cryosparc = pytest.importorskip("cryosparc")
     from tests.fixturegen import JobFixture, make_project
     from tests.lookalike import start_server
@@ -126,41 +137,43 @@ def _slow_instance(tmp_path):
                        particle_count=1000 + n, iteration=3, gsfsc_A=4.0, parents=(("particles", "J1", "particles"),))
             for n in range(10, 16)]
     project = make_project(tmp_path / "projects", "P9", "Interrupted", jobs)
-    return start_server(project.parent, generation=generation, delay_s=0.06)
+    server = start_server(project.parent, generation=generation)
+    server.misbehave("stall", only=_stops_at)
+    return server
 
 
 @pytest.mark.live
 def test_a_killed_run_leaves_whole_rows_and_the_next_run_finishes(tmp_path):
-    with _slow_instance(tmp_path) as server:
+    with _stalling_instance(tmp_path) as server:
         info = tmp_path / "info.json"
         info.write_text(json.dumps(server.instance_info))
         db = tmp_path / "csx.sqlite"
         command = [sys.executable, "-m", "extractor", "extract", "--instance", str(info), "--project", "P9",
                    "--all", "--workers", "1", "--db", str(db)]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        _wait_for(lambda: _stored_jobs(db) >= 1)
+        # killed while it waits for the third job, the first two written
+        _wait_for(lambda: _stored_jobs(db) >= 2 and server.held())
         process.send_signal(signal.SIGKILL)
         process.wait()
-        written = rows(db, "SELECT count(*) FROM map_info")
-        assert 1 <= written[0][0] < 6
-        assert rows(db, "SELECT count(*) FROM csx_jobs") == written
+        assert rows(db, "SELECT job_uid FROM map_info ORDER BY job_uid") == [("J10",), ("J11",)]
+        assert rows(db, "SELECT count(*) FROM csx_jobs") == [(2,)]
+        server.behave()
         finished = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    assert finished.returncode == 0
+    assert (finished.returncode, finished.stderr) == (0, "csx: 4 done, 2 skipped, 0 failed\n")
     assert rows(db, "SELECT count(*) FROM map_info") == [(6,)]
-    assert f"{written[0][0]} skipped" in finished.stderr
 
 
 @pytest.mark.live
 def test_ctrl_c_leaves_no_partial_file(tmp_path):
-    with _slow_instance(tmp_path) as server:
+    with _stalling_instance(tmp_path) as server:
         info = tmp_path / "info.json"
         info.write_text(json.dumps(server.instance_info))
         out = tmp_path / "csv"
         process = subprocess.Popen([sys.executable, "-m", "extractor", "extract", "--instance", str(info),
                                     "--project", "P9", "--all", "--workers", "1", "--format", "csv", "-o", str(out)],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        # interrupt once the first record is in the CSV file being written
-        _wait_for(lambda: out.is_dir() and any(name.endswith(".tmp") for name in os.listdir(out)))
+        # interrupted while it waits for the third job, the first records in the CSV file being written
+        _wait_for(lambda: out.is_dir() and any(name.endswith(".tmp") for name in os.listdir(out)) and server.held())
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
     assert process.returncode == 130
