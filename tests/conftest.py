@@ -26,6 +26,33 @@ from tests.fixturegen.workflow import make_workflow_projects  # noqa: E402
 from tests.postgres_server import PASSWORD, PostgresServer  # noqa: E402
 
 
+# test modules whose tests share a costly world made once per process (the hostile cases' inputs and background
+# runs; the projects written in every shape real files take): under pytest-xdist each group runs on one worker,
+# or every worker would make the whole world again
+ONE_WORKER = {
+    "tests/adversarial/test_hostile.py": "hostile",
+    "tests/test_real_shapes.py": "shapes",
+    "tests/test_records_unchanged.py": "shapes",
+    "tests/test_dataset_files.py": "shapes",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's load distribution (what -n gives), but each ONE_WORKER group goes to one worker whole. (Its
+    own --dist loadgroup does this by the xdist_group mark, but with pytest 9.2 the test ids it renames stay as
+    they were, and the groups are split.)"""
+    if config.getvalue("dist") not in ("load", "loadgroup"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return ONE_WORKER.get(nodeid.split("::")[0], nodeid)
+
+    return GroupScheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def reference_projects(tmp_path_factory) -> dict[str, Path]:
     """puid -> directory of each reference project (P30: v4.7.1, P446: v5.0.3). Read-only: use project_copy to

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from extractor.resources import specs_dir
+from tests.adversarial.running import HANG_LIMIT
 from tests.fixturegen import REFERENCE_PROJECTS, make_project
 
 RECORD, FAIL, EITHER = "record", "fail", "either"
@@ -494,7 +495,7 @@ class CommandCase:
     argv: Callable[[dict], list]
     code: int | tuple
     culprits: tuple = ()
-    timeout: float = 15
+    timeout: float = HANG_LIMIT  # seconds before the run counts as hung
     debug_traceback: bool = False  # --debug: a traceback is asked for (secrets must still not show)
     secrets: tuple = ()  # names in `paths` of text no output may show
     strict_json_stdout: bool = False  # stdout is JSON without NaN/Infinity

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MEMORY_LIMIT_KIB = 4 << 20  # 4 GiB of address space: far above what csx needs for these fixtures
+# a run still going after this long has hung (a hang lasts forever): generous, so that a loaded machine never
+# passes for a hang; only a failing case ever waits for it
+HANG_LIMIT = 60
 CSX = Path(sys.executable).parent / "csx"
 
 
@@ -43,11 +46,11 @@ class Run:
         return f"csx {command}: {code} after {self.elapsed:.1f} s; stderr:\n{self.err[-3000:]}"
 
 
-def run_csx(argv, sandbox: Path, timeout: float = 60, pipe: bool = False, env: dict | None = None,
+def run_csx(argv, sandbox: Path, timeout: float = HANG_LIMIT, pipe: bool = False, env: dict | None = None,
             shell: str = "", redirect: str = "", program: Path = CSX) -> Run:
-    """`csx ARGV` in `sandbox` (made here: home/, cwd/, tmp/); with `pipe`, `csx ARGV | head -n 0`. `shell`
-    runs first (a lower limit: `ulimit -f 4`), `redirect` follows the command (`>&-`: stdout closed);
-    `program` is another program of the environment (its python, for the API)."""
+    """`csx ARGV` in `sandbox` (made here: home/, cwd/, tmp/), killed after `timeout` seconds; with `pipe`,
+    `csx ARGV | head -n 0`. `shell` runs first (a lower limit: `ulimit -f 4`), `redirect` follows the command
+    (`>&-`: stdout closed); `program` is another program of the environment (its python, for the API)."""
     argv = tuple(str(a) for a in argv)
     dirs = {name: sandbox / name for name in ("home", "cwd", "tmp")}
     for d in dirs.values():

@@ -49,6 +49,10 @@ class LookalikeServer:
         client gave up on before its last byte stays here until the look-alike stops."""
         return [request for service in self._services.values() for request in service.held]
 
+    def trickled_whole(self) -> list[Request]:
+        """The requests whose trickled answers were sent whole, on every service."""
+        return [request for service in self._services.values() for request in service.trickled_whole]
+
     def most_in_flight(self) -> int:
         """The most requests any one service handled at one time."""
         return max(service.most_in_flight for service in self._services.values())

@@ -4,8 +4,9 @@ An app takes a `Request` and returns a `Response`; the server adds the fixed
 delay, the Content-Length and keep-alive handling, and, when told to
 misbehave, stalls (never answers) or trickles its answer a byte at a time.
 It keeps what tests check instead of timing: the most requests it handled at
-once (were clients answered side by side?) and the requests whose answers it
-is holding back now (did a client give up before the answer was complete?).
+once (were clients answered side by side?), the requests whose answers it
+is holding back now and the trickled answers that reached their last byte
+(did a client give up before the answer was complete?).
 """
 
 from __future__ import annotations
@@ -122,6 +123,7 @@ class _Handler(BaseHTTPRequestHandler):
                     return
                 self.wfile = _Trickle(self.wfile, misbehaviour.seconds_per_byte, self.server.stopping)
                 self._answer(request)
+                self.server.trickled_whole.append(request)  # the client waited for the last byte
 
     def _answer(self, request: Request) -> None:
         try:
@@ -162,6 +164,7 @@ class _Server(ThreadingHTTPServer):
         self.handling = 0  # requests being handled now
         self.most_in_flight = 0
         self.held: list[Request] = []  # the requests whose answers are stalled or trickling now
+        self.trickled_whole: list[Request] = []  # trickled answers a client read to the end
         self._lock = threading.Lock()
 
     @contextmanager
@@ -206,6 +209,11 @@ class HTTPService:
     def held(self) -> list[Request]:
         """The requests whose answers are stalled or still trickling now (not yet sent to the last byte)."""
         return list(self._server.held)
+
+    @property
+    def trickled_whole(self) -> list[Request]:
+        """The requests whose trickled answers were sent to the last byte (a client that waited them out)."""
+        return list(self._server.trickled_whole)
 
     @property
     def most_in_flight(self) -> int:
