@@ -20,9 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.fixturegen import make_pipeline_projects, make_reference_projects  # noqa: E402
+from tests.fixturegen import (  # noqa: E402
+    PIPELINE_PROJECTS, REFERENCE_PROJECTS, make_pipeline_projects, make_project, make_reference_projects,
+)
 from tests.fixturegen.lineage import make_lineage_projects  # noqa: E402
-from tests.fixturegen.workflow import make_workflow_projects  # noqa: E402
+from tests.fixturegen.workflow import WORKFLOW_PROJECTS, make_workflow_projects  # noqa: E402
 from tests.postgres_server import PASSWORD, PostgresServer  # noqa: E402
 
 
@@ -76,6 +78,23 @@ def lineage_projects(tmp_path_factory) -> dict[str, Path]:
 def workflow_projects(tmp_path_factory) -> dict[str, Path]:
     """puid -> directory of each workflow project (P35: v4, P455: v5.0.3), curation to 3D Flex. Read-only."""
     return make_workflow_projects(tmp_path_factory.mktemp("workflow"))
+
+
+@pytest.fixture(scope="session")
+def shaped_project(tmp_path_factory):
+    """Call with (variant, puid) to get that reference, pipeline or workflow project written in the variant's shape
+    (tests/fixturegen VARIANTS: the shapes real CryoSPARC files take), each made once per session. Read-only."""
+    projects = {**REFERENCE_PROJECTS, **PIPELINE_PROJECTS, **WORKFLOW_PROJECTS}
+    made = {}
+
+    def get(variant, puid: str) -> Path:
+        if (variant, puid) not in made:
+            fixture = projects[puid]
+            made[variant, puid] = make_project(tmp_path_factory.mktemp(variant.name), puid, fixture.title,
+                                               fixture.jobs, fixture.dirname, variant)
+        return made[variant, puid]
+
+    return get
 
 
 @pytest.fixture

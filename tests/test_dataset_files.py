@@ -16,7 +16,7 @@ from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra import numpy as hnp  # noqa: E402
 
 from extractor.sources.dataset_files import Columns, read_dataset  # noqa: E402
-from tests.fixturegen import PIPELINE_PROJECTS, REFERENCE_PROJECTS, VARIANTS, make_project  # noqa: E402
+from tests.fixturegen import PIPELINE_PROJECTS, REFERENCE_PROJECTS, VARIANTS  # noqa: E402
 
 
 def values(loaded, name):
@@ -55,14 +55,9 @@ def read_both(path, **wanted):
 
 
 @pytest.fixture(scope="module")
-def every_fixture_cs(tmp_path_factory):
-    files = []
-    for variant in VARIANTS.values():
-        root = tmp_path_factory.mktemp(variant.name)
-        for fixture in {**REFERENCE_PROJECTS, **PIPELINE_PROJECTS}.values():
-            project = make_project(root, fixture.puid, fixture.title, fixture.jobs, fixture.dirname, variant)
-            files += sorted(project.glob("J*/*.cs"))
-    return files
+def every_fixture_cs(shaped_project):
+    return [path for variant in VARIANTS.values() for puid in {**REFERENCE_PROJECTS, **PIPELINE_PROJECTS}
+            for path in sorted(shaped_project(variant, puid).glob("J*/*.cs"))]
 
 
 def test_every_fixture_cs_file_reads_as_dataset_load_reads_it(every_fixture_cs):

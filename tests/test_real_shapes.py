@@ -15,7 +15,7 @@ from extractor.language.registry import Registry, spec_files
 from extractor.resources import specs_dir
 from extractor.run.jobs import open_job
 from extractor.sources.files import job_dir_handles
-from tests.fixturegen import AS_SHIPPED, PIPELINE_PROJECTS, REFERENCE_PROJECTS, VARIANTS, make_project
+from tests.fixturegen import AS_SHIPPED, PIPELINE_PROJECTS, REFERENCE_PROJECTS, VARIANTS
 from tests.fixturegen.workflow import WORKFLOW_PROJECTS
 from tests.helpers import records, run_csx
 
@@ -138,21 +138,6 @@ def _value(record, path: str):
 @pytest.fixture(scope="module")
 def registry():
     return Registry()
-
-
-@pytest.fixture(scope="session")
-def shaped_project(tmp_path_factory):
-    """(variant, puid) -> that project written in that variant's shape, each made once."""
-    made = {}
-
-    def get(variant, puid: str) -> Path:
-        if (variant, puid) not in made:
-            fixture = PROJECTS[puid]
-            root = tmp_path_factory.mktemp(variant.name)
-            made[variant, puid] = make_project(root, puid, fixture.title, fixture.jobs, fixture.dirname, variant)
-        return made[variant, puid]
-
-    return get
 
 
 # the variants, and the documents CryoSPARC 4.0-4.2 wrote in each of the file shapes

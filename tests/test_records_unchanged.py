@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixturegen import PIPELINE_PROJECTS, REFERENCE_PROJECTS, VARIANTS, make_project
+from tests.fixturegen import PIPELINE_PROJECTS, REFERENCE_PROJECTS, VARIANTS
 from tests.fixturegen.workflow import WORKFLOW_PROJECTS
 from tests.helpers import run_csx
 
@@ -47,9 +47,8 @@ CASES = [(shape, puid) for shape in SHAPES for puid, fixture in PROJECTS.items()
 
 
 @pytest.mark.parametrize("shape, puid", CASES)
-def test_records_are_byte_identical_to_the_committed_ones(tmp_path, capsys, shape, puid):
-    variant, fixture = SHAPES[shape], PROJECTS[puid]
-    project = make_project(tmp_path, puid, fixture.title, fixture.jobs, fixture.dirname, variant)
+def test_records_are_byte_identical_to_the_committed_ones(shaped_project, capsys, shape, puid):
+    project = shaped_project(SHAPES[shape], puid)
     for name, *asked in WORKFLOW_RUNS if puid in WORKFLOW_PROJECTS else RUNS:
         expected_file = EXPECTED_DIR / f"{SAME_RECORDS.get(shape, shape)}-{puid}-{name}.jsonl"
         output = csx_output(capsys, project, tuple(asked))
