@@ -314,15 +314,6 @@ def test_the_readme_shows_what_csx_survey_prints_for_the_example_project(capsys)
     assert printed[start:start + len(shown)] == [line[4:] for line in shown]
 
 
-def test_the_survey_benchmark_runs(tmp_path):
-    from tests.benchmarks.bench_survey import measure
-    from tests.benchmarks.project import make_benchmark_project
-
-    seconds, peak, cpu = measure(make_benchmark_project(tmp_path, 3), 1, tmp_path / "shape.json")
-    assert seconds > 0 and peak > 0 and cpu > 0
-    assert [group["jobs"] for group in json.loads((tmp_path / "shape.json").read_text())["groups"]] == [1, 2]
-
-
 def test_a_users_spec_is_counted_and_the_keys_no_shipped_spec_reads_stay_so(lineage_projects, tmp_path):
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "picks.schema.json").write_text('{"type": "object"}')

@@ -88,12 +88,12 @@ def run(jobs: int = 1000, rounds: int = 7, layout: str = "v4") -> dict:
     return {"jobs": jobs, "shape": shape.name, "rows": rows}
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--layout", choices=("v4", "v5"), default="v4")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     result = run(args.jobs, args.rounds, args.layout)
     print(f"map-info spec over {result['jobs']} jobs ({result['shape']}), µs per job, median of {args.rounds} "
           "alternating rounds:")
@@ -101,6 +101,7 @@ def main():
     for row in result["rows"]:
         print(f"  {row['fields'] + ' (' + str(row['count']) + ')':32} {row['interpreter']:15.1f} "
               f"{row['compiled']:9.1f} {row['ratio']:5.2f}x")
+
 
 if __name__ == "__main__":
     main()

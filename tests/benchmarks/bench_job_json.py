@@ -81,12 +81,12 @@ def _ratio(slow, fast) -> str:
     return "-" if slow is None or fast is None else f"{slow / fast:.2f}x"
 
 
-def cli():
+def cli(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=20, help="parses per timing")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     print(f"{'shape':<15} {'size':>9} {'new':>10} {'old':>10} {'stdlib':>10} {'old/new':>8} {'stdlib/new':>10}")
     for row in run(args.baseline, args.rounds, args.repeat):
         print(f"{row['shape']:<15} {row['bytes'] / 1000:>6.0f} KB {_ms(row['new']):>10} {_ms(row['old']):>10} "

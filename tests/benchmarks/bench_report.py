@@ -14,6 +14,7 @@ With --browser, the report of each size is opened in Chromium (tests/browser.py)
 first paint and a filter keystroke are timed there.
 
     python -m tests.benchmarks.bench_report [--maps 1000 10000] [--rounds 2] [--browser]
+    python -m tests.benchmarks.bench_report --quick      # a smoke run for the test: 5 maps of 2 distinct ones
 """
 
 import argparse
@@ -41,9 +42,9 @@ EXTRA_JOBS = (("import_movies", 40 * 2**30), ("patch_ctf_estimation_multi", 2 * 
               ("extract_micrographs_multi", 90 * 2**30))
 
 
-def extract_seed(scratch: Path) -> Path:
-    """A database of the map-info, fsc and table1 records of DISTINCT generated refinements."""
-    seed, project = scratch / "seed.sqlite", benchmark_project(DISTINCT)
+def extract_seed(scratch: Path, distinct: int) -> Path:
+    """A database of the map-info, fsc and table1 records of `distinct` generated refinements."""
+    seed, project = scratch / "seed.sqlite", benchmark_project(distinct)
     for kind in KINDS:
         with contextlib.redirect_stderr(io.StringIO()) as errors:
             code = main(["extract", "--project-dir", str(project), "--all", "--db", str(seed), "-q", "--spec", kind])
@@ -131,19 +132,19 @@ def in_browser(page: Path) -> dict:
             "problems": problems}
 
 
-def check_cost(rounds: int, scratch: Path) -> dict:
+def check_cost(rounds: int, scratch: Path, distinct: int) -> dict:
     """The report of the generated project with and without the maps' check (their folders exist)."""
-    project = benchmark_project(DISTINCT)
+    project = benchmark_project(distinct)
     out = scratch / "checked.html"
     seconds = {}
     for label, extra in (("checked", []), ("--no-check", ["--no-check"])):
         seconds[label] = min(run_report(["report", "--db", str(scratch / "seed.sqlite"), "-o", str(out), *extra])[1]
                              for _ in range(rounds))
-    return {"maps": DISTINCT, "project": str(project), **seconds}
+    return {"maps": distinct, "project": str(project), **seconds}
 
 
-def run(sizes, rounds: int, scratch: Path, browser=False, check=True) -> dict:
-    seed = extract_seed(scratch)
+def run(sizes, rounds: int, scratch: Path, browser=False, distinct: int = DISTINCT) -> dict:
+    seed = extract_seed(scratch, distinct)
     results = {}
     for maps in sizes:
         db = scratch / f"report-{maps}.sqlite"
@@ -158,20 +159,23 @@ def run(sizes, rounds: int, scratch: Path, browser=False, check=True) -> dict:
         if browser:
             result["browser"] = in_browser(out)
         results[maps] = result
-    if check:
-        results["check"] = check_cost(rounds, scratch)
+    results["check"] = check_cost(rounds, scratch, distinct)
     return results
 
 
-def main_benchmark():
+def main_benchmark(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--maps", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--browser", action="store_true", help="also time first paint and a filter keystroke")
-    options = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="a smoke run (the test's): 5 maps, copies of 2, "
+                        "one round; every part runs and prints, nothing is worth reading")
+    options = parser.parse_args(argv)
+    if options.quick:
+        options.maps, options.rounds = [5], 1
     over = False
     with tempfile.TemporaryDirectory(prefix="csx-bench-report-") as scratch:
-        results = run(options.maps, options.rounds, Path(scratch), options.browser)
+        results = run(options.maps, options.rounds, Path(scratch), options.browser, 2 if options.quick else DISTINCT)
     for maps in options.maps:
         result = results[maps]
         seconds_goal, mb_goal = GOALS.get(maps, (None, None))

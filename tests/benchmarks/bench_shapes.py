@@ -9,7 +9,7 @@ start-up of `csx extract` on one job, an unchanged second `--db` run, and import
 
     python -m tests.benchmarks.bench_shapes              # 8 shapes x 1,000 jobs, 2 shapes x 10,000 (< 10 min)
     python -m tests.benchmarks.bench_shapes --sizes 1000 --large-shapes all --rounds 3
-    python -m tests.benchmarks.bench_shapes --quick      # a tiny run, for the test
+    python -m tests.benchmarks.bench_shapes --quick      # a smoke run for the test: one shape, 2 jobs
     python -m tests.benchmarks.bench_shapes --sizes 1000 --beside /tmp/old  # another checkout's csx -w1 too
 
 `--beside DIR` adds a run of the csx in DIR (a checkout of another revision, e.g. `git archive REV | tar -x
@@ -22,7 +22,6 @@ import platform
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -151,7 +150,7 @@ def report_size(jobs: int, results: dict) -> None:
               f"{best[W1] / best[FLOOR]:9.2f} {memory[W1]:9.0f} /{memory[DEFAULT]:8.0f} "
               f"{'yes' if result['same'] else 'NO'}")
     if any(BESIDE in result["times"] for result in results.values()):
-        print(f"  beside: the other checkout's csx -w1, ms/job best (median), and its time over this csx -w1's")
+        print("  beside: the other checkout's csx -w1, ms/job best (median), and its time over this csx -w1's")
         for name, result in results.items():
             t = result["times"]
             print(f"  {name:30} {ms(min(t[BESIDE]), jobs):5.2f} ({ms(statistics.median(t[BESIDE]), jobs):5.2f}) "
@@ -177,10 +176,11 @@ def cli(argv=None):
                         "default run under ten minutes)")
     parser.add_argument("--large-shapes", choices=("ends", "all"), default="ends",
                         help="shapes run at sizes past 1,000: the two ends (default), or all")
-    parser.add_argument("--quick", action="store_true", help="every shape at 3 jobs, one round")
+    parser.add_argument("--quick", action="store_true", help="a smoke run (the test's): the first shape at 2 jobs, "
+                        "one round, one start-up run; every part runs and prints, nothing is worth reading")
     parser.add_argument("--beside", type=Path, help="a checkout of another revision whose csx -w1 runs too")
     args = parser.parse_args(argv)
-    sizes = [3] if args.quick else [int(size) for size in args.sizes.split(",")]
+    sizes = [2] if args.quick else [int(size) for size in args.sizes.split(",")]
     rounds = 1 if args.quick else args.rounds
     runs = 1 if args.quick else STARTUP_RUNS
     print(f"cryosparc-tools {cryosparc.__version__}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
@@ -192,6 +192,8 @@ def cli(argv=None):
         db, stages = {}, {}
         for jobs in sizes:
             shapes = SHAPES if jobs <= 1000 or args.large_shapes == "all" else LARGE_SHAPES
+            if args.quick:
+                shapes = SHAPES[:1]
             results = {}
             for shape in shapes:
                 where = scratch / f"{jobs}-{shape.variant.name}"

@@ -3,6 +3,7 @@ time and peak memory at each size, one worker and the default, with and without 
 not grow from 1,000 jobs to 10,000 is what lets a survey run over 100,000 (issue 21).
 
     python -m tests.benchmarks.bench_survey [--sizes 1000 10000]
+    python -m tests.benchmarks.bench_survey --quick      # a smoke run for the test: 3 jobs, one worker
 
 Peak memory: with one worker, the maximum resident set of the csx process itself (wait4), started by a small
 launcher process: Linux carries a parent's resident set at fork into its child's maximum, so csx started from
@@ -59,19 +60,20 @@ def measure(project: Path, workers: int | None, shape: Path | None) -> tuple:
     return (*run_command(argv, watch_memory=True), None)
 
 
-def run(sizes=SIZES, scratch: Path | None = None) -> list:
+def run(sizes=SIZES, scratch: Path | None = None, workers_tried=(1, None)) -> list:
     """One row per (jobs, workers, shape): seconds, ms per job, peak MB."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="csx-bench-survey-") as folder:
         shape_file = Path(scratch or folder) / "shape.json"
         for jobs in sizes:
             project = benchmark_project(jobs)
-            for workers in (1, None):
+            for workers in workers_tried:
                 for shape in (None, shape_file):
                     seconds, peak, cpu = measure(project, workers, shape)
                     rows.append({"jobs": jobs, "workers": workers or f"default ({min(os.cpu_count() or 1, 8)})",
                                  "shape": shape is not None, "seconds": seconds, "ms_per_job": 1000 * seconds / jobs,
-                                 "cpu_ms_per_job": 1000 * cpu / jobs if cpu is not None else None, "peak_mb": peak, "shape_kb": shape_file.stat().st_size / 1024 if shape else None})
+                                 "cpu_ms_per_job": 1000 * cpu / jobs if cpu is not None else None, "peak_mb": peak,
+                                 "shape_kb": shape_file.stat().st_size / 1024 if shape else None})
             if jobs >= 10_000:
                 shutil.rmtree(project.parent, ignore_errors=True)  # 10,000 jobs take 1-2 GB
     return rows
@@ -80,8 +82,12 @@ def run(sizes=SIZES, scratch: Path | None = None) -> list:
 def cli(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--quick", action="store_true", help="a smoke run (the test's): 3 jobs, one worker; "
+                        "every column is printed, none is worth reading")
     args = parser.parse_args(argv)
-    rows = run(args.sizes)
+    if args.quick:
+        args.sizes = [3]
+    rows = run(args.sizes, workers_tried=(1,) if args.quick else (1, None))
     print("ms/job: wall time; CPU ms/job: the csx process's own CPU time (one worker only), which a busy machine "
           "does not inflate")
     print(f"{'jobs':>7}  {'workers':<12} {'--shape':<8} {'s':>8} {'ms/job':>8} {'CPU ms/job':>11} {'peak MB':>8} "

@@ -49,20 +49,22 @@ def run(jobs: int, delay: float) -> dict:
             info_file.write_text(json.dumps(server.instance_info))
             serial = timed_run(info_file, root / "one", 1)
             parallel = timed_run(info_file, root / "eight", 8)
-        written = len(list((root / "eight").glob("*.json")))
-    return {"jobs": jobs, "written": written, "delay_s": delay, "workers_1_s": serial, "workers_8_s": parallel,
-            "speedup": serial / parallel}
+        records = {folder: {path.name: path.read_bytes() for path in (root / folder).glob("*.json")}
+                   for folder in ("one", "eight")}
+    return {"jobs": jobs, "written": len(records["eight"]), "same": records["one"] == records["eight"],
+            "delay_s": delay, "workers_1_s": serial, "workers_8_s": parallel, "speedup": serial / parallel}
 
 
-def cli():
+def cli(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=50)
     parser.add_argument("--delay", type=float, default=0.02, help="seconds the server waits per request")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     result = run(args.jobs, args.delay)
     print(f"cryosparc-tools {cryosparc.__version__}: {result['jobs']} jobs, {result['delay_s'] * 1000:.0f} ms "
           f"per request: 1 worker {result['workers_1_s']:.2f} s, 8 workers {result['workers_8_s']:.2f} s, "
-          f"speed-up {result['speedup']:.1f}x")
+          f"speed-up {result['speedup']:.1f}x; {result['written']} records written, the same both ways: "
+          f"{'yes' if result['same'] else 'NO'}")
 
 
 if __name__ == "__main__":
