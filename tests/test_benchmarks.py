@@ -106,3 +106,13 @@ def test_the_survey_benchmark(capsys):
                                 "KB"]
     assert [line.split()[:3] + [line.split()[-1] != "-"] for line in lines[2:]] == [
         ["3", "1", "no", False], ["3", "1", "yes", True]]  # the shape file's size, where one was written
+
+
+def test_the_exposures_benchmark(capsys):
+    from tests.benchmarks.bench_exposures import cli
+
+    cli(["--quick"])
+    line = capsys.readouterr().out.strip()
+    assert re.fullmatch(rf"csx extract, patch CTF estimation of 10,000 exposures, best of 1: {NUMBER} s wall, "
+                        rf"{NUMBER} s CPU \(load average {NUMBER}\), peak memory {NUMBER} MB \(goal for 1,000,000: "
+                        rf"under 1 s\)", line), line

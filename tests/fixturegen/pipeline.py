@@ -13,6 +13,7 @@ local_resolution.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -140,13 +141,16 @@ LARGE_CTF_JOB = JobFixture("J1", "patch_ctf_estimation_multi", layout="v5", expo
                            title="Patch CTF Estimation (1,000,000 exposures)")
 
 
-def make_large_ctf_job(root: Path, puid: str = "P448") -> Path:
-    """A project whose only job is a patch CTF estimation of 1,000,000 exposures; returns the job directory.
+def make_large_ctf_job(root: Path, puid: str = "P448", exposures: int = LARGE_CTF_JOB.exposure_count) -> Path:
+    """A project whose only job is a patch CTF estimation of 1,000,000 exposures (or `exposures`); returns the
+    job directory.
 
     Only the exposures' own metafile (ctf, ctf_stats) is written, column by column with numpy: the
     120-row writer of datasets.py would take minutes.
     """
     job = LARGE_CTF_JOB
+    if exposures != job.exposure_count:
+        job = replace(job, exposure_count=exposures, title=f"Patch CTF Estimation ({exposures:,} exposures)")
     project_dir = Path(root) / puid
     _write_json(project_dir / "project.json", project_doc(puid, "Large CTF", puid, [job]))
     _write_json(project_dir / job.uid / "job.json", (v4_job_doc if job.layout == "v4" else v5_job_doc)(job, puid))
