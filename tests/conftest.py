@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # csx's registry cache goes to a folder of this session's, not the user's ~/.cache (subprocesses inherit it)
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="csx-test-cache-")
@@ -20,12 +21,20 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.helpers import IN_CI  # noqa: E402
 from tests.fixturegen import (  # noqa: E402
     PIPELINE_PROJECTS, REFERENCE_PROJECTS, make_pipeline_projects, make_project, make_reference_projects,
 )
 from tests.fixturegen.lineage import make_lineage_projects  # noqa: E402
 from tests.fixturegen.workflow import WORKFLOW_PROJECTS, make_workflow_projects  # noqa: E402
 from tests.postgres_server import PASSWORD, PostgresServer  # noqa: E402
+
+# hypothesis: fixed examples under CI (derandomize: a run fails or passes as the previous one did, and a
+# failure is reproduced by running again), random ones elsewhere, which go on finding new cases; no example
+# database kept under CI (HYPOTHESIS_PROFILE=ci runs the CI profile anywhere)
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev"))
 
 
 # test modules whose tests share a costly world made once per process (the hostile cases' inputs and background

@@ -38,8 +38,13 @@ def documents(root: Path) -> dict:
 
 
 def baseline_parser(revision: str):
-    source = subprocess.run(["git", "show", f"{revision}:extractor/sources/__init__.py"], check=True,
-                            capture_output=True, text=True, cwd=Path(__file__).parent).stdout
+    """parse_job_json as it was at `revision`, or None where this checkout does not hold it (a shallow clone,
+    an unpacked archive)."""
+    shown = subprocess.run(["git", "show", f"{revision}:extractor/sources/__init__.py"], capture_output=True,
+                           text=True, cwd=Path(__file__).parent)
+    if shown.returncode != 0:
+        return None
+    source = shown.stdout
     module = types.ModuleType("baseline_sources")
     module.__package__ = "extractor.sources"  # its relative imports (..uids) are of the installed package
     exec(compile(source, f"{revision}:extractor/sources/__init__.py", "exec"), module.__dict__)
@@ -59,7 +64,11 @@ def best_time(parse, data: bytes, repeat: int) -> float | None:
 
 
 def run(baseline: str, rounds: int, repeat: int) -> list:
+    """One row per shape: its size and the seconds per parse of each parser (None: it cannot read the shape;
+    no "old" where the baseline revision is not in this checkout)."""
     parsers = {"new": parse_job_json, "old": baseline_parser(baseline), "stdlib": parse_exact}
+    if parsers["old"] is None:
+        del parsers["old"]
     with tempfile.TemporaryDirectory() as scratch:
         docs = documents(Path(scratch))
     rows = []
@@ -73,8 +82,8 @@ def run(baseline: str, rounds: int, repeat: int) -> list:
     return rows
 
 
-def _ms(seconds) -> str:
-    return "fails" if seconds is None else f"{seconds * 1000:.2f} ms"
+def _ms(seconds, missing="fails") -> str:
+    return missing if seconds is None else f"{seconds * 1000:.2f} ms"
 
 
 def _ratio(slow, fast) -> str:
@@ -88,9 +97,14 @@ def cli(argv=None):
     parser.add_argument("--repeat", type=int, default=20, help="parses per timing")
     args = parser.parse_args(argv)
     print(f"{'shape':<15} {'size':>9} {'new':>10} {'old':>10} {'stdlib':>10} {'old/new':>8} {'stdlib/new':>10}")
-    for row in run(args.baseline, args.rounds, args.repeat):
-        print(f"{row['shape']:<15} {row['bytes'] / 1000:>6.0f} KB {_ms(row['new']):>10} {_ms(row['old']):>10} "
-              f"{_ms(row['stdlib']):>10} {_ratio(row['old'], row['new']):>8} {_ratio(row['stdlib'], row['new']):>10}")
+    rows = run(args.baseline, args.rounds, args.repeat)
+    for row in rows:
+        old = _ms(row.get("old"), "fails" if "old" in row else "-")
+        print(f"{row['shape']:<15} {row['bytes'] / 1000:>6.0f} KB {_ms(row['new']):>10} {old:>10} "
+              f"{_ms(row['stdlib']):>10} {_ratio(row.get('old'), row['new']):>8} "
+              f"{_ratio(row['stdlib'], row['new']):>10}")
+    if "old" not in rows[0]:
+        print(f"(no old: revision {args.baseline} is not in this checkout)")
 
 
 if __name__ == "__main__":
