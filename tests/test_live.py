@@ -20,6 +20,10 @@ from tests.lookalike import start_server  # noqa: E402
 GENERATION = cryosparc.__version__.split(".")[0]
 PUID = {"4": "P30", "5": "P446"}[GENERATION]
 FIXTURE = REFERENCE_PROJECTS[PUID]
+# the example notebook's job of this generation and what the notebook printed for it: (job, pixel size, box,
+# particles, GSFSC)
+NOTEBOOK = {"4": ("J180", 0.9681428670883179, 350, 656974, 2.281461238861084),
+            "5": ("J329", 1.2432949542999268, 348, 440847, 2.522837574905974)}[GENERATION]
 pytestmark = pytest.mark.live
 
 
@@ -62,6 +66,10 @@ def test_every_job_gives_the_record_of_the_project_directory(project, instance_f
     assert records(live[1]) == records(offline[1])
     if offline[0] == 0 and "paths" in records(offline[1])[0]:
         assert records(live[1])[0]["paths"]["map"].startswith(f"{project}/{job}/")
+    if job == NOTEBOOK[0]:  # not only the same as the project directory's: the values the notebook printed
+        (record,) = records(live[1])
+        assert (record["psize_A"], record["box_size_vox"], record["job_info"]["particle_count"],
+                record["gsfsc"]) == NOTEBOOK[1:]
 
 
 def test_all_with_type_filter(instance_file, capsys):
