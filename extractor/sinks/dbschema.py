@@ -20,6 +20,15 @@ JOB_UPSERT = ("INSERT INTO csx_jobs (source, project_uid, job_uid, kind, fingerp
               "fingerprint = excluded.fingerprint, extracted_at = excluded.extracted_at")
 
 
+def record_upsert(table: str, columns: list, rows: str) -> str:
+    """The upsert of `rows` (VALUES or a SELECT) into a record table: source, project uid, job uid and kind
+    first in `columns`, the rest replacing what a job's row held."""
+    quoted = [f'"{column}"' for column in columns]
+    updates = ", ".join(f"{column} = excluded.{column}" for column in quoted[4:])
+    return (f'INSERT INTO "{table}" ({", ".join(quoted)}) {rows} '
+            f"ON CONFLICT (source, project_uid, job_uid, kind) DO UPDATE SET {updates}")
+
+
 def table_name(kind: str) -> str:
     return kind.replace("-", "_")
 
