@@ -93,7 +93,8 @@ class DatabaseSink:
         self._connection = threading.Lock()
         self.registered = self._run(prepare, db)  # names of the record tables csx made
         self.tables = {}  # kind -> (table name, {scalar: JSON type}, [column names of a row])
-        self._batches = BatchWriter(self._write_batch, batch_records, batch_seconds, "csx-db-batches")
+        self._batches = BatchWriter(self._write_batch, batch_records, batch_seconds, db.writes_in_background,
+                                    "csx-db-batches")
         self._second, self._stamp = None, ""
 
     @property
@@ -159,15 +160,19 @@ class DatabaseSink:
         """The records' rows and their jobs' fingerprints, in one transaction. Rows are written in the order
         of their keys, the record tables' by name and csx_jobs last, as --prune deletes them, so that no
         two writers wait on each other in a ring; a job written twice in the batch keeps its last record."""
-        tables, jobs = {}, {}
+        latest = {}
         for outcome, name, row in batch:
-            tables.setdefault(name, {})[tuple(row[:4])] = row
-            jobs[tuple(row[:4])] = [*row[:4], outcome.fingerprint, row[5]]
+            latest[(name, *row[:4])] = (row, outcome.fingerprint)
+        tables = {}
+        for key in sorted(latest):
+            row, fingerprint = latest[key]
+            rows, fingerprints = tables.setdefault(key[0], ([], []))
+            rows.append(row)
+            fingerprints.append(fingerprint)
         columns = {name: columns for name, _, columns in self.tables.values()}
         try:
             with self._connection:
-                self.db.write_batch({name: (columns[name], [rows[key] for key in sorted(rows)])
-                                     for name, rows in sorted(tables.items())}, [jobs[key] for key in sorted(jobs)])
+                self.db.write_batch({name: (columns[name], *rows) for name, rows in tables.items()})
         except self.db.value_errors:
             raise
         except self.db.errors as exc:

@@ -14,12 +14,12 @@ from .dbschema import JOB_UPSERT, record_upsert
 # pg_advisory_xact_lock key of csx's table changes ("csx" in ASCII): the same in every csx process
 TABLES_LOCK = 0x637378
 CONNECT_TIMEOUT_S = 30
-# csx_jobs' columns in the order of a job's row
-JOB_COLUMNS = ("source", "project_uid", "job_uid", "kind", "fingerprint", "extracted_at")
 
 
 class PostgreSQLDatabase:
     name = "PostgreSQL"
+    # the server does most of the work of a batch, in its own process, while csx gathers the next
+    writes_in_background = True
     types = {"integer": "BIGINT", "boolean": "BOOLEAN", "number": "DOUBLE PRECISION", "string": "TEXT",
              "json": "JSONB", "time": "TIMESTAMPTZ"}
     errors = (psycopg.Error,)
@@ -49,34 +49,35 @@ class PostgreSQLDatabase:
         with self.connection.cursor() as cursor:
             cursor.executemany(sql.replace("?", "%s"), rows)
 
-    def write_batch(self, tables: dict, jobs: list):
-        """Records' rows ({table: (columns, rows)}) and their jobs' rows in csx_jobs, in one transaction: each
-        copied into a temporary table of this session, then upserted from it in one statement, in the order
-        of their keys."""
-        stages = {name: self._stage(name, columns) for name, (columns, _) in tables.items()}
-        jobs_stage = self._stage("csx_jobs", JOB_COLUMNS)
+    def write_batch(self, tables: dict):
+        """Records' rows and their jobs' fingerprints ({table: (columns, rows, fingerprints)}), in one
+        transaction: copied into a temporary table of this session, then upserted from it in the order of
+        their keys, one statement a table."""
+        stages = {name: self._stage(name, columns) for name, (columns, _, _) in tables.items()}
         in_order = "ORDER BY source, project_uid, job_uid, kind"
         with self.connection.transaction():
-            for name, (columns, rows) in tables.items():
-                self._copy(stages[name], columns, rows)
-                self.connection.execute(record_upsert(name, columns, f'SELECT * FROM "{stages[name]}" {in_order}'))
-            self._copy(jobs_stage, JOB_COLUMNS, jobs)
-            self.connection.execute(JOB_UPSERT.format(rows=f'SELECT * FROM "{jobs_stage}" {in_order}'))
+            for name, (columns, rows, fingerprints) in tables.items():
+                with self.connection.cursor() as cursor, cursor.copy(
+                        f'COPY "{stages[name]}" ({_quoted(columns)}, fingerprint) FROM STDIN') as copy:
+                    for row, fingerprint in zip(rows, fingerprints):
+                        copy.write_row((*row, fingerprint))
+                self.connection.execute(record_upsert(name, columns, f'SELECT {_quoted(columns)} '
+                                                                     f'FROM "{stages[name]}" {in_order}'))
+            # a table of csx before versions keeps the time as text
+            jobs = " UNION ALL ".join(f"SELECT source, project_uid, job_uid, kind, fingerprint, "
+                                      f'extracted_at::timestamptz FROM "{stage}"' for stage in stages.values())
+            self.connection.execute(JOB_UPSERT.format(rows=f"{jobs} {in_order}"))
 
     def _stage(self, table: str, columns) -> str:
         """The temporary table, made once per session, that a batch of `table`'s rows is copied into: those
-        columns of the table, emptied at each commit."""
+        columns of the table and the job's fingerprint, emptied at each commit."""
         stage = f"csx_stage_{table}"
         if stage not in self._stages:
             self.connection.execute(f'CREATE TEMPORARY TABLE IF NOT EXISTS "{stage}" ON COMMIT DELETE ROWS AS '
-                                    f'SELECT {_quoted(columns)} FROM "{table}" WITH NO DATA')
+                                    f'SELECT {_quoted(columns)}, NULL::text AS fingerprint FROM "{table}" '
+                                    "WITH NO DATA")
             self._stages.add(stage)
         return stage
-
-    def _copy(self, stage: str, columns, rows):
-        with self.connection.cursor() as cursor, cursor.copy(f'COPY "{stage}" ({_quoted(columns)}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
 
     @contextmanager
     def locked_transaction(self):

@@ -16,6 +16,8 @@ class SQLiteDatabase:
     name = "SQLite"
     errors = (sqlite3.Error,)
     value_errors = ()  # SQLite stores any value it is given; the sink checks the columns' types itself
+    # sqlite3 takes the GIL back for every row: a batch is written in the caller's thread
+    writes_in_background = False
     types = {"integer": "INTEGER", "boolean": "INTEGER", "number": "REAL", "string": "TEXT",
              "json": "TEXT", "time": "TEXT"}
 
@@ -52,12 +54,15 @@ class SQLiteDatabase:
     # creating and changing tables takes the same write lock as any write
     locked_transaction = transaction
 
-    def write_batch(self, tables: dict, jobs: list):
-        """Records' rows ({table: (columns, rows)}) and their jobs' rows in csx_jobs, in one transaction."""
+    def write_batch(self, tables: dict):
+        """Records' rows and their jobs' fingerprints ({table: (columns, rows, fingerprints)}), in one
+        transaction."""
         with self.transaction():
-            for name, (columns, rows) in tables.items():
+            jobs = []
+            for name, (columns, rows, fingerprints) in tables.items():
                 self.connection.executemany(record_upsert(name, columns, f"VALUES ({', '.join('?' * len(columns))})"),
                                             rows)
+                jobs += [(*row[:4], fingerprint, row[5]) for row, fingerprint in zip(rows, fingerprints)]
             self.connection.executemany(JOB_UPSERT.format(rows="VALUES (?, ?, ?, ?, ?, ?)"), jobs)
 
     def tables(self) -> set:

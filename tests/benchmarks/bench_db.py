@@ -62,7 +62,11 @@ class Databases:
         self.count += 1
         if sink == "SQLite":
             return str(self.folder / f"db{self.count}.sqlite")
-        return self.server.new_database() if sink == "PostgreSQL" else "jsonl"
+        if sink != "PostgreSQL":
+            return "jsonl"
+        url = self.server.new_database()
+        time.sleep(0.2)  # the backend that made it ends, its CPU time counted before the run's
+        return url
 
     def ended_backends_cpu(self) -> float:
         """CPU seconds of the server's processes that have ended (the postmaster's reaped children)."""
@@ -278,6 +282,7 @@ def main():
     parser.add_argument("--concurrent-records", type=int, default=5_000,
                         help="jobs each concurrent writer upserts (the same jobs in every writer)")
     options = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # figures as they come, also into a file
     run(options.jobs, options.records, options.rounds, options.beside, options.large_run, options.unchanged_jobs,
         options.writers, options.concurrent_records)
 
