@@ -27,10 +27,10 @@ class Recorder:
 
 
 @settings(max_examples=100, deadline=None)
-@given(count=st.integers(0, 60), size=st.integers(1, 12), background=st.booleans())
-def test_every_item_is_written_once_in_order_in_full_batches(count, size, background):
+@given(count=st.integers(0, 60), size=st.integers(1, 12))
+def test_every_item_is_written_once_in_order_in_full_batches(count, size):
     write = Recorder()
-    writer = BatchWriter(write, size, seconds=3600, background=background, name="test")
+    writer = BatchWriter(write, size, seconds=3600, name="test")
     settled = []
     for item in range(count):
         settled += writer.add(item)
@@ -42,10 +42,9 @@ def test_every_item_is_written_once_in_order_in_full_batches(count, size, backgr
     assert [item for batch in write.batches for item in batch] == list(range(count))
 
 
-@pytest.mark.parametrize("background", [False, True])
-def test_a_batch_not_full_is_written_once_its_first_item_has_waited(background):
+def test_a_batch_not_full_is_written_once_its_first_item_has_waited():
     write = Recorder()
-    writer = BatchWriter(write, size=100, seconds=0.05, background=background, name="test")
+    writer = BatchWriter(write, size=100, seconds=0.05, name="test")
     assert writer.add("a") == []  # gathered: nothing settled yet
     assert write.written.wait(30)  # written by the thread, without another call
     assert write.batches == [["a"]]
@@ -54,13 +53,12 @@ def test_a_batch_not_full_is_written_once_its_first_item_has_waited(background):
     assert write.batches == [["a"], ["b"]]
 
 
-@pytest.mark.parametrize("background", [False, True])
-def test_a_failed_write_is_raised_in_the_callers_thread_and_stops_the_writing(background):
+def test_a_failed_write_is_raised_in_the_callers_thread_and_stops_the_writing():
     write = Recorder(fail_on=3)
-    writer = BatchWriter(write, size=2, seconds=3600, background=background, name="test")
+    writer = BatchWriter(write, size=2, seconds=3600, name="test")
     with pytest.raises(OSError, match="cannot write 3"):
         for item in range(4):
-            writer.add(item)  # the batch [2, 3] fails, here or on the thread
+            writer.add(item)  # the batch [2, 3] fails
         writer.flush()
     with pytest.raises(OSError, match="cannot write 3"):
         writer.add(4)
@@ -68,10 +66,9 @@ def test_a_failed_write_is_raised_in_the_callers_thread_and_stops_the_writing(ba
     assert write.batches == [[0, 1]]
 
 
-@pytest.mark.parametrize("background", [False, True])
-def test_close_writes_what_was_gathered(background):
+def test_close_writes_what_was_gathered():
     write = Recorder()
-    writer = BatchWriter(write, size=10, seconds=3600, background=background, name="test")
+    writer = BatchWriter(write, size=10, seconds=3600, name="test")
     for item in "xyz":
         writer.add(item)
     writer.close()  # as after Ctrl-C: no flush first

@@ -93,8 +93,7 @@ class DatabaseSink:
         self._connection = threading.Lock()
         self.registered = self._run(prepare, db)  # names of the record tables csx made
         self.tables = {}  # kind -> (table name, {scalar: JSON type}, [column names of a row])
-        self._batches = BatchWriter(self._write_batch, batch_records, batch_seconds, db.writes_in_background,
-                                    "csx-db-batches")
+        self._batches = BatchWriter(self._write_batch, batch_records, batch_seconds, "csx-db-batches")
         self._second, self._stamp = None, ""
 
     @property

@@ -18,8 +18,6 @@ CONNECT_TIMEOUT_S = 30
 
 class PostgreSQLDatabase:
     name = "PostgreSQL"
-    # the server does most of the work of a batch, in its own process, while csx gathers the next
-    writes_in_background = True
     types = {"integer": "BIGINT", "boolean": "BOOLEAN", "number": "DOUBLE PRECISION", "string": "TEXT",
              "json": "JSONB", "time": "TIMESTAMPTZ"}
     errors = (psycopg.Error,)

@@ -16,8 +16,6 @@ class SQLiteDatabase:
     name = "SQLite"
     errors = (sqlite3.Error,)
     value_errors = ()  # SQLite stores any value it is given; the sink checks the columns' types itself
-    # sqlite3 takes the GIL back for every row: a batch is written in the caller's thread
-    writes_in_background = False
     types = {"integer": "INTEGER", "boolean": "INTEGER", "number": "REAL", "string": "TEXT",
              "json": "TEXT", "time": "TEXT"}
 
