@@ -248,14 +248,18 @@ def run(jobs=1000, records=100_000, rounds=3, beside=None, large=0, unchanged_jo
 
             targets = {"SQLite": lambda name: str(folder / f"{name}.sqlite"),
                        "PostgreSQL": lambda name: server.new_database()}
-            unchanged = unchanged_project(folder, unchanged_jobs)
-            print(f"\n4. second, unchanged run of csx extract --project-dir DIR --all --db over {unchanged_jobs:,} jobs:")
-            for name, target in targets.items():
-                seconds = unchanged_run(target("unchanged"), unchanged)
-                print(f"  {name:<10} {seconds:7.2f} s  ({unchanged_jobs / seconds:,.0f} jobs/s, csx start-up included)")
+            if unchanged_jobs:
+                unchanged = unchanged_project(folder, unchanged_jobs)
+                print(f"\n4. second, unchanged run of csx extract --project-dir DIR --all --db over "
+                      f"{unchanged_jobs:,} jobs:")
+                for name, target in targets.items():
+                    seconds = unchanged_run(target("unchanged"), unchanged)
+                    print(f"  {name:<10} {seconds:7.2f} s  ({unchanged_jobs / seconds:,.0f} jobs/s, csx start-up "
+                          "included)")
             count = concurrent_records
-            print(f"   {writers} writer processes upserting the same {count:,} jobs at once, against 1 writer:")
-            for name, target in targets.items():
+            if writers:
+                print(f"   {writers} writer processes upserting the same {count:,} jobs at once, against 1 writer:")
+            for name, target in targets.items() if writers else ():
                 alone = concurrent_upserts(target("one"), 1, range(1, count + 1))
                 together = concurrent_upserts(target("many"), writers, range(1, count + 1))
                 print(f"  {name:<10} 1 writer {alone:6.1f} s ({count / alone:,.0f} records/s); "
