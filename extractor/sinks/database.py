@@ -3,11 +3,12 @@ kind, keyed by the source (project directory or instance), project uid, job
 uid and kind, with the spec, the extraction time, the whole record (JSON;
 JSONB on PostgreSQL) and its top-level scalars as columns. Re-running
 upserts. Records are written in batches, one transaction each (up to
-BATCH_RECORDS records, none waiting longer than BATCH_SECONDS), so an
-interrupted run leaves whole rows only, loses at most the batch it was
-writing, and the next run finishes the rest; several csx processes may write
-one database at once. A record the database refuses fails its own job: its
-batch is written again record by record.
+BATCH_RECORDS records; a batch not full goes out once its first record has
+waited BATCH_SECONDS, batches.py), so an interrupted run leaves whole rows
+only, loses at most the batch it had not committed, and the next run
+finishes the rest; several csx processes may write one database at once. A
+record the database refuses fails its own job: its batch is written again
+record by record.
 
 The csx_jobs table remembers each job's fingerprint (job.json's modification
 time and size, or the document's update time), written in the transaction
