@@ -79,14 +79,24 @@ def handles_from_args(args, registry: Registry) -> list:
                        timeout=args.timeout)
 
 
-def _write(sink, outcome, written: int):
-    """Write an outcome's record; when that record alone cannot be written, it becomes the outcome's error."""
+def _write(sink, outcome, written: int) -> list:
+    """Write an outcome's record; the outcomes settled by it: itself, or those of the batch a database
+    sink wrote. A record that alone cannot be written has that error as its outcome's."""
     try:
-        sink.write(outcome)
+        return sink.write(outcome)
     except RecordWriteError as exc:  # the next records may well be written
         outcome.record, outcome.error = None, exc
+        return [outcome]
     except (OSError, SinkError) as exc:  # a full disk, a database gone: no point going on
         raise SinkError(f"{outcome.label}: cannot write its record ({exc}); {written} written before it") from exc
+
+
+def _flush(sink, written: int) -> list:
+    """The outcomes settled by writing what a sink still holds."""
+    try:
+        return sink.flush()
+    except (OSError, SinkError) as exc:
+        raise SinkError(f"cannot write the last records ({exc}); {written} written before them") from exc
 
 
 def _check_prune(args):
@@ -107,6 +117,17 @@ def _listed(handles) -> dict:
         puid, juid = handle.label.split("/")[-2:]
         listed.setdefault((handle.source, puid), set()).add(juid)
     return listed
+
+
+def _count(summary: Summary, outcome, log, debug: bool):
+    if outcome.error is not None:
+        summary.failed.append((outcome.label, str(outcome.error)))
+        log.error(str(outcome.error), exc_info=(type(outcome.error), outcome.error,
+                                                outcome.error.__traceback__) if debug else None)
+    elif outcome.skipped:
+        summary.skipped.append((outcome.label, outcome.skipped))
+    else:
+        summary.done += 1
 
 
 def run(args, log) -> int:
@@ -140,16 +161,12 @@ def run(args, log) -> int:
         outcomes = ordered_map(pool, work, handles, window=4 * workers, settled=extraction.settled,
                                batch=batch_size(len(handles), workers, kind))
         for outcome in outcomes:
-            if outcome.record is not None:
-                _write(sink, outcome, summary.done)
-            if outcome.error is not None:
-                summary.failed.append((outcome.label, str(outcome.error)))
-                log.error(str(outcome.error), exc_info=(type(outcome.error), outcome.error,
-                                                        outcome.error.__traceback__) if args.debug else None)
-            elif outcome.skipped:
-                summary.skipped.append((outcome.label, outcome.skipped))
-            else:
-                summary.done += 1
+            settled = [outcome] if outcome.record is None else _write(sink, outcome, summary.done)
+            for each in settled:
+                _count(summary, each, log, args.debug)
+                progress.step(summary)
+        for each in _flush(sink, summary.done):
+            _count(summary, each, log, args.debug)
             progress.step(summary)
         if args.prune:
             summary.pruned = sum(sink.prune(source, puid, uids) for (source, puid), uids in _listed(handles).items())

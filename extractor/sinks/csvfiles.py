@@ -114,6 +114,10 @@ class CsvSink:
             self._emit(csv.writer(self.stream), row)
         else:
             rows[tuple(row[:3])] = row
+        return [outcome]
+
+    def flush(self) -> list:
+        return []  # the files are written whole at close
 
     def close(self, completed=True):
         """Merge this run's rows into each kind's file (on an interrupted run: none, and the files stay)."""
