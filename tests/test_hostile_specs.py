@@ -153,7 +153,7 @@ def test_a_long_extends_chain_is_refused_with_file_line_col(tmp_path, capsys):
 
 def test_lint_of_a_folder_of_long_chains_reads_each_file_once(tmp_path, monkeypatch):
     # every fragment of the chain is checked, each through its own 32 bases: read once, not 32 times
-    from extractor.commands.lint import lint
+    from extractor.language.speclint import lint
     from extractor.language import specfile
 
     spec = chain(tmp_path, 1500)
