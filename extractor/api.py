@@ -20,8 +20,8 @@ from .run.extraction import DEFAULT_STATUSES, Extraction, ExtractOptions, job_ty
 from .run.jobhandles import job_handles
 from .run.jobquery import query_job
 from .run.pools import batch_size, open_pool, ordered_map
-from .sinks.columns import flatten as flat_columns
-from .sinks.columns import schema_columns
+from .sinks.rows import flatten as flat_columns
+from .sinks.rows import schema_columns
 from .sources.deadline import seconds_problem
 
 log = logging.getLogger("csx")

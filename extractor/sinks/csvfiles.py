@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import RecordWriteError, SinkError, StdoutClosed
 from ..textfiles import NotText, read_text
 from .atomic import AtomicFile
-from .columns import cell, flatten, schema_columns
+from .rows import cell, flatten, schema_columns
 from .locks import folder_lock
 
 KEY_COLUMNS = ["source", "project_uid", "job_uid"]

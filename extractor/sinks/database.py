@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 
 from ..errors import RecordWriteError, SinkError, UsageError
 from ..redaction import quoted
-from .columns import top_level_scalars
+from .rows import top_level_scalars
 from .dbschema import KEY, add_record_table, prepare
 from .dburl import is_postgresql_url, register_url_secrets, safe_url
 

@@ -1,6 +1,7 @@
-"""Flat, stable column names for records, taken from the record schema (not
-from the records, whose nulls vary), so a kind's columns are the same run
-after run: job_info.type, paths.map, ..."""
+"""Records as flat rows (CSV files, database columns): stable column names
+taken from the record schema (not from the records, whose nulls vary), so a
+kind's columns are the same run after run (job_info.type, paths.map, ...),
+and each value as a cell."""
 
 import json
 from pathlib import Path
