@@ -7,7 +7,7 @@ import math
 import re
 
 from ..errors import RecordError, UsageError
-from ..textfiles import NotText, read_named_text
+from ..regularfiles import NotText, read_named_text
 
 MAX_RECORD_FILE_BYTES = 2**30
 # a JSON string (skipped), or a token Python's json reads as a float

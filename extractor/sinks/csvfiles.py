@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from ..errors import RecordWriteError, SinkError, StdoutClosed
-from ..textfiles import NotText, read_text
+from ..regularfiles import NotText, read_text
 from .atomic import AtomicFile
 from .rows import cell, flatten, schema_columns
 from .locks import folder_lock

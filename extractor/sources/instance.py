@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import DatasetError, JobError, MissingJobError, UsageError, shown
 from ..redaction import quoted, register_secret
 from ..uids import is_job_uid, uid_number
-from ..textfiles import STDIN, NotText, read_named_text
+from ..regularfiles import STDIN, NotText, read_named_text
 from . import JobDocument, JobHandle, select_uids
 from .checked_files import unreadable_dataset
 from .dataset_files import dataset_header
