@@ -191,9 +191,9 @@ def test_a_fifo_among_the_specs_is_no_wait(tmp_path):
     (tmp_path / "schemas").mkdir()
     os.mkfifo(tmp_path / "schemas" / "notes.schema.json")
     lint = csx_process("lint", tmp_path)
-    assert (lint.returncode, lint.stdout) == (1, f"{tmp_path / 'pipe.yaml'}:1:1: not a regular file\n")
+    assert (lint.returncode, lint.stdout) == (1, f"{tmp_path / 'pipe.yaml'}:1:1: a FIFO (named pipe), not a regular file\n")
     specs = csx_process("specs", "--specs", tmp_path)
-    assert (specs.returncode, specs.stderr) == (2, f"csx: {tmp_path / 'pipe.yaml'}:1:1: not a regular file\n")
+    assert (specs.returncode, specs.stderr) == (2, f"csx: {tmp_path / 'pipe.yaml'}:1:1: a FIFO (named pipe), not a regular file\n")
 
 
 @pytest.mark.parametrize("content, message", [

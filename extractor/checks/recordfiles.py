@@ -7,7 +7,7 @@ import math
 import re
 
 from ..errors import RecordError, UsageError
-from ..regularfiles import NotText, read_named_text
+from ..regularfiles import Unreadable, read_named_text
 
 MAX_RECORD_FILE_BYTES = 2**30
 # a JSON string (skipped), or a token Python's json reads as a float
@@ -59,7 +59,7 @@ def _text(name: str) -> str:
         return read_named_text(name, MAX_RECORD_FILE_BYTES)
     except OSError as exc:
         raise UsageError(f"{name}: cannot read: {exc.strerror}") from exc
-    except NotText as exc:
+    except Unreadable as exc:
         raise RecordError(f"{name}:{exc.line}:{exc.col}: {exc.message}") from exc
 
 

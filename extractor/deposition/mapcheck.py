@@ -5,15 +5,16 @@ pixel size and with each other."""
 
 import io
 import os
-import stat
 import warnings
 
 import numpy
 
 from ..errors import printable
 from ..language.registry import Registry
+from ..regularfiles import NotRegular, open_regular
 from ..run.extraction import Extraction, ExtractOptions
 from ..run.jobhandles import named_jobs
+from ..sources.mapfiles import MAP_LIMIT
 
 # what a deposition needs, in the record's paths
 MAPS = ("map", "map_half_A", "map_half_B")
@@ -30,11 +31,10 @@ def _header(path: str):
     from mrcfile.mrcinterpreter import MrcInterpreter
 
     try:
-        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as file:
-            status = os.fstat(file.fileno())
-            if not stat.S_ISREG(status.st_mode):
-                return None, None, "not a regular file"
-            raw, size = file.read(HEADER_BYTES), status.st_size
+        with open_regular(path, MAP_LIMIT) as file:  # only the header is read, whatever the map's size
+            raw, size = file.read(HEADER_BYTES), os.fstat(file.fileno()).st_size
+    except NotRegular as exc:
+        return None, None, exc.message
     except OSError as exc:
         return None, None, f"cannot be read ({exc.strerror})"
     if len(raw) < HEADER_BYTES:
@@ -81,8 +81,8 @@ def file_problems(record: dict) -> list:
             if name in MAPS:
                 problems.append((name, None, "the job names no such file"))
             continue
-        if not os.path.isfile(path):
-            problems.append((name, path, "not a regular file" if os.path.exists(path) else "missing"))
+        if not os.path.exists(path):
+            problems.append((name, path, "missing"))
             continue
         shape, voxel, problem = _header(path)
         if problem:

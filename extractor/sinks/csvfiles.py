@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from ..errors import RecordWriteError, SinkError, StdoutClosed
-from ..regularfiles import NotText, read_text
+from ..regularfiles import Unreadable, read_text
 from .atomic import AtomicFile
 from .rows import cell, flatten, schema_columns
 from .locks import folder_lock
@@ -53,7 +53,7 @@ def _existing_rows(target: Path, columns: list) -> dict:
     except OSError as exc:
         raise SinkError(f"{target}: cannot read the rows of earlier runs ({exc.strerror}); move it away or "
                         "choose another -o") from exc
-    except (NotText, csv.Error) as exc:
+    except (Unreadable, csv.Error) as exc:
         raise SinkError(f"{target}: cannot read the rows of earlier runs ({exc}); move it away or "
                         "choose another -o") from exc
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import DatasetError, JobError, MissingJobError, UsageError, shown
 from ..redaction import quoted, register_secret
 from ..uids import is_job_uid, uid_number
-from ..regularfiles import STDIN, NotText, read_named_text
+from ..regularfiles import STDIN, Unreadable, read_named_text
 from . import JobDocument, JobHandle, select_uids
 from .checked_files import unreadable_dataset
 from .dataset_files import dataset_header
@@ -62,7 +62,7 @@ def instance_info(path, generation: str) -> dict:
             info = json.loads(read_named_text(path if path == STDIN else Path(path).expanduser(), MAX_INFO_BYTES))
         except OSError as exc:
             raise InstanceError(f"--instance {path}: cannot read: {exc.strerror}") from exc
-        except NotText as exc:
+        except Unreadable as exc:
             raise InstanceError(f"--instance {path}:{exc.line}:{exc.col}: {exc.message}") from exc
         except json.JSONDecodeError as exc:
             raise InstanceError(f"--instance {path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})") from exc
