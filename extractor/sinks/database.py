@@ -15,19 +15,19 @@ import json
 from datetime import datetime, timezone
 
 from ..errors import RecordWriteError, SinkError, UsageError
-from ..redaction import quoted
 from .rows import top_level_scalars
 from .dbschema import KEY, add_record_table, prepare
-from .dburl import is_postgresql_url, register_url_secrets, safe_url
+from .dburl import is_postgresql_url, safe_url, url_secrets
 
 INTEGER_RANGE = (-2**63, 2**63 - 1)  # both databases' integer columns are 64-bit
 
 
 def open_database(target: str):
-    """The dialect object for --db TARGET: a postgresql:// URL, or an SQLite file."""
+    """The dialect object for --db TARGET: a postgresql:// URL, or an SQLite file; its `secrets` quote the
+    driver's errors."""
+    secrets = url_secrets(target)
     if is_postgresql_url(target):
         label = safe_url(target)
-        register_url_secrets(target)
         try:
             from .postgresql import PostgreSQLDatabase as dialect
         except ImportError as exc:
@@ -37,15 +37,17 @@ def open_database(target: str):
 
         label = str(target)
     try:
-        return dialect(target, label)
+        database = dialect(target, label)
     except (OSError, *dialect.errors) as exc:
-        raise SinkError(f"--db {label}: cannot write there ({short_error(exc)})") from exc
+        raise SinkError(f"--db {label}: cannot write there ({short_error(exc, secrets)})") from exc
+    database.secrets = secrets
+    return database
 
 
-def short_error(exc: BaseException) -> str:
+def short_error(exc: BaseException, secrets) -> str:
     """The first line of a driver's error, without secrets (psycopg's may quote the connection string)."""
     text = str(exc).strip()
-    return quoted(text.splitlines()[0] if text else type(exc).__name__)
+    return secrets.quoted(text.splitlines()[0] if text else type(exc).__name__)
 
 
 def column_value(json_type: str, value, field: str, label: str):
@@ -116,9 +118,10 @@ class DatabaseSink:
         try:
             self.db.upsert_record(upsert, row, outcome.fingerprint)  # the row and the job's fingerprint together
         except self.db.value_errors as exc:
-            raise RecordWriteError(f"{outcome.label}: {self.db.name} refused its record ({short_error(exc)})") from exc
+            raise RecordWriteError(f"{outcome.label}: {self.db.name} refused its record "
+                                   f"({short_error(exc, self.db.secrets)})") from exc
         except self.db.errors as exc:
-            raise SinkError(f"{self.db.name}: {short_error(exc)}") from exc
+            raise SinkError(f"{self.db.name}: {short_error(exc, self.db.secrets)}") from exc
 
     def prune(self, source: str, project_uid: str, existing) -> int:
         """Delete the rows of the project's jobs that are not in `existing`; the number of jobs pruned."""
@@ -147,7 +150,7 @@ class DatabaseSink:
             result = function(*args)
             return list(result) if hasattr(result, "fetchall") else result
         except self.db.errors as exc:
-            raise SinkError(f"--db {self.db.label}: {short_error(exc)}") from exc
+            raise SinkError(f"--db {self.db.label}: {short_error(exc, self.db.secrets)}") from exc
 
     def close(self, completed=True):
         # rows already written are whole and stay: the next run finishes the rest
