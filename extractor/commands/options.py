@@ -41,8 +41,6 @@ def add_job_selection(parser, jobs_help):
     add_source_options(parser)
     parser.add_argument("--status", action="append", metavar="S",
                         help="jobs with this status too (may repeat; default completed)")
-    parser.set_defaults(all=False, type=None)
 
 
-MASKS = "no_mask, spherical, loose, tight or corrected"
 JOBS = "job directories; with --project-dir or --instance, job uids (J180 J190-J199)"

@@ -3,7 +3,7 @@ stdin) against their kind's schema. A file with no record, or a record that
 is not strict JSON (NaN, Infinity, a number past a double), is a failure."""
 
 from ..checks.recordfiles import records_in_file
-from ..checks.records import KIND_NAME, check_record
+from ..checks.records import UnknownKind, check_record, kind_schema
 from ..errors import CsxError, RecordError
 from ..language.registry import Registry
 
@@ -38,12 +38,8 @@ def run(args, log) -> int:
 
 
 def _check(registry: Registry, record, where: str, kind: str | None):
-    kind = kind or (record.get("kind") if isinstance(record, dict) else None)
-    if not kind:
-        raise RecordError(f"{where}: no \"kind\" in the record; say which with --kind")
-    if not isinstance(kind, str) or not KIND_NAME.fullmatch(kind):
-        raise RecordError(f"{where}: \"kind\" is not a record kind name (letters, digits, - and _)")
-    schema = registry.record_schema(kind)
-    if schema is None:
-        raise RecordError(f"{where}: no schema for record kind {kind!r}")
+    try:
+        _, schema = kind_schema(registry, record, kind)
+    except UnknownKind as exc:
+        raise RecordError(f"{where}: {exc}" + ("; say which with --kind" if exc.missing else "")) from None
     check_record(record, schema, origin=where)

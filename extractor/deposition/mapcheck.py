@@ -17,8 +17,8 @@ from ..run.jobhandles import named_jobs
 from ..sources.mapfiles import MAP_LIMIT
 
 # what a deposition needs, in the record's paths
-MAPS = ("map", "map_half_A", "map_half_B")
-MASKS = ("mask_refine", "mask_fsc", "mask_fsc_auto")
+MAP_FILES = ("map", "map_half_A", "map_half_B")
+MASK_FILES = ("mask_refine", "mask_fsc", "mask_fsc_auto")
 PIXEL_TOLERANCE_A = 1e-4  # the record and the header both hold the pixel size as float32
 BYTES_PER_VOXEL = {0: 1, 1: 2, 2: 4, 3: 4, 4: 8, 6: 2, 12: 2}  # MRC modes
 HEADER_BYTES = 1024
@@ -75,10 +75,10 @@ def file_problems(record: dict) -> list:
     box, psize = record["box_size_vox"], record["psize_A"]
     problems, record_box = [], (box, box, box)
     reference = None  # the map's box once read: the half maps and masks must share it
-    for name in MAPS + MASKS:
+    for name in MAP_FILES + MASK_FILES:
         path = record["paths"].get(name)
         if path is None:
-            if name in MAPS:
+            if name in MAP_FILES:
                 problems.append((name, None, "the job names no such file"))
             continue
         if not os.path.exists(path):
@@ -99,7 +99,7 @@ def file_problems(record: dict) -> list:
     return problems
 
 
-def check_record(record: dict) -> list:
+def problem_lines(record: dict) -> list:
     """Problems with the files of one map-info record, one line each."""
     label = f"{record['job_info']['puid']}/{record['job_info']['juid']}"
     # a path is a value of the job's: a newline in it must not start a line
@@ -131,5 +131,5 @@ def check_maps(jobs=(), project_dir=None, instance=None, project=None, specs=(),
         if outcome.record is None:
             checked.append((outcome.label, [str(outcome.error or outcome.skipped)]))
         else:
-            checked.append((outcome.label, check_record(outcome.record)))
+            checked.append((outcome.label, problem_lines(outcome.record)))
     return checked

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from ..errors import JobError, UsageError
 
 # the fsc kind's mask names, loosest first, as the record schema orders them
-MASKS = ("no_mask", "spherical", "loose", "tight", "corrected")
+FSC_MASKS = ("no_mask", "spherical", "loose", "tight", "corrected")
+MASKS_TEXT = ", ".join(FSC_MASKS[:-1]) + " or " + FSC_MASKS[-1]  # as the options' help names them
 THRESHOLD = 0.143
 
 
@@ -33,10 +34,10 @@ def job_label(record: dict) -> str:
 
 def checked_masks(masks) -> tuple:
     """The masks asked for, in the kind's order; every mask when none is named."""
-    unknown = [m for m in masks or () if m not in MASKS]
+    unknown = [m for m in masks or () if m not in FSC_MASKS]
     if unknown:
-        raise UsageError(f"--mask {unknown[0]}: no such mask (masks: {', '.join(MASKS)})")
-    return tuple(m for m in MASKS if m in masks) if masks else MASKS
+        raise UsageError(f"--mask {unknown[0]}: no such mask (masks: {', '.join(FSC_MASKS)})")
+    return tuple(m for m in FSC_MASKS if m in masks) if masks else FSC_MASKS
 
 
 def _numbers(values):
@@ -52,7 +53,7 @@ def _numbers(values):
     return array if array.ndim == 1 else None
 
 
-def record_curves(record: dict, masks=MASKS) -> list:
+def record_curves(record: dict, masks=FSC_MASKS) -> list:
     """The record's curves under the masks asked for, leaving out those the job does not report (or reports
     without a finite value). A JobError naming the job and the curve where a curve and the frequency axis
     differ in length, or where the axis or a curve is not a list of numbers."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..errors import JobError
 from ..uids import is_job_uid, is_project_uid, uid_number
 from .compact import compact_curves
-from .curves import MASKS, record_curves
+from .curves import FSC_MASKS, record_curves
 
 # the fields of a table row, in the order of its list in the page data
 ROW = ("project", "job", "title", "type", "completed", "resolution", "particles", "symmetry", "bfactor",
@@ -156,10 +156,10 @@ class Dashboard:
         resolutions = record.get("fsc_resolution_A") if isinstance(record.get("fsc_resolution_A"), dict) else {}
         detail = {"paths": self._paths(record.get("paths")), "cfar": _shown(record.get("cfar")),
                   "psize": _shown(record.get("psize_A")), "box": _number(record.get("box_size_vox")),
-                  "masks": [_shown(resolutions.get(mask)) for mask in MASKS]}
+                  "masks": [_shown(resolutions.get(mask)) for mask in FSC_MASKS]}
         if problems:
             detail["problems"] = self._intern("checks", problems)
-        self.details.append({k: v for k, v in detail.items() if v is not None and v != [None] * len(MASKS)})
+        self.details.append({k: v for k, v in detail.items() if v is not None and v != [None] * len(FSC_MASKS)})
         self.curves.append(None)
 
     def _paths(self, paths) -> list | None:
@@ -185,7 +185,7 @@ class Dashboard:
             return
         self._count("fsc")
         try:
-            curves = record_curves(record, MASKS)
+            curves = record_curves(record, FSC_MASKS)
         except (JobError, KeyError, TypeError, AttributeError) as exc:
             reason = str(exc) if isinstance(exc, JobError) else "its record lacks job_info or curves"
             self.skipped(f"{puid}/{juid} (from {source}): FSC curves left out: {reason}")
@@ -269,5 +269,5 @@ class Dashboard:
         """The report's data as the page's script reads it (plain lists and dicts, JSON-ready)."""
         return {"projects": [{"uid": p.uid, "title": p.title, "source": p.source} for p in self.projects.values()],
                 "columns": ROW, "maps": self.rows, "details": self.details, "curves": self.curves,
-                "sections": self.sections, "steps": self.steps, "labels": self.labels, "masks": MASKS,
+                "sections": self.sections, "steps": self.steps, "labels": self.labels, "masks": FSC_MASKS,
                 "path_names": self.path_names, "checks": self.checks}
