@@ -10,15 +10,14 @@ import warnings
 import numpy
 
 from ..errors import printable
+from ..kinds import job_label, map_info, value_at
+from ..kinds.map_info import MAP_FILES, MASK_FILES
 from ..language.registry import Registry
 from ..regularfiles import NotRegular, open_regular
 from ..run.extraction import Extraction, ExtractOptions
 from ..run.jobhandles import named_jobs
 from ..sources.mapfiles import MAP_LIMIT
 
-# what a deposition needs, in the record's paths
-MAP_FILES = ("map", "map_half_A", "map_half_B")
-MASK_FILES = ("mask_refine", "mask_fsc", "mask_fsc_auto")
 PIXEL_TOLERANCE_A = 1e-4  # the record and the header both hold the pixel size as float32
 BYTES_PER_VOXEL = {0: 1, 1: 2, 2: 4, 3: 4, 4: 8, 6: 2, 12: 2}  # MRC modes
 HEADER_BYTES = 1024
@@ -72,11 +71,11 @@ def _box(shape) -> str:
 
 def file_problems(record: dict) -> list:
     """[(file name in the record, its path or None, what is wrong)] of the files of one map-info record."""
-    box, psize = record["box_size_vox"], record["psize_A"]
+    box, psize = value_at(record, map_info.BOX_VOX), value_at(record, map_info.PIXEL_SIZE_A)
     problems, record_box = [], (box, box, box)
     reference = None  # the map's box once read: the half maps and masks must share it
     for name in MAP_FILES + MASK_FILES:
-        path = record["paths"].get(name)
+        path = value_at(record, (*map_info.PATHS, name))
         if path is None:
             if name in MAP_FILES:
                 problems.append((name, None, "the job names no such file"))
@@ -101,7 +100,7 @@ def file_problems(record: dict) -> list:
 
 def problem_lines(record: dict) -> list:
     """Problems with the files of one map-info record, one line each."""
-    label = f"{record['job_info']['puid']}/{record['job_info']['juid']}"
+    label = job_label(record)
     # a path is a value of the job's: a newline in it must not start a line
     return [f"{label}: {name}{f' {printable(path)}' if path else ''}: {problem}"
             for name, path, problem in file_problems(record)]
@@ -111,9 +110,9 @@ def map_status(record: dict) -> tuple:
     """(status, problems) of a map-info record for a report: (0, []) when its files agree, (n, ["name:
     problem", ...]) for n problems (the paths are the record's), (-1, []) when the folder of its map is not
     reachable from here (a database filled elsewhere), (None, []) when the record names no map."""
-    path = (record.get("paths") or {}).get("map")
-    if not isinstance(path, str) or not isinstance(record.get("box_size_vox"), int) \
-            or not isinstance(record.get("psize_A"), (int, float)):
+    path = value_at(record, (*map_info.PATHS, "map"))
+    if not isinstance(path, str) or not isinstance(value_at(record, map_info.BOX_VOX), int) \
+            or not isinstance(value_at(record, map_info.PIXEL_SIZE_A), (int, float)):
         return None, []
     if not os.path.isdir(os.path.dirname(path)):
         return -1, []
