@@ -95,11 +95,6 @@ def encode_curves(curves: list) -> list:
     return [text[bounds[i]:bounds[i + 1]] for i in range(len(curves))]
 
 
-def encoded_curve(values) -> str:
-    """One curve's text (encode_curves)."""
-    return encode_curves([values])[0]
-
-
 def _text(codes) -> str:
     """Twelve-bit codes as two characters each."""
     import numpy
