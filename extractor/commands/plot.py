@@ -8,7 +8,7 @@ from ..pictures.curves import MASKS_TEXT, checked_masks, record_curves
 from ..pictures.plot import COLUMN_WIDTHS_IN, figure_width, legend_labels, plot_fsc
 from ..sinks.atomic import write_output
 from .gather import gather
-from .options import JOBS, add_job_selection
+from .options import JOBS, add_job_selection, job_labels
 
 DESCRIPTION = "Figures made from records."
 SUBCOMMANDS = True  # csx plot fsc: the common options go on each figure's parser
@@ -33,22 +33,11 @@ def add_arguments(parser, common):
     width.add_argument("--width", type=float, metavar="INCHES", help="any other width")
 
 
-def parsed_labels(pairs) -> dict:
-    """{job: text} of --label JOB=TEXT options."""
-    labels = {}
-    for pair in pairs or ():
-        job, equals, text = pair.partition("=")
-        if not equals or not job or not text:
-            raise UsageError(f"plot: --label {pair}: give JOB=TEXT, e.g. J180=EMD-12345")
-        labels[job] = text
-    return labels
-
-
 def run(args, log) -> int:
     target = Path(args.output)
     file_format = target.suffix.lower().lstrip(".")
     masks = checked_masks(args.mask)
-    labels = parsed_labels(args.label)
+    labels = job_labels(args.label)
     width = figure_width(args.columns, args.width)
     if not args.jobs and not args.project_dir:
         raise UsageError("plot fsc: name the jobs (job directories, or uids with --project-dir or --instance)")
