@@ -13,15 +13,15 @@ import os
 from contextlib import closing
 from pathlib import Path
 
-from .checks.records import KIND_NAME, check_record
+from .checks.records import UnknownKind, check_record, kind_schema
 from .errors import UsageError, shown
 from .language.registry import Registry
 from .run.extraction import DEFAULT_STATUSES, Extraction, ExtractOptions, job_types, listed_statuses
 from .run.jobhandles import job_handles
 from .run.jobquery import query_job
 from .run.pools import batch_size, open_pool, ordered_map
-from .sinks.columns import flatten as flat_columns
-from .sinks.columns import schema_columns
+from .sinks.rows import flatten as flat_columns
+from .sinks.rows import schema_columns
 from .sources.deadline import seconds_problem
 
 log = logging.getLogger("csx")
@@ -231,10 +231,10 @@ def validate(record: dict, kind=None, specs=()) -> dict:
     record = _record(record)
     _optional("kind", kind, str, "a record kind such as \"map-info\"")
     registry = Registry(_folders(specs), load_specs=False)
-    kind = kind or record.get("kind")
-    schema = registry.record_schema(kind) if isinstance(kind, str) and KIND_NAME.fullmatch(kind) else None
-    if schema is None:
-        raise UsageError(f"no schema for record kind {kind!r}" if kind else "the record has no \"kind\"; give kind=")
+    try:
+        _, schema = kind_schema(registry, record, kind)
+    except UnknownKind as exc:
+        raise UsageError(str(exc) + ("; give kind=" if exc.missing else "")) from None
     check_record(record, schema)
     return record
 
@@ -259,7 +259,7 @@ def plot_fsc(jobs=(), *, output=None, file_format=None, masks=None, labels=None,
     from .pictures.curves import checked_masks, record_curves
     from .pictures.plot import figure_width, legend_labels
     from .pictures.plot import plot_fsc as figure_of
-    from .sinks.atomic import write_atomically
+    from .sinks.atomic import write_output
 
     if file_format is None and output is None:
         raise UsageError("plot_fsc: give output= (a .pdf, .png or .svg file) or file_format=")
@@ -271,7 +271,7 @@ def plot_fsc(jobs=(), *, output=None, file_format=None, masks=None, labels=None,
     figure = figure_of(curves, file_format, legend_labels(labels, list(dict.fromkeys(c.label for c in curves))),
                        width_in)
     if output is not None:
-        write_atomically(Path(output), figure)
+        write_output(output, figure, f"output={shown(str(output))}")
     return figure
 
 
@@ -283,7 +283,7 @@ def report(jobs=(), *, db=None, project_dir=None, project=None, client=None, ins
     (a line per job that failed or record left out). check: check each map's files where reachable.
     No map at all raises errors.NothingToReport."""
     from .reporting import from_database, from_jobs
-    from .sinks.atomic import write_atomically
+    from .sinks.atomic import write_output
 
     if db is not None:
         if jobs or project_dir or project or client is not None or instance is not None:
@@ -294,7 +294,7 @@ def report(jobs=(), *, db=None, project_dir=None, project=None, client=None, ins
                          specs=_folders(specs), statuses=statuses, timeout=timeout, check=check, title=title,
                          log=log.info)
     if output is not None:
-        write_atomically(Path(output), made.html.encode("utf-8"))
+        write_output(output, made.html.encode("utf-8"), f"output={shown(str(output))}")
     return made
 
 
@@ -303,11 +303,10 @@ def flatten(record: dict, specs=()) -> dict:
     kind (job_info.type, paths.map, ...) in the same order, None where the record has no value. Lists
     (FSC curves) stay lists. So `pandas.DataFrame([flatten(r) for r in records])` is the CSV's table."""
     record = _record(record)
-    registry = Registry(_folders(specs), load_specs=False)
-    kind = record.get("kind")
-    schema = registry.record_schema(kind) if isinstance(kind, str) and KIND_NAME.fullmatch(kind) else None
     flat = flat_columns(record)
-    if schema is None:
+    try:
+        _, schema = kind_schema(Registry(_folders(specs), load_specs=False), record)
+    except UnknownKind:
         return flat
     columns = schema_columns(schema)
     return {column: flat.get(column) for column in columns}

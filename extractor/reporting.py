@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .deposition.mapcheck import map_status
 from .errors import NothingToReport
+from .kinds import JUID, PUID, value_at
 from .language.registry import Registry
 from .pictures.dashboard import Dashboard
 from .pictures.report import report_html
@@ -108,8 +109,7 @@ def from_jobs(jobs=(), *, project_dir=None, project=None, client=None, instance=
         for handle in handles:
             outcome = extraction(titling(handle))
             if outcome.record is not None:
-                info = outcome.record["job_info"]
-                add(outcome.source, info["puid"], info["juid"], outcome.record)
+                add(outcome.source, value_at(outcome.record, PUID), value_at(outcome.record, JUID), outcome.record)
                 made.append(handle)
             elif outcome.skipped:
                 log(f"csx: skipped {outcome.label}: {outcome.skipped}")

@@ -3,17 +3,19 @@ way `csx extract` takes them, extracted as the kinds a picture needs. A job
 that fails is reported on its own line and left out; the others go on."""
 
 from ..language.registry import Registry
-from ..run.extraction import Extraction
-from .extract import handles_from_args, options_from_args
+from ..run.extraction import DEFAULT_STATUSES, Extraction, ExtractOptions, listed_statuses
+from ..run.jobhandles import job_handles
 
 
 def gather(args, kinds, log) -> tuple:
-    """({kind: [record, ...]}, [labels of the jobs that failed]) for the jobs the arguments name."""
+    """({kind: [record, ...]}, [labels of the jobs that failed]) for the jobs the arguments name (no --all,
+    no --type: a picture command names its jobs, or takes the project's)."""
     registry = Registry(args.specs)
-    handles = handles_from_args(args, registry)
+    handles = job_handles(args.jobs, args.project_dir, args.instance, args.project,
+                          statuses=listed_statuses(args.status), timeout=args.timeout)
     found, failed = {kind: [] for kind in kinds}, []
     for kind in kinds:
-        extraction = Extraction(registry, options_from_args(args, spec=kind))
+        extraction = Extraction(registry, ExtractOptions(spec=kind, statuses=tuple(args.status or DEFAULT_STATUSES)))
         for outcome in map(extraction, handles):
             if outcome.record is not None:
                 found[kind].append(outcome.record)

@@ -9,9 +9,9 @@ import textwrap
 from pathlib import Path
 
 from ..api import survey
-from ..errors import SinkError, UsageError
+from ..errors import UsageError
 from ..run.extraction import DEFAULT_STATUSES
-from ..sinks.atomic import write_atomically
+from ..sinks.atomic import write_output
 from .options import add_source_options
 from .progress import Progress
 
@@ -72,10 +72,7 @@ def run(args, log) -> int:
     shown.finish()
     shapes = found.pop("shapes", None)
     if args.shape:
-        try:
-            write_atomically(Path(args.shape), (json.dumps(shapes, indent=1) + "\n").encode())
-        except OSError as exc:
-            raise SinkError(f"--shape {args.shape}: cannot write it: {exc.strerror}") from exc
+        write_output(args.shape, (json.dumps(shapes, indent=1) + "\n").encode(), f"--shape {args.shape}")
     if args.format == "json":
         sys.stdout.write(json.dumps(found) + "\n")
     else:

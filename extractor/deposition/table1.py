@@ -11,6 +11,7 @@ record could not be made."""
 from dataclasses import dataclass, field
 
 from ..errors import UsageError
+from ..kinds import JUID, job_label, value_at
 from ..language.registry import Registry
 from ..run.extraction import Extraction, ExtractOptions
 from ..run.jobhandles import named_jobs
@@ -21,11 +22,7 @@ KIND = "table1"
 
 
 def _at(*path):
-    def read(record, meta):
-        for key in path:
-            record = record.get(key) if isinstance(record, dict) else None
-        return record
-    return read
+    return lambda record, meta: value_at(record, path)
 
 
 def _range(low_path, high_path):
@@ -44,7 +41,7 @@ def _sharpening(record, meta):
     if found.get("sharpening_bfactor_A2") is not None:
         return found["sharpening_bfactor_A2"], f"sharpen {_jobs_text(found.get('sharpening_job'))}"
     if found.get("bfactor_A2") is not None:
-        return found["bfactor_A2"], f"refinement {record['job_info']['juid']}"
+        return found["bfactor_A2"], f"refinement {value_at(record, JUID)}"
     return None, None
 
 
@@ -189,15 +186,11 @@ def table1_records(jobs=(), *, project_dir=None, instance=None, project=None, cl
     return [extraction(handle) for handle in handles]
 
 
-def _job(record: dict) -> str:
-    return f"{record['job_info']['puid']}/{record['job_info']['juid']}"
-
-
 def _resolve(names, records, what: str, absent=()) -> dict:
     """{name: index of the column it names}: P32/J10, or J10 where it names one column; UsageError else. A name
     of a map in `absent` (whose record could not be made, as said elsewhere) names no column."""
     found = {}
-    jobs = [_job(record) for record in records]
+    jobs = [job_label(record) for record in records]
     for name in names:
         hits = [k for k, job in enumerate(jobs) if name in (job, job.split("/")[1])]
         if not hits and any(name in (job, job.split("/")[-1]) for job in absent):
@@ -218,7 +211,7 @@ def build_table(records: list, *, labels=None, meta=None, failed=()) -> Table:
     absent = [outcome.label for outcome in failed]
     named = _resolve(labels, records, "--label", absent)
     _resolve(meta.get("jobs", {}), records, "meta jobs:", absent)
-    columns = [Column(_job(record), _job(record), record) for record in records]
+    columns = [Column(job_label(record), job_label(record), record) for record in records]
     for name, index in named.items():
         columns[index] = Column(columns[index].job, str(labels[name]), records[index])
     facts = [facts_of(meta, [column.job, column.job.split("/")[1]]) for column in columns]

@@ -8,12 +8,13 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from ..checks.schemacheck import errors, located_error, shipped_schema
 from ..errors import SpecError
+from ..regularfiles import Unreadable, read_text
 from ..resources import retired_spec, specs_dir
 from .definitions import DefinitionError, expand, references
 from .expressions import (Expression, ExpressionSyntaxError, check_syntax, compile_expression, merge_dataset_fields,
                           names_under)
 from .relations import Relation
-from .yamllines import Located, load_located
+from .yamllines import MAX_SPEC_BYTES, Located, load_located
 
 SPEC_SCHEMA = "spec.schema.json"
 ANY_TYPE = "any"  # match.job_types: any, a spec for jobs of every type
@@ -351,7 +352,7 @@ def _expression_error(located: Located, expr_path, field_path, exc: ExpressionSy
 
 def _source_line(file, line: int) -> str:
     try:
-        lines = Path(file).read_text(encoding="utf-8").splitlines()
-    except OSError:
+        lines = read_text(file, MAX_SPEC_BYTES).splitlines()
+    except (OSError, Unreadable):
         return ""
     return lines[line - 1] if 0 < line <= len(lines) else ""

@@ -63,7 +63,7 @@ class Extraction:
 
     def __init__(self, registry: Registry, options: ExtractOptions = ExtractOptions(), stored=None):
         self.registry, self.options = registry, options
-        self.batch = options.all_jobs
+        self.whole_project = options.all_jobs
         self.types = job_types(registry, options.types)
         self.statuses = set(listed_statuses(options.statuses)) or None  # None: every status
         self.validate = options.validate
@@ -135,7 +135,7 @@ class Extraction:
             return f"type {job_type} not asked for"
         if self.statuses is None or status in self.statuses:
             return None
-        if self.batch:
+        if self.whole_project:
             return f"status {status}"
         raise JobError(f"{context.origin}: the job is {named(status)}, not {' or '.join(sorted(self.statuses))}; "
                        f"add --status {named(status)} to extract it anyway")
@@ -149,7 +149,7 @@ class Extraction:
         try:
             return self.registry.choose(context.key, self.kind)
         except NoSpecError as exc:
-            if self.batch:  # --all meets many job types csx has no spec for: not a failure
+            if self.whole_project:  # --all meets many job types csx has no spec for: not a failure
                 return None
             raise NoSpecError(f"{context.origin}: {exc}") from exc
 

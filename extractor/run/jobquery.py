@@ -3,7 +3,7 @@
 from jmespath.exceptions import JMESPathError
 
 from ..errors import FieldError, NoSpecError, UsageError
-from ..language.columns import MAX_DEPTH, TooDeep, plain
+from ..language.values import MAX_DEPTH, TooDeep, plain
 from ..language.expressions import ExpressionSyntaxError, compile_expression
 from ..language.functions import CsxFunctions, error_text
 from ..language.registry import Registry

@@ -21,11 +21,10 @@ import threading
 import time
 
 from ..errors import RecordWriteError, SinkError, UsageError
-from ..redaction import quoted
 from .batches import BatchWriter
-from .columns import top_level_scalars
+from .rows import top_level_scalars
 from .dbschema import KEY, add_record_table, prepare
-from .dburl import is_postgresql_url, register_url_secrets, safe_url
+from .dburl import is_postgresql_url, safe_url, url_secrets
 
 INTEGER_RANGE = (-2**63, 2**63 - 1)  # both databases' integer columns are 64-bit
 STORED_AS_IS = {"integer": int, "number": float, "boolean": bool, "string": str}
@@ -36,10 +35,11 @@ BATCH_SECONDS = 1.0
 
 
 def open_database(target: str):
-    """The dialect object for --db TARGET: a postgresql:// URL, or an SQLite file."""
+    """The dialect object for --db TARGET: a postgresql:// URL, or an SQLite file; its `secrets` quote the
+    driver's errors."""
+    secrets = url_secrets(target)
     if is_postgresql_url(target):
         label = safe_url(target)
-        register_url_secrets(target)
         try:
             from .postgresql import PostgreSQLDatabase as dialect
         except ImportError as exc:
@@ -49,15 +49,17 @@ def open_database(target: str):
 
         label = str(target)
     try:
-        return dialect(target, label)
+        database = dialect(target, label)
     except (OSError, *dialect.errors) as exc:
-        raise SinkError(f"--db {label}: cannot write there ({short_error(exc)})") from exc
+        raise SinkError(f"--db {label}: cannot write there ({short_error(exc, secrets)})") from exc
+    database.secrets = secrets
+    return database
 
 
-def short_error(exc: BaseException) -> str:
+def short_error(exc: BaseException, secrets) -> str:
     """The first line of a driver's error, without secrets (psycopg's may quote the connection string)."""
     text = str(exc).strip()
-    return quoted(text.splitlines()[0] if text else type(exc).__name__)
+    return secrets.quoted(text.splitlines()[0] if text else type(exc).__name__)
 
 
 def column_value(json_type: str, value, field: str, label: str):
@@ -153,7 +155,7 @@ class DatabaseSink:
                     outcome = entry[0]
                     outcome.record = None
                     outcome.error = RecordWriteError(f"{outcome.label}: {self.db.name} refused its record "
-                                                     f"({short_error(exc)})")
+                                                     f"({short_error(exc, self.db.secrets)})")
         return [outcome for outcome, _, _ in batch]
 
     def _write_rows(self, batch: list):
@@ -176,7 +178,7 @@ class DatabaseSink:
         except self.db.value_errors:
             raise
         except self.db.errors as exc:
-            raise SinkError(f"{self.db.name}: {short_error(exc)}") from exc
+            raise SinkError(f"{self.db.name}: {short_error(exc, self.db.secrets)}") from exc
 
     def prune(self, source: str, project_uid: str, existing) -> int:
         """Delete the rows of the project's jobs that are not in `existing`; the number of jobs pruned."""
@@ -206,7 +208,7 @@ class DatabaseSink:
                 result = function(*args)
                 return list(result) if hasattr(result, "fetchall") else result
         except self.db.errors as exc:
-            raise SinkError(f"--db {self.db.label}: {short_error(exc)}") from exc
+            raise SinkError(f"--db {self.db.label}: {short_error(exc, self.db.secrets)}") from exc
 
     def close(self, completed=True):
         """Close, the last batch written. After a failure (Ctrl-C, ...) the last batch is written if it can

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import SinkError, UsageError
 from .database import short_error
 from .dbschema import RECORD_COLUMNS, table_name
-from .dburl import is_postgresql_url, register_url_secrets, safe_url
+from .dburl import is_postgresql_url, safe_url, url_secrets
 
 FETCH_ROWS = 500  # rows a PostgreSQL server-side cursor sends at a time
 
@@ -132,9 +132,9 @@ class DatabaseReader:
     def __init__(self, target, unreadable=None):
         target = str(target)
         self.unreadable = unreadable or (lambda line: None)
+        self.secrets = url_secrets(target)
         if is_postgresql_url(target):
             self.label = safe_url(target)
-            register_url_secrets(target)
             reading = _PostgreSQLReading
         else:
             self.label, reading = target, _SQLiteReading
@@ -142,7 +142,8 @@ class DatabaseReader:
             self.db = reading(target)
             self._tables = self._record_tables()
         except (OSError, *_driver_errors(reading)) as exc:
-            raise SinkError(f"--db {self.label}: cannot read it as a csx database ({short_error(exc)})") from exc
+            raise SinkError(f"--db {self.label}: cannot read it as a csx database "
+                            f"({short_error(exc, self.secrets)})") from exc
 
     def _record_tables(self) -> set:
         """The record tables csx made (csx_tables lists them; a database of csx before versions has none,
@@ -177,7 +178,8 @@ class DatabaseReader:
             except StopIteration:
                 return
             except self.db.errors as exc:
-                raise SinkError(f"--db {self.label}: reading table {table}: {short_error(exc)}") from exc
+                raise SinkError(f"--db {self.label}: reading table {table}: "
+                                f"{short_error(exc, self.secrets)}") from exc
             source, puid, juid, text = row
             try:
                 record = orjson.loads(text)

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from ..errors import DatasetError, JobError, MissingJobError, UsageError, shown
 from ..uids import is_job_uid, is_project_uid, uid_number
-from . import DocumentError, JobDocument, JobHandle, LazyHandles, parse_job_json, select_uids
+from . import JobDocument, JobHandle, LazyHandles, select_uids
 from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, is_inside, lexically_inside, open_regular, opened_path,
                             read_regular, reopenable, unreadable_dataset)
 from .dataset_files import read_dataset, read_header
+from .jobjson import DocumentError, parse_job_json
 
 
 def read_json(path: Path, what: str, inside: str | None = None):

@@ -12,9 +12,9 @@ import warnings
 from pathlib import Path
 
 from ..errors import DatasetError, JobError, MissingJobError, UsageError, shown
-from ..redaction import quoted, register_secret
+from ..redaction import Secrets, run_secrets
 from ..uids import is_job_uid, uid_number
-from ..textfiles import STDIN, NotText, read_named_text
+from ..regularfiles import STDIN, Unreadable, read_named_text
 from . import JobDocument, JobHandle, select_uids
 from .checked_files import unreadable_dataset
 from .dataset_files import dataset_header
@@ -62,7 +62,7 @@ def instance_info(path, generation: str) -> dict:
             info = json.loads(read_named_text(path if path == STDIN else Path(path).expanduser(), MAX_INFO_BYTES))
         except OSError as exc:
             raise InstanceError(f"--instance {path}: cannot read: {exc.strerror}") from exc
-        except NotText as exc:
+        except Unreadable as exc:
             raise InstanceError(f"--instance {path}:{exc.line}:{exc.col}: {exc.message}") from exc
         except json.JSONDecodeError as exc:
             raise InstanceError(f"--instance {path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})") from exc
@@ -75,7 +75,6 @@ def instance_info(path, generation: str) -> dict:
         names = ENVIRONMENT[generation]
         info = {key: os.environ[var] for key, var in names.items() if os.environ.get(var)}
         where = "the CRYOSPARC_* environment (" + ", ".join(sorted(set(names.values()))) + ")"
-    register_secret(info.get("password"), hashed=True)
     missing = [key for key in REQUIRED[generation] if not info.get(key)]
     if generation == "5" and not (info.get("base_url") or info.get("host")):
         missing.append("base_url")
@@ -105,11 +104,11 @@ def _client_address(client) -> str:
     return str(url) if url else "the CryoSPARC client given"
 
 
-def _first_line(exc: BaseException) -> str:
+def _first_line(exc: BaseException, secrets: Secrets) -> str:
     """The gist of a client error: its first line, without the 4.x client's "*** " prefix (withheld when it
     quotes the password, as the 4.x client's does of a login's parameters)."""
     text = str(exc).strip() or type(exc).__name__
-    return quoted(text.splitlines()[0].lstrip("* ").strip())
+    return secrets.quoted(text.splitlines()[0].lstrip("* ").strip())
 
 
 def _root_cause(exc: BaseException) -> BaseException:
@@ -130,6 +129,8 @@ class Instance:
         """`client`: a CryoSPARC client already connected (a notebook's), used as it is; else one is
         made of `info`, the CryoSPARC(**info) arguments."""
         self.generation, self.tools_version = generation, tools_version
+        self.secrets = run_secrets()  # its password and session token: no message of its quotes them
+        self.secrets.add(info.get("password"), hashed=True)
         self.address = _client_address(client) if client is not None else _address(info)
         self.timeout = timeout
         self._stalled = None  # the NoAnswer that gave the instance up
@@ -140,12 +141,7 @@ class Instance:
 
     def _connect(self, info: dict):
         generation, tools_version, timeout = self.generation, self.tools_version, self.timeout
-        if generation == "4":
-            # fail fast: two attempts rather than 3 attempts 30 s apart (the client counts
-            # RETRIES as attempts + 1, and reads both, as whole seconds, when cryosparc.command
-            # is imported); the pause fits twice a short timeout
-            os.environ.setdefault("CRYOSPARC_COMMAND_RETRIES", "3")
-            os.environ.setdefault("CRYOSPARC_COMMAND_RETRY_SECONDS", "2" if timeout >= 4 else "0")
+        # the 4.x client's retries are the process's to set (cli._client_retries), not the library's
         from cryosparc.tools import CryoSPARC
 
         with warnings.catch_warnings(record=True) as caught:
@@ -164,7 +160,7 @@ class Instance:
                 raise InstanceError(self._connect_error(exc, info)) from exc
         # the 5.x client keeps its session token as a header
         authorization = getattr(getattr(getattr(client, "api", None), "_client", None), "headers", {})
-        register_secret(authorization.get("Authorization", "").partition(" ")[2])
+        self.secrets.add(authorization.get("Authorization", "").partition(" ")[2])
         for warning in caught:
             found = re.search(r"with version (v\S+)", str(warning.message))
             if found and "may not be compatible" in str(warning.message):
@@ -190,15 +186,16 @@ class Instance:
             return f"CryoSPARC at {self.address} gave {exc} (--timeout)"
         if isinstance(exc, GaveUp):
             return f"not asked: CryoSPARC at {self.address} had stopped answering ({exc.stalled}, --timeout)"
-        return f"{what} ({_first_line(exc)})"
+        return f"{what} ({_first_line(exc, self.secrets)})"
 
     def _connect_error(self, exc: BaseException, info: dict) -> str:
         cause = _root_cause(exc)
         code = getattr(cause, "code", None) or getattr(getattr(cause, "response", None), "status_code", None)
         # 5.x: HTTP 401; 4.x: a RuntimeError about authentication over a JSON-RPC error (code 400)
         if code == 401 or (code == 400 and "authentication" in str(exc).lower()):
-            return f"{self.address}: CryoSPARC refused the credentials of {info.get('email')} ({_first_line(cause)})"
-        return (f"cannot connect to CryoSPARC at {self.address}: {_first_line(cause)}"
+            return (f"{self.address}: CryoSPARC refused the credentials of {info.get('email')} "
+                    f"({_first_line(cause, self.secrets)})")
+        return (f"cannot connect to CryoSPARC at {self.address}: {_first_line(cause, self.secrets)}"
                 + _generation_hint(info, self.generation))
 
     def project(self, puid: str) -> dict:

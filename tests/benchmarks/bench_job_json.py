@@ -16,7 +16,7 @@ import time
 import types
 from pathlib import Path
 
-from extractor.sources import parse_exact, parse_job_json
+from extractor.sources.jobjson import parse_exact, parse_job_json
 from tests.fixturegen import JobFixture, Variant, make_project
 
 # main before job.json parsing learned whitespace-free extended JSON, NaN and exact integers
@@ -38,11 +38,16 @@ def documents(root: Path) -> dict:
 
 
 def baseline_parser(revision: str):
-    source = subprocess.run(["git", "show", f"{revision}:extractor/sources/__init__.py"], check=True,
-                            capture_output=True, text=True, cwd=Path(__file__).parent).stdout
+    for path in ("extractor/sources/jobjson.py", "extractor/sources/__init__.py"):  # the parser's home, then its old one
+        shown = subprocess.run(["git", "show", f"{revision}:{path}"], capture_output=True, text=True,
+                               cwd=Path(__file__).parent)
+        if shown.returncode == 0 and "def parse_job_json" in shown.stdout:
+            break
+    else:
+        raise SystemExit(f"{revision}: no parse_job_json in extractor/sources/")
     module = types.ModuleType("baseline_sources")
     module.__package__ = "extractor.sources"  # its relative imports (..uids) are of the installed package
-    exec(compile(source, f"{revision}:extractor/sources/__init__.py", "exec"), module.__dict__)
+    exec(compile(shown.stdout, f"{revision}:{path}", "exec"), module.__dict__)
     return module.parse_job_json
 
 
