@@ -15,6 +15,7 @@ from importlib import import_module
 from . import __version__
 from .errors import CsxError, SinkError, StdoutClosed
 from .redaction import RedactingFormatter
+from .wording import command_line_speaking
 
 EXIT_NOTHING_RAN = 2  # commands themselves return 0 (all done) or 1 (some jobs failed)
 EXIT_PIPE_CLOSED = 128 + signal.SIGPIPE  # what a shell reports for a program SIGPIPE ended
@@ -162,6 +163,11 @@ def _run(argv) -> int:
     args = _parser(argv).parse_args(argv)
     log = _log(args.verbose, args.log_time)
     command = import_module(f".commands.{args.command}", __package__)
+    with command_line_speaking():  # errors name flags, not the API's keywords
+        return _command(command, args, log)
+
+
+def _command(command, args, log) -> int:
     try:
         with warnings.catch_warnings():
             if not args.debug:

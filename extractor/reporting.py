@@ -9,16 +9,16 @@ project.json, or from the job documents as they are read.
 What the report lacks is said on the page with the command that makes it."""
 
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .deposition.mapcheck import map_status
 from .errors import NothingToReport
 from .language.registry import Registry
 from .pictures.dashboard import Dashboard
 from .pictures.report import report_html
-from .run.extraction import DEFAULT_STATUSES, Extraction, ExtractOptions, job_types
-from .run.jobhandles import job_handles
-from .sources import JobHandle
+from .run.batch import Batch, BatchOptions
+from .run.extraction import DEFAULT_STATUSES
+from .run.selection import Selection, select
 from .sources.files import project_title
 
 MAKES = {  # what a kind adds to the report
@@ -89,28 +89,18 @@ def from_jobs(jobs=(), *, project_dir=None, project=None, client=None, instance=
     asked for); the jobs that fail are the Report's problems."""
     log = log or (lambda line: None)
     registry = Registry([str(s) for s in specs])
-    statuses = tuple(statuses)
     titles, problems = {}, []
     dashboard = Dashboard(skipped=problems.append)
 
-    def titling(handle: JobHandle) -> JobHandle:
-        """The handle, noting its project's title when its document is read."""
-        def load():
-            document = handle.load()
-            titles[(handle.source, document.project.get("uid"))] = document.project.get("title")
-            return document
-
-        return JobHandle(handle.label, load, handle.source, handle.fingerprint)
-
-    def extract(kind, handles, add, all_jobs):
+    def extract(kind, jobs, add):
         made = []
-        extraction = Extraction(registry, ExtractOptions(spec=kind, statuses=statuses, all_jobs=all_jobs))
-        for handle in handles:
-            outcome = extraction(titling(handle))
+        for position, outcome in enumerate(Batch(registry, jobs, BatchOptions(spec=kind)).run()):
+            if outcome.project_title is not None:
+                titles[(outcome.source, outcome.project_uid)] = outcome.project_title
             if outcome.record is not None:
                 info = outcome.record["job_info"]
                 add(outcome.source, info["puid"], info["juid"], outcome.record)
-                made.append(handle)
+                made.append(jobs.handles[position])
             elif outcome.skipped:
                 log(f"csx: skipped {outcome.label}: {outcome.skipped}")
             else:
@@ -118,11 +108,11 @@ def from_jobs(jobs=(), *, project_dir=None, project=None, client=None, instance=
         return made
 
     whole = not jobs
-    handles = job_handles(jobs, project_dir, instance, project, client, all_jobs=whole,
-                          types=job_types(registry, ["map-info"]) if whole else (), statuses=statuses,
-                          timeout=timeout)
-    maps = extract("map-info", handles, lambda *key_record: dashboard.add_map_info(
-        *key_record, _checked(key_record[-1], check)), whole)
+    selection = Selection(tuple(jobs), project_dir, instance, project, client, all_jobs=whole,
+                          types=("map-info",) if whole else (), statuses=tuple(statuses), timeout=timeout)
+    selected = select(registry, selection)
+    maps = extract("map-info", selected, lambda *key_record: dashboard.add_map_info(
+        *key_record, _checked(key_record[-1], check)))
     if not maps:
         why = f" ({problems[0]}{f'; and {len(problems) - 1} more' if len(problems) > 1 else ''})" if problems else ""
         raise NothingToReport(f"report: nothing to report: no map among the jobs{why}")
@@ -131,11 +121,9 @@ def from_jobs(jobs=(), *, project_dir=None, project=None, client=None, instance=
         if kind not in kinds:
             continue
         if kind == "job":
-            every = job_handles(jobs, project_dir, instance, project, client, all_jobs=whole, statuses=statuses,
-                                timeout=timeout)
-            extract(kind, every, add, whole)
+            extract(kind, select(registry, replace(selection, types=())), add)
         else:
-            extract(kind, maps, add, False)
+            extract(kind, selected.only(maps), add)
     _titled(dashboard, titles)
     notices = [f"This csx makes no {kind} records, so the report has no {MAKES[kind]}." for kind in MAKES
                if kind not in kinds]

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UsageError
 from ..language.registry import Registry
-from ..run.extraction import Extraction, ExtractOptions
-from ..run.jobhandles import named_jobs
+from ..run.batch import map_jobs_batch
 from . import table1_formats
 from .table1_meta import facts_of, read_meta
 
@@ -183,10 +182,8 @@ def table1_records(jobs=(), *, project_dir=None, instance=None, project=None, cl
     `project` on a running CryoSPARC (`client`, or `instance`: the CryoSPARC(**info) dict or JSON file). The
     related jobs the maps share are read and extracted once for all of them."""
     registry = Registry([specs] if isinstance(specs, str) else specs)
-    extraction = Extraction(registry, ExtractOptions(spec=KIND))
-    handles = named_jobs([jobs] if isinstance(jobs, str) else jobs, project_dir, instance, project, timeout,
-                         client=client)
-    return [extraction(handle) for handle in handles]
+    return list(map_jobs_batch(registry, KIND, jobs, project_dir=project_dir, instance=instance, project=project,
+                               client=client, timeout=timeout).run())
 
 
 def _job(record: dict) -> str:
