@@ -122,11 +122,38 @@ def _read_layer(file: Path) -> tuple:
         located = load_located(file)
     except SpecError as exc:
         return None, [exc], None
-    schema_errors = errors(shipped_schema(SPEC_SCHEMA), located.data)
-    if schema_errors:
-        return None, [located_error(located, e, "spec schema") for e in schema_errors], None
+    mixups = _exp_mixups(located)  # in the schema's words, they would speak of `required` or of groups
+    schema_errors = [e for e in errors(shipped_schema(SPEC_SCHEMA), located.data)
+                     if not any(tuple(e.absolute_path)[:len(at)] == at for at in mixups)]
+    if mixups or schema_errors:
+        return None, list(mixups.values()) + [located_error(located, e, "spec schema") for e in schema_errors], None
     base = located.data.get("extends")
     return located, [], None if base is None else extended_file(file, base)
+
+
+DEFINITION_OPTIONS = {"expr", "required", "type", "default", "description"}
+
+
+def _exp_mixups(located: Located) -> dict:
+    """A SpecError at each `exp:` written for `expr:`, wherever a field definition may stand (fields, nested
+    groups, define): an object whose other keys are all definition options. The schema alone would
+    take `{exp: ...}` for a group holding a field named exp, or say `required` is no field."""
+    data = located.data if isinstance(located.data, dict) else {}
+    problems = {}  # the definition's path -> its SpecError
+
+    def walk(value, path):
+        if not isinstance(value, dict):
+            return
+        if "exp" in value and set(value) - {"exp"} <= DEFINITION_OPTIONS:
+            problems[path] = located.error(path + ("exp",), "exp is not a field option; did you mean expr?")
+            return
+        for key, item in value.items():
+            walk(item, path + (key,))
+
+    for section, value in data.items():  # in the file's order
+        if section in ("fields", "define"):
+            walk(value, (section,))
+    return problems
 
 
 def _layers(file: Path, problems: list, read: dict | None = None) -> list:

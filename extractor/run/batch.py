@@ -69,12 +69,7 @@ class Batch:
 
     def __init__(self, registry: Registry, jobs: Jobs, options: BatchOptions = BatchOptions()):
         """`jobs`: as select() gives them."""
-        if options.prune and not jobs.whole_project:
-            # an instance lists jobs by type and status, so a job missing from its list may still exist
-            raise UsageError(Words(Either("--prune needs --project-dir DIR --all: only a listing of every job of a "
-                                          "project says which jobs are gone",
-                                          "prune needs project_dir= and no jobs named: only a listing of every job "
-                                          "of a project says which jobs are gone")))
+        _check_prune(jobs.selection, options)
         if options.workers is not None and options.workers < 1:
             raise UsageError(Words(WORKERS.given(options.workers), ": give 1 or more jobs at once"))
         self.registry, self.jobs, self.options = registry, jobs, options
@@ -125,7 +120,17 @@ class Batch:
 
 def batch(registry: Registry, selection: Selection, options: BatchOptions = BatchOptions()) -> Batch:
     """The Batch of the jobs `selection` names (checked, selected) under `options`."""
+    _check_prune(selection, options)  # before any job is listed
     return Batch(registry, select(registry, selection), options)
+
+
+def _check_prune(selection: Selection, options: BatchOptions):
+    if options.prune and not (selection.all_jobs and not selection.live):
+        # an instance lists jobs by type and status, so a job missing from its list may still exist
+        raise UsageError(Words(Either("--prune needs --project-dir DIR --all: only a listing of every job of a "
+                                      "project says which jobs are gone",
+                                      "prune needs project_dir= and no jobs named: only a listing of every job of "
+                                      "a project says which jobs are gone")))
 
 
 def _write(sink, outcome, written: int):

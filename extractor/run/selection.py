@@ -47,11 +47,6 @@ class Jobs:
     def live(self) -> bool:  # on a running instance: threads, not processes, work on them
         return self.selection.live
 
-    @property
-    def whole_project(self) -> bool:
-        """Every job of a project directory: a listing that says which jobs are gone (prune)."""
-        return self.selection.all_jobs and not self.live
-
     def __len__(self) -> int:
         return len(self.handles)
 
