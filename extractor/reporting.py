@@ -20,6 +20,7 @@ from .run.batch import Batch, BatchOptions
 from .run.extraction import DEFAULT_STATUSES
 from .run.selection import Selection, select
 from .sources.files import project_title
+from .wording import DB, Words
 
 MAKES = {  # what a kind adds to the report
     "fsc": "FSC curves, job titles and dates (and the timeline)",
@@ -70,8 +71,9 @@ def from_database(db, check=True, title=None) -> Report:
             dashboard.add_map_info(stored.source, stored.project_uid, stored.job_uid, stored.record,
                                    _checked(stored.record, check))
         if not dashboard.rows:
-            raise NothingToReport(f"report: nothing to report: --db {reader.label} holds no map-info record; fill "
-                                  f"it with csx extract --db {shlex.quote(reader.label)} --project-dir DIR --all")
+            raise NothingToReport(Words("report: nothing to report: ", DB.given(reader.label), " holds no map-info "
+                                        f"record; fill it with csx extract --db {shlex.quote(reader.label)} "
+                                        "--project-dir DIR --all"))
         for kind, add in _adders(dashboard).items():
             for stored in reader.records(kind):
                 add(stored.source, stored.project_uid, stored.job_uid, stored.record)
