@@ -16,7 +16,7 @@ from pathlib import Path
 from .checks.records import KIND_NAME, check_record
 from .errors import UsageError, shown
 from .language.registry import Registry
-from .run.batch import BatchOptions, batch
+from .run.batch import Batch, BatchOptions
 from .run.extraction import DEFAULT_STATUSES
 from .run.jobquery import query_job
 from .run.selection import Selection, select
@@ -129,7 +129,7 @@ def iter_extract(jobs=(), *, project_dir=None, project=None, client=None, instan
         types = (kind,)
     selection = Selection(tuple(jobs), project_dir, instance, project, client, all_jobs=whole_project, types=types,
                           statuses=statuses, timeout=timeout)
-    yield from batch(registry, selection, BatchOptions(spec=str(spec) if spec else kind, validate=validate,
+    yield from Batch(registry, selection, BatchOptions(spec=str(spec) if spec else kind, validate=validate,
                                                        workers=workers)).run()
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..errors import UsageError
 from ..language.registry import Registry
-from ..run.batch import WORKERS_DEFAULT, BatchOptions, batch
+from ..run.batch import WORKERS_DEFAULT, Batch, BatchOptions
 from ..run.extraction import ANY_STATUS, DEFAULT_STATUSES, JOB_STATUSES
 from ..run.selection import Selection
 from ..sinks import open_sink
@@ -93,7 +93,7 @@ def run(args, log) -> int:
     _check_db_flags(args)
     registry = Registry(args.specs)
     # --debug keeps the workers in this process, where tracebacks are whole
-    jobs = batch(registry, selection_from_args(args), BatchOptions(
+    jobs = Batch(registry, selection_from_args(args), BatchOptions(
         spec=args.spec, validate=not args.no_validate, workers=args.workers, in_process=args.debug, force=args.force,
         prune=args.prune))
     sink = open_sink(registry.record_schema, args.output, args.format, args.db)

@@ -67,18 +67,21 @@ class BatchOptions:
 class Batch:
     """The jobs of a selection, extracted under one set of options."""
 
-    def __init__(self, registry: Registry, jobs: Jobs, options: BatchOptions = BatchOptions()):
-        """`jobs`: as select() gives them."""
-        _check_prune(jobs.selection, options)
+    def __init__(self, registry: Registry, selection: Selection | Jobs, options: BatchOptions = BatchOptions()):
+        """The jobs `selection` names (selected here; or Jobs, selected already). Every option is checked
+        before any job is listed."""
+        jobs = selection if isinstance(selection, Jobs) else None
+        selection = jobs.selection if jobs is not None else selection
+        _check_prune(selection, options)
         if options.workers is not None and options.workers < 1:
             raise UsageError(Words(WORKERS.given(options.workers), ": give 1 or more jobs at once"))
-        self.registry, self.jobs, self.options = registry, jobs, options
-        self.workers = options.workers or default_workers(jobs.live, len(jobs))
-        self.pool_kind = pool_kind(jobs.live, options.in_process)
-        selection = jobs.selection
         self.extraction = Extraction(registry, ExtractOptions(
             spec=options.spec, types=tuple(selection.types), statuses=tuple(selection.statuses),
             validate=options.validate, all_jobs=selection.all_jobs, status_option=options.status_option))
+        self.jobs = jobs if jobs is not None else select(registry, selection)
+        self.registry, self.options = registry, options
+        self.workers = options.workers or default_workers(self.jobs.live, len(self.jobs))
+        self.pool_kind = pool_kind(self.jobs.live, options.in_process)
         self.pruned = None  # rows pruned, once run() is through
 
     def __len__(self) -> int:
@@ -118,12 +121,6 @@ class Batch:
                 sink.close(completed)
 
 
-def batch(registry: Registry, selection: Selection, options: BatchOptions = BatchOptions()) -> Batch:
-    """The Batch of the jobs `selection` names (checked, selected) under `options`."""
-    _check_prune(selection, options)  # before any job is listed
-    return Batch(registry, select(registry, selection), options)
-
-
 def _check_prune(selection: Selection, options: BatchOptions):
     if options.prune and not (selection.all_jobs and not selection.live):
         # an instance lists jobs by type and status, so a job missing from its list may still exist
@@ -161,5 +158,5 @@ def map_jobs_batch(registry: Registry, kind: str, jobs, *, project_dir=None, ins
     if not jobs:
         raise UsageError(Words("name the map jobs (job directories, or uids with ", PROJECT_DIR, " or ",
                                Either("--instance", "project="), ")"))
-    return batch(registry, Selection(tuple(jobs), project_dir, instance, project, client, timeout=timeout),
+    return Batch(registry, Selection(tuple(jobs), project_dir, instance, project, client, timeout=timeout),
                  BatchOptions(spec=kind, status_option=False))
