@@ -135,24 +135,29 @@ DEFINITION_OPTIONS = {"expr", "required", "type", "default", "description"}
 
 
 def _exp_mixups(located: Located) -> dict:
-    """A SpecError at each `exp:` written for `expr:`, wherever a field definition may stand (fields, nested
-    groups, define): an object whose other keys are all definition options. The schema alone would
-    take `{exp: ...}` for a group holding a field named exp, or say `required` is no field."""
+    """{path: SpecError} at each `exp:` written for `expr:` where the schema would refuse it in its own words
+    (that `required` is no field, that exp is unexpected): beside a field definition's options, and in
+    define, whose values are expressions. A lone `{exp: ...}` in fields is, to the schema, a group holding a
+    field named exp; `csx lint --job` says what it likely is (run.joblint)."""
     data = located.data if isinstance(located.data, dict) else {}
     problems = {}  # the definition's path -> its SpecError
 
-    def walk(value, path):
+    def walk(value, path, alone_too: bool):
         if not isinstance(value, dict):
             return
-        if "exp" in value and set(value) - {"exp"} <= DEFINITION_OPTIONS:
+        others = set(value) - {"exp"}
+        if "exp" in value and others <= DEFINITION_OPTIONS and (others or alone_too):
             problems[path] = located.error(path + ("exp",), "exp is not a field option; did you mean expr?")
             return
         for key, item in value.items():
-            walk(item, path + (key,))
+            walk(item, path + (key,), alone_too)
 
     for section, value in data.items():  # in the file's order
-        if section in ("fields", "define"):
-            walk(value, (section,))
+        if section == "fields":
+            walk(value, (section,), alone_too=False)
+        elif section == "define" and isinstance(value, dict):
+            for name, item in value.items():
+                walk(item, (section, name), alone_too=True)
     return problems
 
 
