@@ -115,7 +115,7 @@ def _said(part, command_line: bool) -> str:
 def _typed(value) -> str:
     """A value as it was typed on the command line: as it is, unless a character in it is not printable
     (then quoted, so that no newline or escape sequence reaches the terminal)."""
-    text = str(value)
+    text = f"{value:g}" if isinstance(value, float) else str(value)
     return text if text.isprintable() and text else repr(text)
 
 

@@ -60,7 +60,7 @@ def figure_width(columns=None, width=None) -> float:
         raise UsageError(Words("plot: give the width in columns or in inches (", COLUMNS, " or ", WIDTH, "), not both"))
     if width is not None:
         if not WIDTHS_IN[0] <= width <= WIDTHS_IN[1]:
-            raise UsageError(Words("plot: ", WIDTH.given(f"{width:g}"),
+            raise UsageError(Words("plot: ", WIDTH.given(width),
                                    f": give a width from {WIDTHS_IN[0]:g} to {WIDTHS_IN[1]:g} inches"))
         return float(width)
     if columns not in (None, 1, 2):

@@ -160,7 +160,7 @@ class Instance:
                                     + _generation_hint(info, generation)) from exc
             except NoAnswer as exc:
                 raise InstanceError(Words(f"cannot connect to CryoSPARC at {self.address}: {exc} (twice ",
-                                          TIMEOUT.given(f"{timeout:g}"), ")")) from exc
+                                          TIMEOUT.given(timeout), ")")) from exc
             except Exception as exc:  # each client generation raises its own error and transport types
                 raise InstanceError(self._connect_error(exc, info)) from exc
         # the 5.x client keeps its session token as a header
