@@ -120,10 +120,11 @@ def _typed(value) -> str:
 
 
 def _python(value) -> str:
-    """A value as Python writes it, cut short: a path given as a Path is shown as its text."""
+    """A value as Python writes it (a Path as its text, whole); anything but text cut short."""
     fspath = getattr(value, "__fspath__", None)
-    text = repr(fspath() if fspath is not None else value)
-    return text if len(text) <= 80 else f"{text[:77]}..."
+    value = fspath() if fspath is not None else value
+    text = repr(value)
+    return text if isinstance(value, (str, bytes)) or len(text) <= 80 else f"{text[:77]}..."
 
 
 # The options both surfaces share. The command line's --spec takes a record kind or a spec file; Python
