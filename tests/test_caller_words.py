@@ -118,19 +118,19 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_one_error_in_each_callers_words(case, places, capsys):
-    call, error, python_line, args, command_line = CASES[case]
+@pytest.mark.parametrize("usage", CASES)  # not "case": tests/adversarial collects every param of that name
+def test_one_error_in_each_callers_words(usage, places, capsys):
+    call, error, python_line, args, command_line = CASES[usage]
     with pytest.raises(error) as caught:
         call(places)
     expected = python_line.format(**places)
-    if case == "a kind of query no spec has":  # the specs listed after it are the registry's business
+    if usage == "a kind of query no spec has":  # the specs listed after it are the registry's business
         assert str(caught.value).startswith(expected)
     else:
         assert str(caught.value) == expected
     code, _, err = run_csx(capsys, *[arg.format(**places) for arg in args])
     assert code == 2
-    if case == "a kind of query no spec has":
+    if usage == "a kind of query no spec has":
         assert err[0].startswith(f"csx: {command_line.format(**places)}")
     else:
         assert err == [f"csx: {command_line.format(**places)}"]
