@@ -212,6 +212,8 @@ def survey(project_dir=None, *, project=None, client=None, instance=None, jobs=(
     statuses = checked_statuses((statuses,) if isinstance(statuses, str) else tuple(statuses))
     if ANY_STATUS in statuses:
         statuses = JOB_STATUSES
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        _refuse("workers", workers, "a number of jobs worked on at once, 1 or more (None: the default)")
     if project_dir is None and project is None:
         raise UsageError("survey: give a project directory, or project= with client= or instance=")
     registry = Registry(_folders(specs))

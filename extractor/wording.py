@@ -129,7 +129,6 @@ def _python(value) -> str:
 
 # The options both surfaces share. The command line's --spec takes a record kind or a spec file; Python
 # has kind= and spec= for them.
-JOBS = Option("jobs", "JOB")
 PROJECT_DIR = Option("project_dir", "--project-dir", "DIR")
 INSTANCE = Option("instance", "--instance", "FILE")
 PROJECT = Option("project", "--project", "P")
@@ -141,9 +140,6 @@ SPECS = Option("specs", "--specs", "DIR")
 WORKERS = Option("workers", "--workers", "N")
 TIMEOUT = Option("timeout", "--timeout", "S")
 DB = Option("db", "--db", "PATH|URL")
-MASKS = Option("masks", "--mask", "NAME")
-LABELS = Option("labels", "--label", "JOB=TEXT")
+MASK = Option("masks", "--mask", "NAME")
 WIDTH = Option("width", "--width", "INCHES")
 COLUMNS = Option("columns", "--columns", "N")
-OUTPUT = Option("output", "-o", "FILE")
-META = Option("meta", "--meta", "FILE")

@@ -9,8 +9,7 @@ one finite value is left out, as a mask the job does not report."""
 from dataclasses import dataclass, field
 
 from ..errors import JobError, UsageError
-from ..wording import MASKS as MASK_OPTION
-from ..wording import Words
+from ..wording import MASK, Words
 
 # the fsc kind's mask names, loosest first, as the record schema orders them
 MASKS = ("no_mask", "spherical", "loose", "tight", "corrected")
@@ -37,7 +36,7 @@ def checked_masks(masks) -> tuple:
     """The masks asked for, in the kind's order; every mask when none is named."""
     unknown = [m for m in masks or () if m not in MASKS]
     if unknown:
-        raise UsageError(Words(MASK_OPTION.given(unknown[0]), f": no such mask (masks: {', '.join(MASKS)})"))
+        raise UsageError(Words(MASK.given(unknown[0]), f": no such mask (masks: {', '.join(MASKS)})"))
     return tuple(m for m in MASKS if m in masks) if masks else MASKS
 
 
