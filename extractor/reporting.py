@@ -10,6 +10,7 @@ What the report lacks is said on the page with the command that makes it."""
 
 import shlex
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from .deposition.mapcheck import map_status
 from .errors import NothingToReport
@@ -109,9 +110,11 @@ def from_jobs(jobs=(), *, project_dir=None, project=None, client=None, instance=
                 problems.append(str(outcome.error))
         return made
 
+    jobs = (jobs,) if isinstance(jobs, (str, Path)) else tuple(jobs)
     whole = not jobs
-    selection = Selection(tuple(jobs), project_dir, instance, project, client, all_jobs=whole,
-                          types=("map-info",) if whole else (), statuses=tuple(statuses), timeout=timeout)
+    selection = Selection(jobs, project_dir, instance, project, client, all_jobs=whole,
+                          types=("map-info",) if whole else (),
+                          statuses=(statuses,) if isinstance(statuses, str) else tuple(statuses), timeout=timeout)
     selected = select(registry, selection)
     maps = extract("map-info", selected, lambda *key_record: dashboard.add_map_info(
         *key_record, _checked(key_record[-1], check)))
