@@ -30,7 +30,7 @@ class CsxError(Exception):
         return self.words.said() if self.words is not None else super().__str__()
 
     def said(self, command_line: bool) -> str:
-        """The line in flags (`command_line`) or in keywords, whoever is speaking now."""
+        """The line in flags (command_line=True) or in keywords (False), whoever is speaking now."""
         return self.words.said(command_line) if self.words is not None else super().__str__()
 
     def __reduce__(self):
