@@ -15,6 +15,7 @@ from importlib import import_module
 from . import __version__
 from .errors import CsxError, SinkError, StdoutClosed
 from .redaction import RedactingFormatter, Secrets, run_scope
+from .wording import command_line_speaking
 
 EXIT_NOTHING_RAN = 2  # commands themselves return 0 (all done) or 1 (some jobs failed)
 EXIT_PIPE_CLOSED = 128 + signal.SIGPIPE  # what a shell reports for a program SIGPIPE ended
@@ -179,6 +180,11 @@ def _command(args, log) -> int:
     if getattr(args, "timeout", None) is not None:
         _client_retries(args.timeout)
     command = import_module(f".commands.{args.command}", __package__)
+    with command_line_speaking():  # errors name flags, not the API's keywords
+        return _run_command(command, args, log)
+
+
+def _run_command(command, args, log) -> int:
     try:
         with warnings.catch_warnings():
             if not args.debug:

@@ -1,22 +1,22 @@
-"""Records for the picture commands (plot, fsc, report): the jobs named the
-way `csx extract` takes them, extracted as the kinds a picture needs. A job
-that fails is reported on its own line and left out; the others go on."""
+"""Records for the picture commands (plot, fsc): the jobs named the way `csx extract` takes them,
+extracted by the batch runner as the kinds a picture needs. A job that fails is reported on its own
+line and left out; the others go on."""
 
 from ..language.registry import Registry
-from ..run.extraction import DEFAULT_STATUSES, Extraction, ExtractOptions, listed_statuses
-from ..run.jobhandles import job_handles
+from ..run.batch import Batch, BatchOptions
+from ..run.selection import select
+from .extract import selection_from_args
 
 
 def gather(args, kinds, log) -> tuple:
     """({kind: [record, ...]}, [labels of the jobs that failed]) for the jobs the arguments name (no --all,
     no --type: a picture command names its jobs, or takes the project's)."""
     registry = Registry(args.specs)
-    handles = job_handles(args.jobs, args.project_dir, args.instance, args.project,
-                          statuses=listed_statuses(args.status), timeout=args.timeout)
+    jobs = select(registry, selection_from_args(args))
     found, failed = {kind: [] for kind in kinds}, []
     for kind in kinds:
-        extraction = Extraction(registry, ExtractOptions(spec=kind, statuses=tuple(args.status or DEFAULT_STATUSES)))
-        for outcome in map(extraction, handles):
+        options = BatchOptions(spec=kind, in_process=args.debug)
+        for outcome in Batch(registry, jobs, options).run():
             if outcome.record is not None:
                 found[kind].append(outcome.record)
             elif outcome.skipped:

@@ -14,8 +14,7 @@ from ..kinds import job_label, map_info, value_at
 from ..kinds.map_info import MAP_FILES, MASK_FILES
 from ..language.registry import Registry
 from ..regularfiles import NotRegular, open_regular
-from ..run.extraction import Extraction, ExtractOptions
-from ..run.jobhandles import named_jobs
+from ..run.batch import map_jobs_batch
 from ..sources.mapfiles import MAP_LIMIT
 
 PIXEL_TOLERANCE_A = 1e-4  # the record and the header both hold the pixel size as float32
@@ -123,10 +122,9 @@ def map_status(record: dict) -> tuple:
 def check_maps(jobs=(), project_dir=None, instance=None, project=None, specs=(), timeout=30.0) -> list:
     """[(label, [problem, ...])] for each map job: job directories, uids of project_dir, or
     uids of `project` on `instance`. A job without a map-info record is one problem."""
-    extraction = Extraction(Registry(specs), ExtractOptions(spec="map-info"))
     checked = []
-    for handle in named_jobs(jobs, project_dir, instance, project, timeout):
-        outcome = extraction(handle)
+    for outcome in map_jobs_batch(Registry(specs), "map-info", jobs, project_dir=project_dir, instance=instance,
+                                  project=project, timeout=timeout).run():
         if outcome.record is None:
             checked.append((outcome.label, [str(outcome.error or outcome.skipped)]))
         else:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from ..errors import JobError, UsageError
 from ..kinds import fsc, job_label, value_at
 from ..kinds.fsc import FSC_MASKS
+from ..wording import MASK, Words
 
 MASKS_TEXT = ", ".join(FSC_MASKS[:-1]) + " or " + FSC_MASKS[-1]  # as the options' help names them
 THRESHOLD = 0.143
@@ -31,7 +32,7 @@ def checked_masks(masks) -> tuple:
     """The masks asked for, in the kind's order; every mask when none is named."""
     unknown = [m for m in masks or () if m not in FSC_MASKS]
     if unknown:
-        raise UsageError(f"--mask {unknown[0]}: no such mask (masks: {', '.join(FSC_MASKS)})")
+        raise UsageError(Words(MASK.given(unknown[0]), f": no such mask (masks: {', '.join(FSC_MASKS)})"))
     return tuple(m for m in FSC_MASKS if m in masks) if masks else FSC_MASKS
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SinkError, UsageError
+from ..wording import DB, Words
 from .database import short_error
 from .dbschema import RECORD_COLUMNS, table_name
 from .dburl import is_postgresql_url, safe_url, url_secrets
@@ -45,7 +46,7 @@ class _SQLiteReading:
         self.errors = (sqlite3.Error,)
         path = Path(target)
         if not path.is_file():
-            raise UsageError(f"--db {target}: no such database file")
+            raise UsageError(Words(DB.given(target), ": no such database file"))
         self.connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
     def tables(self) -> set:
@@ -77,7 +78,8 @@ class _PostgreSQLReading:
         try:
             import psycopg
         except ImportError as exc:
-            raise UsageError(f"--db {safe_url(url)}: psycopg is not installed; pip install 'psycopg[binary]'") from exc
+            raise UsageError(Words(DB.given(safe_url(url)), ": psycopg is not installed; pip install 'psycopg[binary]'")
+                             ) from exc
         from .postgresql import CONNECT_TIMEOUT_S
 
         self.errors = (psycopg.Error,)
@@ -142,8 +144,8 @@ class DatabaseReader:
             self.db = reading(target)
             self._tables = self._record_tables()
         except (OSError, *_driver_errors(reading)) as exc:
-            raise SinkError(f"--db {self.label}: cannot read it as a csx database "
-                            f"({short_error(exc, self.secrets)})") from exc
+            raise SinkError(Words(DB.given(self.label), ": cannot read it as a csx database "
+                                  f"({short_error(exc, self.secrets)})")) from exc
 
     def _record_tables(self) -> set:
         """The record tables csx made (csx_tables lists them; a database of csx before versions has none,
@@ -178,8 +180,8 @@ class DatabaseReader:
             except StopIteration:
                 return
             except self.db.errors as exc:
-                raise SinkError(f"--db {self.label}: reading table {table}: "
-                                f"{short_error(exc, self.secrets)}") from exc
+                raise SinkError(Words(DB.given(self.label), f": reading table {table}: "
+                                      f"{short_error(exc, self.secrets)}")) from exc
             source, puid, juid, text = row
             try:
                 record = orjson.loads(text)
@@ -192,8 +194,8 @@ class DatabaseReader:
             yield StoredRecord(source, puid, juid, record)
 
     def _skip(self, table, source, puid, juid, why):
-        self.unreadable(f"--db {self.label}: table {table}, {puid}/{juid} (from {source}): its record cannot "
-                        f"be read, {why}; skipped")
+        self.unreadable(str(Words(DB.given(self.label), f": table {table}, {puid}/{juid} (from {source}): its record "
+                                  f"cannot be read, {why}; skipped")))
 
     def close(self):
         self.db.close()

@@ -21,7 +21,7 @@ STAGES = (
     ("extractor.sources.files", "read_dataset", "read dataset columns"),
     ("extractor.run.engine", "_value", "evaluate expressions"),
     ("extractor.run.extraction", "check_record", "check record"),
-    ("extractor.commands.extract", "_write", "write record"),
+    ("extractor.run.batch", "_write", "write record"),
 )
 
 
