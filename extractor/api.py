@@ -13,15 +13,15 @@ import os
 from contextlib import closing
 from pathlib import Path
 
-from .checks.records import KIND_NAME, check_record
+from .checks.records import UnknownKind, check_record, kind_schema
 from .errors import UsageError, shown
 from .language.registry import Registry
-from .run.extraction import DEFAULT_STATUSES, Extraction, ExtractOptions, job_types, listed_statuses
-from .run.jobhandles import job_handles
+from .run.batch import Batch, BatchOptions
+from .run.extraction import DEFAULT_STATUSES
 from .run.jobquery import query_job
-from .run.pools import batch_size, open_pool, ordered_map
-from .sinks.columns import flatten as flat_columns
-from .sinks.columns import schema_columns
+from .run.selection import Selection, select
+from .sinks.rows import flatten as flat_columns
+from .sinks.rows import schema_columns
 from .sources.deadline import seconds_problem
 
 log = logging.getLogger("csx")
@@ -96,8 +96,8 @@ def _checked_options(jobs, project_dir, project, instance, kind, spec, types, st
     statuses = _names("statuses", statuses, "a job status such as \"completed\", or a list of them")
     if not isinstance(validate, bool):
         _refuse("validate", validate, "True or False")
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        _refuse("workers", workers, "a number of jobs worked on at once, 1 or more")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        _refuse("workers", workers, "a number of jobs worked on at once, 1 or more (None: the default)")
     problem = seconds_problem(timeout)
     if problem:
         raise UsageError(f"timeout={shown(timeout)} {problem}")
@@ -105,14 +105,16 @@ def _checked_options(jobs, project_dir, project, instance, kind, spec, types, st
 
 
 def iter_extract(jobs=(), *, project_dir=None, project=None, client=None, instance=None, kind=None, spec=None,
-                 specs=(), types=(), statuses=DEFAULT_STATUSES, validate=True, timeout=30.0, workers=1):
+                 specs=(), types=(), statuses=DEFAULT_STATUSES, validate=True, timeout=30.0, workers=None):
     """Each job's Outcome, in order, as it is done: `.label` (P30/J180) and either `.record` (a dict),
     `.skipped` (why: a status or type not asked for, no spec for the job's type) or `.error` (a CsxError).
 
     kind: the record kind to extract (e.g. "map-info", "fsc"; default: each job's own); spec: one spec
-    file to use instead; specs: your own spec folders; types: only jobs of these types (or of the
-    types of these record kinds); statuses: only jobs of these statuses ("any": every status); validate: check each record
-    against its kind's schema; workers: jobs worked on at once.
+    file to use instead; specs: your own spec folders; types: only jobs of these types (or of the types
+    of these record kinds; a name that is neither is refused); statuses: only jobs of these statuses
+    (CryoSPARC's: building, queued, launched, started, running, waiting, completed, killed, failed; "any":
+    every status); validate: check each record against its kind's schema; workers: jobs worked on at once
+    (default: 8 on a running instance; on disk one per CPU (at most 8) from 16 jobs on, else 1).
     A job that fails is one Outcome with an error; an unknown project or unreachable instance raises
     when the iteration starts."""
     jobs, types, statuses = _checked_options(jobs, project_dir, project, instance, kind, spec, types, statuses,
@@ -120,28 +122,19 @@ def iter_extract(jobs=(), *, project_dir=None, project=None, client=None, instan
     if kind and spec:
         raise UsageError("give kind= or spec=, not both")
     registry = Registry(_folders(specs))
-    types = list(types)
+    if spec is not None:
+        registry.spec_file(spec)  # a file that is not there is said as spec=, not taken for a record kind
     whole_project = not jobs
     if whole_project and kind and not types:  # only the job types the kind's specs read are asked for
-        types = [kind]
-    options = ExtractOptions(spec=str(spec) if spec else kind, types=tuple(types), statuses=statuses,
-                             validate=validate, all_jobs=whole_project)
-    extraction = Extraction(registry, options)
-    handles = job_handles(jobs, project_dir, instance, project, client, all_jobs=whole_project,
-                          types=job_types(registry, types), statuses=listed_statuses(statuses), timeout=timeout)
-    live = client is not None or instance is not None or project is not None
-    pool_kind = "threads" if live else "processes"
-    pool, work = open_pool(pool_kind, workers, extraction, registry.user_dirs)
-    try:
-        yield from ordered_map(pool, work, handles, window=4 * max(workers, 1),
-                               batch=batch_size(len(handles), workers, pool_kind))
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        types = (kind,)
+    selection = Selection(tuple(jobs), project_dir, instance, project, client, all_jobs=whole_project, types=types,
+                          statuses=statuses, timeout=timeout)
+    yield from Batch(registry, selection, BatchOptions(spec=str(spec) if spec else kind, validate=validate,
+                                                       workers=workers)).run()
 
 
 def extract(jobs=(), *, project_dir=None, project=None, client=None, instance=None, kind=None, spec=None, specs=(),
-            types=(), statuses=DEFAULT_STATUSES, validate=True, timeout=30.0, workers=1, errors="raise") -> list:
+            types=(), statuses=DEFAULT_STATUSES, validate=True, timeout=30.0, workers=None, errors="raise") -> list:
     """The records (dicts) of the jobs, in order; jobs skipped (a status or type not asked for) are left
     out. On a job that fails: errors="raise" raises its error (a CsxError: .job, .file, .line, .field
     say what it names); errors="skip" logs it on the "csx" logger and goes on.
@@ -173,8 +166,9 @@ def query(expression: str, job, *, project_dir=None, project=None, client=None, 
     if not isinstance(job, (str, os.PathLike)):
         _refuse("job", job, "one job directory or uid")
     (job,), _, _ = _checked_options(job, project_dir, project, instance, kind, None, (), (), True, timeout, 1)
-    (handle,) = job_handles([job], project_dir, instance, project, client, timeout=timeout)
-    return query_job(expression, handle, Registry(_folders(specs)), kind)
+    registry = Registry(_folders(specs))
+    (handle,) = select(registry, Selection((job,), project_dir, instance, project, client, timeout=timeout)).handles
+    return query_job(expression, handle, registry, kind)
 
 
 def table1(jobs=(), *, project_dir=None, project=None, client=None, instance=None, specs=(), timeout=30.0,
@@ -192,7 +186,7 @@ def table1(jobs=(), *, project_dir=None, project=None, client=None, instance=Non
 
 def survey(project_dir=None, *, project=None, client=None, instance=None, jobs=(), specs=(),
            statuses=DEFAULT_STATUSES, shapes=False, samples=2, related=False, failures=10, validate=True,
-           timeout=30.0, workers=1, progress=None) -> dict:
+           timeout=30.0, workers=None, progress=None) -> dict:
     """What a project's jobs hold, beside what csx's specs make of them, as `csx survey --format json`
     prints it: {"source", "jobs", "types": [{"type", "jobs", "versions", "statuses", "layouts", "specs":
     [{"spec", "kind", "on_request", "related", "evaluated", "records", "failed", "null": {field: count}}],
@@ -205,22 +199,32 @@ def survey(project_dir=None, *, project=None, client=None, instance=None, jobs=(
     shaped); samples: jobs per (type, version, layout) whose .cs fields are read; related: also run the
     specs that walk related jobs (table1) on those sampled jobs (a walk may read every job of the
     project, so not on every job); failures: failure lines kept per type (all are counted); workers:
-    jobs worked on at once; progress: called as progress(jobs done, jobs) as the survey goes. A project
-    directory's files are read only where they really are in it (no symlink out of it is followed)."""
-    from .run.survey import ALL_STATUSES, SurveyOptions, survey_jobs
+    jobs worked on at once (default: 8 on a running instance; on disk one per CPU (at most 8) from 16 jobs
+    on, else 1); progress: called as progress(jobs done, jobs) as the survey goes. A project directory's
+    files are read only where they really are in it (no symlink out of it is followed)."""
+    from .run.batch import default_workers, pool_kind
+    from .run.extraction import ANY_STATUS, JOB_STATUSES
+    from .run.selection import checked_statuses
+    from .run.survey import SurveyOptions, survey_jobs
 
     if isinstance(jobs, (str, Path)):
         jobs = [jobs]
-    statuses = (statuses,) if isinstance(statuses, str) else tuple(statuses)
+    statuses = checked_statuses((statuses,) if isinstance(statuses, str) else tuple(statuses))
+    if ANY_STATUS in statuses:
+        statuses = JOB_STATUSES
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        _refuse("workers", workers, "a number of jobs worked on at once, 1 or more (None: the default)")
     if project_dir is None and project is None:
         raise UsageError("survey: give a project directory, or project= with client= or instance=")
     registry = Registry(_folders(specs))
-    handles = job_handles(jobs, project_dir, instance, project, client, all_jobs=not jobs, statuses=ALL_STATUSES,
-                          timeout=timeout, confined=True)
-    live = client is not None or instance is not None or project is not None
+    # every job is counted and shaped, whatever its status
+    selected = select(registry, Selection(tuple(jobs), project_dir, instance, project, client, all_jobs=not jobs,
+                                          statuses=JOB_STATUSES, timeout=timeout, confined=True))
     options = SurveyOptions(statuses=statuses, validate=validate, shapes=shapes, samples=samples, related=related,
                             failures=failures)
-    tally = survey_jobs(handles, registry, options, workers, "threads" if live else "processes", progress)
+    tally = survey_jobs(selected.handles, registry, options, workers or default_workers(selected.live, len(selected)),
+                        pool_kind(selected.live), progress)
+    handles = selected.handles
     source = handles[0].source if len(handles) else str(project_dir)
     return {"source": source, **tally.as_json()}
 
@@ -231,10 +235,10 @@ def validate(record: dict, kind=None, specs=()) -> dict:
     record = _record(record)
     _optional("kind", kind, str, "a record kind such as \"map-info\"")
     registry = Registry(_folders(specs), load_specs=False)
-    kind = kind or record.get("kind")
-    schema = registry.record_schema(kind) if isinstance(kind, str) and KIND_NAME.fullmatch(kind) else None
-    if schema is None:
-        raise UsageError(f"no schema for record kind {kind!r}" if kind else "the record has no \"kind\"; give kind=")
+    try:
+        _, schema = kind_schema(registry, record, kind)
+    except UnknownKind as exc:
+        raise UsageError(str(exc) + ("; give kind=" if exc.missing else "")) from None
     check_record(record, schema)
     return record
 
@@ -259,7 +263,7 @@ def plot_fsc(jobs=(), *, output=None, file_format=None, masks=None, labels=None,
     from .pictures.curves import checked_masks, record_curves
     from .pictures.plot import figure_width, legend_labels
     from .pictures.plot import plot_fsc as figure_of
-    from .sinks.atomic import write_atomically
+    from .sinks.atomic import write_output
 
     if file_format is None and output is None:
         raise UsageError("plot_fsc: give output= (a .pdf, .png or .svg file) or file_format=")
@@ -271,7 +275,7 @@ def plot_fsc(jobs=(), *, output=None, file_format=None, masks=None, labels=None,
     figure = figure_of(curves, file_format, legend_labels(labels, list(dict.fromkeys(c.label for c in curves))),
                        width_in)
     if output is not None:
-        write_atomically(Path(output), figure)
+        write_output(output, figure, f"output={shown(str(output))}")
     return figure
 
 
@@ -283,7 +287,7 @@ def report(jobs=(), *, db=None, project_dir=None, project=None, client=None, ins
     (a line per job that failed or record left out). check: check each map's files where reachable.
     No map at all raises errors.NothingToReport."""
     from .reporting import from_database, from_jobs
-    from .sinks.atomic import write_atomically
+    from .sinks.atomic import write_output
 
     if db is not None:
         if jobs or project_dir or project or client is not None or instance is not None:
@@ -294,7 +298,7 @@ def report(jobs=(), *, db=None, project_dir=None, project=None, client=None, ins
                          specs=_folders(specs), statuses=statuses, timeout=timeout, check=check, title=title,
                          log=log.info)
     if output is not None:
-        write_atomically(Path(output), made.html.encode("utf-8"))
+        write_output(output, made.html.encode("utf-8"), f"output={shown(str(output))}")
     return made
 
 
@@ -303,11 +307,10 @@ def flatten(record: dict, specs=()) -> dict:
     kind (job_info.type, paths.map, ...) in the same order, None where the record has no value. Lists
     (FSC curves) stay lists. So `pandas.DataFrame([flatten(r) for r in records])` is the CSV's table."""
     record = _record(record)
-    registry = Registry(_folders(specs), load_specs=False)
-    kind = record.get("kind")
-    schema = registry.record_schema(kind) if isinstance(kind, str) and KIND_NAME.fullmatch(kind) else None
     flat = flat_columns(record)
-    if schema is None:
+    try:
+        _, schema = kind_schema(Registry(_folders(specs), load_specs=False), record)
+    except UnknownKind:
         return flat
     columns = schema_columns(schema)
     return {column: flat.get(column) for column in columns}

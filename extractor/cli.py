@@ -14,7 +14,8 @@ from importlib import import_module
 
 from . import __version__
 from .errors import CsxError, SinkError, StdoutClosed
-from .redaction import RedactingFormatter
+from .redaction import RedactingFormatter, Secrets, run_scope
+from .wording import command_line_speaking
 
 EXIT_NOTHING_RAN = 2  # commands themselves return 0 (all done) or 1 (some jobs failed)
 EXIT_PIPE_CLOSED = 128 + signal.SIGPIPE  # what a shell reports for a program SIGPIPE ended
@@ -79,10 +80,10 @@ def _parser(argv) -> argparse.ArgumentParser:
     return parser
 
 
-def _log(verbose: bool, log_time: bool) -> logging.Logger:
+def _log(verbose: bool, log_time: bool, secrets: Secrets) -> logging.Logger:
     log = logging.getLogger("csx")
     log.handlers[:] = [logging.StreamHandler(sys.stderr)]
-    formatter = RedactingFormatter("%(asctime)s %(message)s" if log_time else "%(message)s",
+    formatter = RedactingFormatter(secrets, "%(asctime)s %(message)s" if log_time else "%(message)s",
                                    datefmt="%Y-%m-%dT%H:%M:%SZ")
     formatter.converter = time.gmtime
     log.handlers[0].setFormatter(formatter)
@@ -157,11 +158,33 @@ def _stdout_closed() -> int:
     return EXIT_PIPE_CLOSED
 
 
+def _client_retries(timeout: float):
+    """cryosparc-tools 4.x retries a failed request 3 times, 30 s apart, unless CRYOSPARC_COMMAND_RETRIES /
+    CRYOSPARC_COMMAND_RETRY_SECONDS say otherwise, read once, as whole seconds, when cryosparc.command is
+    imported (on connecting). csx's deadline (--timeout) ends every wait anyway; so that a call given up
+    on does not go on retrying behind it, this process asks for two attempts (the client counts RETRIES
+    as attempts + 1) with a pause that fits twice a short timeout. Only the command line sets them, for
+    its own process, and never over the user's: the library leaves a notebook's environment alone."""
+    os.environ.setdefault("CRYOSPARC_COMMAND_RETRIES", "3")
+    os.environ.setdefault("CRYOSPARC_COMMAND_RETRY_SECONDS", "2" if timeout >= 4 else "0")
+
+
 def _run(argv) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser(argv).parse_args(argv)
-    log = _log(args.verbose, args.log_time)
+    with run_scope() as secrets:  # the run's passwords and tokens: its log withholds them
+        return _command(args, _log(args.verbose, args.log_time, secrets))
+
+
+def _command(args, log) -> int:
+    if getattr(args, "timeout", None) is not None:
+        _client_retries(args.timeout)
     command = import_module(f".commands.{args.command}", __package__)
+    with command_line_speaking():  # errors name flags, not the API's keywords
+        return _run_command(command, args, log)
+
+
+def _run_command(command, args, log) -> int:
     try:
         with warnings.catch_warnings():
             if not args.debug:

@@ -7,12 +7,31 @@ only appear with --debug.
 
 import re
 
+from .wording import Words
+
 
 class CsxError(Exception):
     """Base of every error csx reports to the user. Beside its one line, an error carries what it
-    names where that is known: `job` (P30/J180), `file`, `line`, `field`; None otherwise."""
+    names where that is known: `job` (P30/J180), `file`, `line`, `field`; None otherwise.
+
+    Made of Words (wording.Words), its line names options in the caller's words: flags on the command
+    line, keywords in Python."""
 
     job = file = line = field = None
+    words = None
+
+    def __init__(self, *args):
+        if args and isinstance(args[0], Words):
+            self.words = args[0]
+            args = (args[0].said(False), *args[1:])
+        super().__init__(*args)
+
+    def __str__(self):
+        return self.words.said() if self.words is not None else super().__str__()
+
+    def said(self, command_line: bool) -> str:
+        """The line in flags (command_line=True) or in keywords (False), whoever is speaking now."""
+        return self.words.said(command_line) if self.words is not None else super().__str__()
 
     def __reduce__(self):
         # rebuilt from its message and attributes, not by calling __init__ again (whose arguments
@@ -33,7 +52,7 @@ class SpecError(CsxError):
     def __init__(self, file, line, col, message, detail=""):
         self.file, self.line, self.col, self.message = str(file), line, col, message
         self.detail = detail  # e.g. the expression with a caret under the broken spot
-        super().__init__(f"{self.file}:{line}:{col}: {message}")
+        super().__init__(Words(f"{self.file}:{line}:{col}: ", message))
 
 
 class NoSpecError(CsxError):

@@ -9,17 +9,20 @@ project.json, or from the job documents as they are read.
 What the report lacks is said on the page with the command that makes it."""
 
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from .deposition.mapcheck import map_status
 from .errors import NothingToReport
+from .kinds import JUID, PUID, value_at
 from .language.registry import Registry
 from .pictures.dashboard import Dashboard
 from .pictures.report import report_html
-from .run.extraction import DEFAULT_STATUSES, Extraction, ExtractOptions, job_types
-from .run.jobhandles import job_handles
-from .sources import JobHandle
+from .run.batch import Batch, BatchOptions
+from .run.extraction import DEFAULT_STATUSES
+from .run.selection import Selection, select
 from .sources.files import project_title
+from .wording import DB, Words
 
 MAKES = {  # what a kind adds to the report
     "fsc": "FSC curves, job titles and dates (and the timeline)",
@@ -70,8 +73,9 @@ def from_database(db, check=True, title=None) -> Report:
             dashboard.add_map_info(stored.source, stored.project_uid, stored.job_uid, stored.record,
                                    _checked(stored.record, check))
         if not dashboard.rows:
-            raise NothingToReport(f"report: nothing to report: --db {reader.label} holds no map-info record; fill "
-                                  f"it with csx extract --db {shlex.quote(reader.label)} --project-dir DIR --all")
+            raise NothingToReport(Words("report: nothing to report: ", DB.given(reader.label), " holds no map-info "
+                                        f"record; fill it with csx extract --db {shlex.quote(reader.label)} "
+                                        "--project-dir DIR --all"))
         for kind, add in _adders(dashboard).items():
             for stored in reader.records(kind):
                 add(stored.source, stored.project_uid, stored.job_uid, stored.record)
@@ -89,40 +93,31 @@ def from_jobs(jobs=(), *, project_dir=None, project=None, client=None, instance=
     asked for); the jobs that fail are the Report's problems."""
     log = log or (lambda line: None)
     registry = Registry([str(s) for s in specs])
-    statuses = tuple(statuses)
     titles, problems = {}, []
     dashboard = Dashboard(skipped=problems.append)
 
-    def titling(handle: JobHandle) -> JobHandle:
-        """The handle, noting its project's title when its document is read."""
-        def load():
-            document = handle.load()
-            titles[(handle.source, document.project.get("uid"))] = document.project.get("title")
-            return document
-
-        return JobHandle(handle.label, load, handle.source, handle.fingerprint)
-
-    def extract(kind, handles, add, all_jobs):
+    def extract(kind, jobs, add):
         made = []
-        extraction = Extraction(registry, ExtractOptions(spec=kind, statuses=statuses, all_jobs=all_jobs))
-        for handle in handles:
-            outcome = extraction(titling(handle))
+        for position, outcome in enumerate(Batch(registry, jobs, BatchOptions(spec=kind)).run()):
+            if outcome.project_title is not None:
+                titles[(outcome.source, outcome.project_uid)] = outcome.project_title
             if outcome.record is not None:
-                info = outcome.record["job_info"]
-                add(outcome.source, info["puid"], info["juid"], outcome.record)
-                made.append(handle)
+                add(outcome.source, value_at(outcome.record, PUID), value_at(outcome.record, JUID), outcome.record)
+                made.append(jobs.handles[position])
             elif outcome.skipped:
                 log(f"csx: skipped {outcome.label}: {outcome.skipped}")
             else:
                 problems.append(str(outcome.error))
         return made
 
+    jobs = (jobs,) if isinstance(jobs, (str, Path)) else tuple(jobs)
     whole = not jobs
-    handles = job_handles(jobs, project_dir, instance, project, client, all_jobs=whole,
-                          types=job_types(registry, ["map-info"]) if whole else (), statuses=statuses,
-                          timeout=timeout)
-    maps = extract("map-info", handles, lambda *key_record: dashboard.add_map_info(
-        *key_record, _checked(key_record[-1], check)), whole)
+    selection = Selection(jobs, project_dir, instance, project, client, all_jobs=whole,
+                          types=("map-info",) if whole else (),
+                          statuses=(statuses,) if isinstance(statuses, str) else tuple(statuses), timeout=timeout)
+    selected = select(registry, selection)
+    maps = extract("map-info", selected, lambda *key_record: dashboard.add_map_info(
+        *key_record, _checked(key_record[-1], check)))
     if not maps:
         why = f" ({problems[0]}{f'; and {len(problems) - 1} more' if len(problems) > 1 else ''})" if problems else ""
         raise NothingToReport(f"report: nothing to report: no map among the jobs{why}")
@@ -131,11 +126,9 @@ def from_jobs(jobs=(), *, project_dir=None, project=None, client=None, instance=
         if kind not in kinds:
             continue
         if kind == "job":
-            every = job_handles(jobs, project_dir, instance, project, client, all_jobs=whole, statuses=statuses,
-                                timeout=timeout)
-            extract(kind, every, add, whole)
+            extract(kind, select(registry, replace(selection, types=())), add)
         else:
-            extract(kind, maps, add, False)
+            extract(kind, selected.only(maps), add)
     _titled(dashboard, titles)
     notices = [f"This csx makes no {kind} records, so the report has no {MAKES[kind]}." for kind in MAKES
                if kind not in kinds]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from jmespath import exceptions
 from jmespath.visitor import Options, TreeInterpreter, _Expression
 
-from extractor.language.columns import Column, plain
+from extractor.language.values import Column, plain
 from extractor.language.compiler import compile_ast
 from extractor.language.expressions import compile_expression
 from extractor.language.functions import CsxFunctions

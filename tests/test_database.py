@@ -297,3 +297,31 @@ def test_psycopg_is_loaded_only_for_a_postgresql_url(reference_projects, tmp_pat
               f"'--db', {str(tmp_path / 'db.sqlite')!r}]); print(code, 'psycopg' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.stdout == "0 False\n"
+
+
+def test_a_slow_runs_records_reach_the_database_before_their_batch_is_full(database):
+    """A record waits at most batch_seconds for its batch-mates: a dashboard sees a slow run's records as they
+    come, not at the end of the run."""
+    import time
+
+    from extractor.resources import schemas_dir
+    from extractor.run.outcome import Outcome
+    from extractor.sinks.database import DatabaseSink, open_database
+
+    def outcome(juid, gsfsc):
+        return Outcome(f"P1/{juid}", source="/data/P1", record={"kind": "map-info", "gsfsc": gsfsc},
+                       spec="map-info-v4.yaml", fingerprint=f"{juid}:1")
+
+    sink = DatabaseSink(open_database(database.target), lambda kind: schemas_dir() / f"{kind}.schema.json",
+                        batch_records=100, batch_seconds=0.1)
+    first, second = outcome("J1", 2.5), outcome("J2", 3.25)
+    assert sink.write(first) == []  # gathered
+    for _ in range(600):  # the batch's own thread writes it; nothing more is asked of the sink meanwhile
+        if database.rows("SELECT count(*) FROM csx_jobs") == [(1,)]:
+            break
+        time.sleep(0.05)
+    assert database.rows("SELECT job_uid, gsfsc FROM map_info") == [("J1", 2.5)]
+    assert database.rows("SELECT job_uid, fingerprint FROM csx_jobs") == [("J1", "J1:1")]
+    assert sink.write(second) + sink.flush() == [first, second]
+    sink.close()
+    assert database.rows("SELECT job_uid, gsfsc FROM map_info ORDER BY job_uid") == [("J1", 2.5), ("J2", 3.25)]

@@ -3,6 +3,7 @@ way from SQLite and PostgreSQL, a record at a time, per project or all; a record
 and skipped."""
 
 import inspect
+import re
 
 import pytest
 
@@ -56,9 +57,10 @@ def test_a_record_that_cannot_be_read_is_named_and_the_rest_are_read(filled):
     with reading(filled.target, skipped.append) as reader:
         labels = [r.label for r in reader.records("map-info", "P30")]
     assert labels == ["P30/J180", "P30/J183"]
+    # said from Python, so as the keyword db= (the command line says --db)
     assert [line.split(": its record")[0] for line in skipped] == [
-        f"--db {filled.target}: table map_info, P30/J181 (from {filled.rows('SELECT source FROM map_info')[0][0]})",
-        f"--db {filled.target}: table map_info, P30/J182 (from {filled.rows('SELECT source FROM map_info')[0][0]})"]
+        f"db={str(filled.target)!r}: table map_info, P30/J181 (from {filled.rows('SELECT source FROM map_info')[0][0]})",
+        f"db={str(filled.target)!r}: table map_info, P30/J182 (from {filled.rows('SELECT source FROM map_info')[0][0]})"]
     if filled.name == "sqlite":
         assert skipped[0].endswith("skipped") and ", not JSON (" in skipped[0] and ", not JSON (" in skipped[1]
     else:
@@ -77,15 +79,15 @@ def test_reading_changes_nothing(filled, tmp_path):
 
 
 def test_what_is_not_a_csx_database_is_one_line(tmp_path, postgres):
-    with pytest.raises(UsageError, match=f"^--db {tmp_path / 'none.sqlite'}: no such database file$"):
+    with pytest.raises(UsageError, match=re.escape(f"db='{tmp_path / 'none.sqlite'}': no such database file")):
         DatabaseReader(tmp_path / "none.sqlite")
     (tmp_path / "text.sqlite").write_text("not a database at all, but long enough to be read as one" * 20)
-    with pytest.raises(SinkError, match=r"text.sqlite: cannot read it as a csx database \(file is not a database\)"):
+    with pytest.raises(SinkError, match=r"text.sqlite': cannot read it as a csx database \(file is not a database\)"):
         DatabaseReader(tmp_path / "text.sqlite")
     (tmp_path / "empty.sqlite").write_bytes(b"")
     with reading(tmp_path / "empty.sqlite") as reader:  # an empty file is an SQLite database with no table
         assert (reader.has("map-info"), list(reader.records("map-info"))) == (False, [])
     with pytest.raises(SinkError) as failed:
         DatabaseReader(postgres.url("no_such_database", password=True))
-    assert str(failed.value).startswith(f"--db {postgres.url('no_such_database')}: cannot read it as a csx database (")
+    assert str(failed.value).startswith(f"db='{postgres.url('no_such_database')}': cannot read it as a csx database (")
     assert PASSWORD not in str(failed.value)

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import extractor.sources
-from extractor.sources import DocumentError, parse_exact, parse_job_json
+import extractor.sources.jobjson
+from extractor.sources.jobjson import DocumentError, parse_exact, parse_job_json
 from tests.helpers import records, run_csx
 
 # --- values --------------------------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def test_orjson_reads_compact_and_indented_documents_with_or_without_nan(referen
     data = json.dumps(doc, indent=indent).encode()
     assert (b"NaN" in data) is nonfinite and data.count(b'"$date"') > 10
     expected = parse_exact(data)
-    monkeypatch.setattr(extractor.sources, "parse_exact", _refuse)
+    monkeypatch.setattr(extractor.sources.jobjson, "parse_exact", _refuse)
     assert parse_job_json(data) == expected
     assert expected["completed_at"] == "2025-06-02T17:09:51.733Z"  # a date, read through the rewrite
 

@@ -4,7 +4,7 @@ import numpy
 import pytest
 from jmespath.exceptions import JMESPathTypeError
 
-from extractor.language.columns import Column, plain
+from extractor.language.values import Column, plain
 from extractor.language.expressions import compile_expression
 from extractor.language.functions import CsxFunctions
 

@@ -153,7 +153,7 @@ def test_a_long_extends_chain_is_refused_with_file_line_col(tmp_path, capsys):
 
 def test_lint_of_a_folder_of_long_chains_reads_each_file_once(tmp_path, monkeypatch):
     # every fragment of the chain is checked, each through its own 32 bases: read once, not 32 times
-    from extractor.commands.lint import lint
+    from extractor.language.speclint import lint
     from extractor.language import specfile
 
     spec = chain(tmp_path, 1500)
@@ -191,9 +191,9 @@ def test_a_fifo_among_the_specs_is_no_wait(tmp_path):
     (tmp_path / "schemas").mkdir()
     os.mkfifo(tmp_path / "schemas" / "notes.schema.json")
     lint = csx_process("lint", tmp_path)
-    assert (lint.returncode, lint.stdout) == (1, f"{tmp_path / 'pipe.yaml'}:1:1: not a regular file\n")
+    assert (lint.returncode, lint.stdout) == (1, f"{tmp_path / 'pipe.yaml'}:1:1: a FIFO (named pipe), not a regular file\n")
     specs = csx_process("specs", "--specs", tmp_path)
-    assert (specs.returncode, specs.stderr) == (2, f"csx: {tmp_path / 'pipe.yaml'}:1:1: not a regular file\n")
+    assert (specs.returncode, specs.stderr) == (2, f"csx: {tmp_path / 'pipe.yaml'}:1:1: a FIFO (named pipe), not a regular file\n")
 
 
 @pytest.mark.parametrize("content, message", [

@@ -205,7 +205,7 @@ def test_an_echoing_server_shows_no_token(project, tmp_path, capsys):
     (b'{"email": "ali@example.com",\n "password": "caf\xe9"}', ":2:18: not UTF-8 text; save it as UTF-8"),
     (b'{"email": "ali@example.com",\n "password": hunter2}', ":2:14: not JSON (Expecting value)"),
     (b"[" * 100_000, ": not the JSON of CryoSPARC(**info) arguments"),
-    (None, ":1:1: not a regular file"),
+    (None, ":1:1: a FIFO (named pipe), not a regular file"),
 ])
 def test_an_instance_file_that_is_not_json(tmp_path, capsys, content, message):
     path = tmp_path / "instance-info.json"

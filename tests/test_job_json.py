@@ -3,7 +3,7 @@ and the general way alike."""
 
 import json
 
-from extractor.sources import parse_job_json, plain_json_object
+from extractor.sources.jobjson import parse_job_json, plain_json_object
 
 
 def test_dates_and_object_ids_become_strings():

@@ -191,7 +191,7 @@ def test_plot_legend_labels_name_the_jobs(capsys, tmp_path):
     code, _, err = run_csx(capsys, "plot", "fsc", P30 / "J180", "--label", "J999=x", "-o", target)
     assert (code, err) == (2, ["csx: plot: --label J999=x: J999 is none of the jobs plotted (P30/J180)"])
     code, _, err = run_csx(capsys, "plot", "fsc", P30 / "J180", "--label", "J180", "-o", target)
-    assert (code, err) == (2, ["csx: plot: --label J180: give JOB=TEXT, e.g. J180=EMD-12345"])
+    assert (code, err) == (2, ["csx: --label J180: give JOB=TEXT, e.g. --label J10=EMD-50123"])
 
 
 def _cut_axis(project: Path, juid: str, key: str, keep):

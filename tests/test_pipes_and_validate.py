@@ -142,7 +142,7 @@ def test_validate_a_record_file_that_is_not_utf8(tmp_path, capsys, record):
 def test_validate_a_fifo_is_no_wait(tmp_path, capsys):
     fifo = tmp_path / "records.jsonl"
     os.mkfifo(fifo)
-    assert run_csx(capsys, "validate", fifo) == (1, "", [f"{fifo}:1:1: not a regular file"])
+    assert run_csx(capsys, "validate", fifo) == (1, "", [f"{fifo}:1:1: a FIFO (named pipe), not a regular file"])
 
 
 @pytest.mark.parametrize("kind", [["map-info"], "../map-info", 5])

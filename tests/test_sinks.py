@@ -13,7 +13,7 @@ import time
 import pytest
 
 from extractor.resources import schemas_dir
-from extractor.sinks.columns import schema_columns
+from extractor.sinks.rows import schema_columns
 from tests.helpers import records, run_csx
 
 MAP_INFO_COLUMNS = ["kind", "psize_A", "box_size_vox", "paths.map", "paths.map_sharp", "paths.map_half_A",

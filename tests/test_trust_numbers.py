@@ -12,7 +12,7 @@ import numpy
 import pytest
 
 from extractor.errors import RecordWriteError
-from extractor.language.columns import Column
+from extractor.language.values import Column
 from extractor.resources import specs_dir
 from extractor.run.outcome import Outcome
 from extractor.sinks.files import DirectorySink

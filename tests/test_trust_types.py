@@ -71,8 +71,9 @@ def test_a_status_of_another_type(p30, tmp_path, capsys, value, kind):
 def test_a_status_with_a_newline_is_quoted(p30, tmp_path, capsys):
     edit(p30 / "J180" / "job.json", lambda doc: doc.update(status="completed\n"))
     line = run_one_bad_job(capsys, tmp_path, p30, "J180", "J181")
-    assert line == (f"P30/J180 ({p30}/J180): the job is 'completed\\n', not completed; add --status 'completed\\n' "
-                    "to extract it anyway")
+    # a status CryoSPARC does not have is asked for as any (--status takes CryoSPARC's only)
+    assert line == (f"P30/J180 ({p30}/J180): the job is 'completed\\n', not completed; add --status any to extract it "
+                    "anyway")
 
 
 def test_a_job_type_with_a_newline_is_quoted(p30, tmp_path, capsys):

@@ -9,6 +9,29 @@ from .schemacheck import describe, first_error, is_valid
 KIND_NAME = re.compile(r"[A-Za-z0-9_-]+")  # a record kind names a schema file: no path in it
 
 
+class UnknownKind(RecordError):
+    """A record whose kind cannot be told: none given and none in the record (`missing`: the caller says
+    how to give one), a "kind" that is no kind name, or a kind without a schema."""
+
+    def __init__(self, message: str, missing: bool = False):
+        super().__init__(message)
+        self.missing = missing
+
+
+def kind_schema(registry, record, kind=None) -> tuple:
+    """(kind, schema file) a record is checked against: `kind` when given, else the record's own "kind",
+    and that kind's schema in `registry` (a language.registry.Registry). Raises UnknownKind."""
+    kind = kind or (record.get("kind") if isinstance(record, dict) else None)
+    if not kind:
+        raise UnknownKind('no "kind" in the record', missing=True)
+    if not isinstance(kind, str) or not KIND_NAME.fullmatch(kind):
+        raise UnknownKind('"kind" is not a record kind name (letters, digits, - and _)')
+    schema = registry.record_schema(kind)
+    if schema is None:
+        raise UnknownKind(f"no schema for record kind {kind!r}")
+    return kind, schema
+
+
 def subschema(schema: dict, root: dict) -> dict:
     """A schema with its local $refs (#/$defs/...) followed."""
     while isinstance(schema, dict) and schema.get("$ref", "").startswith("#/"):

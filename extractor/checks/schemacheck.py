@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import SpecError
 from ..resources import schemas_dir
-from ..textfiles import read_source_text
+from ..regularfiles import read_source_text
 
 MAX_SCHEMA_BYTES = 16 * 2**20
 

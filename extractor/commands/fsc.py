@@ -2,14 +2,13 @@
 its curves as JSON or CSV."""
 
 import sys
-from pathlib import Path
 
-from ..errors import JobError, SinkError, UsageError
-from ..pictures.curves import checked_masks, one_curve
+from ..errors import JobError, UsageError
+from ..pictures.curves import MASKS_TEXT, checked_masks, one_curve
 from ..pictures.fscfiles import curves_csv, curves_json, emdb_xml
-from ..sinks.atomic import write_atomically
+from ..sinks.atomic import write_output
 from .gather import gather
-from .options import MASKS, add_job_selection
+from .options import add_job_selection
 
 DESCRIPTION = ("A job's FSC curve as the XML EMDB deposition takes, or its curves as JSON or CSV, on stdout or "
                "in -o FILE.")
@@ -20,7 +19,7 @@ def add_arguments(parser):
     parser.add_argument("--format", choices=["emdb-xml", "json", "csv"], default="emdb-xml",
                         help="emdb-xml (default: one curve), json or csv (every curve, or those of --mask)")
     parser.add_argument("--mask", action="append", metavar="NAME",
-                        help=f"the curve: {MASKS} (default corrected for emdb-xml; json and csv may repeat it)")
+                        help=f"the curve: {MASKS_TEXT} (default corrected for emdb-xml; json and csv may repeat it)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the file here instead of stdout")
 
 
@@ -51,8 +50,5 @@ def run(args, log) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
-    try:
-        write_atomically(Path(args.output), data)
-    except OSError as exc:
-        raise SinkError(f"-o {args.output}: cannot write there ({exc.strerror or exc})") from exc
+    write_output(args.output, data, f"-o {args.output}")
     return 0

@@ -1,20 +1,22 @@
-"""Records for the picture commands (plot, fsc, report): the jobs named the
-way `csx extract` takes them, extracted as the kinds a picture needs. A job
-that fails is reported on its own line and left out; the others go on."""
+"""Records for the picture commands (plot, fsc): the jobs named the way `csx extract` takes them,
+extracted by the batch runner as the kinds a picture needs. A job that fails is reported on its own
+line and left out; the others go on."""
 
 from ..language.registry import Registry
-from ..run.extraction import Extraction
-from .extract import handles_from_args, options_from_args
+from ..run.batch import Batch, BatchOptions
+from ..run.selection import select
+from .extract import selection_from_args
 
 
 def gather(args, kinds, log) -> tuple:
-    """({kind: [record, ...]}, [labels of the jobs that failed]) for the jobs the arguments name."""
+    """({kind: [record, ...]}, [labels of the jobs that failed]) for the jobs the arguments name (no --all,
+    no --type: a picture command names its jobs, or takes the project's)."""
     registry = Registry(args.specs)
-    handles = handles_from_args(args, registry)
+    jobs = select(registry, selection_from_args(args))
     found, failed = {kind: [] for kind in kinds}, []
     for kind in kinds:
-        extraction = Extraction(registry, options_from_args(args, spec=kind))
-        for outcome in map(extraction, handles):
+        options = BatchOptions(spec=kind, in_process=args.debug)
+        for outcome in Batch(registry, jobs, options).run():
             if outcome.record is not None:
                 found[kind].append(outcome.record)
             elif outcome.skipped:

@@ -2,6 +2,7 @@
 
 import argparse
 
+from ..errors import UsageError
 from ..sources.deadline import seconds_problem
 
 
@@ -41,8 +42,17 @@ def add_job_selection(parser, jobs_help):
     add_source_options(parser)
     parser.add_argument("--status", action="append", metavar="S",
                         help="jobs with this status too (may repeat; default completed)")
-    parser.set_defaults(all=False, type=None)
 
 
-MASKS = "no_mask, spherical, loose, tight or corrected"
+def job_labels(pairs) -> dict:
+    """{job: text} of --label JOB=TEXT options (plot fsc's legend, table1's columns)."""
+    labels = {}
+    for pair in pairs or ():
+        job, equals, text = pair.partition("=")
+        if not equals or not job or not text:
+            raise UsageError(f"--label {pair}: give JOB=TEXT, e.g. --label J10=EMD-50123")
+        labels[job] = text
+    return labels
+
+
 JOBS = "job directories; with --project-dir or --instance, job uids (J180 J190-J199)"

@@ -3,12 +3,12 @@ name of -o, one or two journal columns wide."""
 
 from pathlib import Path
 
-from ..errors import JobError, SinkError, UsageError
-from ..pictures.curves import checked_masks, record_curves
+from ..errors import JobError, UsageError
+from ..pictures.curves import MASKS_TEXT, checked_masks, record_curves
 from ..pictures.plot import COLUMN_WIDTHS_IN, figure_width, legend_labels, plot_fsc
-from ..sinks.atomic import write_atomically
+from ..sinks.atomic import write_output
 from .gather import gather
-from .options import JOBS, MASKS, add_job_selection
+from .options import JOBS, add_job_selection, job_labels
 
 DESCRIPTION = "Figures made from records."
 SUBCOMMANDS = True  # csx plot fsc: the common options go on each figure's parser
@@ -22,7 +22,8 @@ def add_arguments(parser, common):
                                           "Needs matplotlib (pip install matplotlib).")
     add_job_selection(plot, JOBS)
     plot.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.pdf, FILE.png or FILE.svg")
-    plot.add_argument("--mask", action="append", metavar="NAME", help=f"only this mask's curve: {MASKS} (may repeat)")
+    plot.add_argument("--mask", action="append", metavar="NAME",
+                      help=f"only this mask's curve: {MASKS_TEXT} (may repeat)")
     plot.add_argument("--label", action="append", metavar="JOB=TEXT",
                       help="name a job in the legend, e.g. J180=EMD-12345 or P30/J180='apo, pH 7' (may repeat)")
     width = plot.add_mutually_exclusive_group()
@@ -32,22 +33,11 @@ def add_arguments(parser, common):
     width.add_argument("--width", type=float, metavar="INCHES", help="any other width")
 
 
-def parsed_labels(pairs) -> dict:
-    """{job: text} of --label JOB=TEXT options."""
-    labels = {}
-    for pair in pairs or ():
-        job, equals, text = pair.partition("=")
-        if not equals or not job or not text:
-            raise UsageError(f"plot: --label {pair}: give JOB=TEXT, e.g. J180=EMD-12345")
-        labels[job] = text
-    return labels
-
-
 def run(args, log) -> int:
     target = Path(args.output)
     file_format = target.suffix.lower().lstrip(".")
     masks = checked_masks(args.mask)
-    labels = parsed_labels(args.label)
+    labels = job_labels(args.label)
     width = figure_width(args.columns, args.width)
     if not args.jobs and not args.project_dir:
         raise UsageError("plot fsc: name the jobs (job directories, or uids with --project-dir or --instance)")
@@ -61,8 +51,5 @@ def run(args, log) -> int:
             failed.append(exc)
     figure = plot_fsc(curves, file_format, legend_labels(labels, list(dict.fromkeys(c.label for c in curves))),
                       width)
-    try:
-        write_atomically(target, figure)
-    except OSError as exc:
-        raise SinkError(f"-o {target}: cannot write there ({exc.strerror or exc})") from exc
+    write_output(target, figure, f"-o {target}")
     return 1 if failed else 0

@@ -1,12 +1,11 @@
 """csx query: one expression against one job's context, for spec authors."""
 
 import json
-from pathlib import Path
 
 from ..errors import DatasetError, FieldError, JobError
 from ..language.registry import Registry
 from ..run.jobquery import query_job
-from ..sources.files import job_dir_handles
+from ..run.selection import Selection, select
 
 DESCRIPTION = ("Evaluate one JMESPath expression over a job's context (job, project, datasets.<output>, source; "
                "related.<alias> and lineage.<alias> where the spec names related jobs).")
@@ -24,9 +23,10 @@ def add_arguments(parser):
 
 
 def run(args, log) -> int:
-    (handle,) = job_dir_handles([Path(args.job_dir)])
+    registry = Registry(args.specs)
+    (handle,) = select(registry, Selection((args.job_dir,))).handles
     try:
-        value = query_job(args.expression, handle, Registry(args.specs), args.spec)
+        value = query_job(args.expression, handle, registry, args.spec)
     except (JobError, DatasetError, FieldError) as exc:  # the job failed, as it would in csx extract
         log.error(f"csx: {exc}", exc_info=args.debug)
         return 1

@@ -4,10 +4,10 @@ csx extract --db filled (SQLite or PostgreSQL)."""
 
 from pathlib import Path
 
-from ..errors import NothingToReport, SinkError, UsageError
+from ..errors import NothingToReport, UsageError
 from ..reporting import from_database, from_jobs
 from ..run.extraction import DEFAULT_STATUSES
-from ..sinks.atomic import write_atomically
+from ..sinks.atomic import write_output
 from .options import add_job_selection
 
 DESCRIPTION = ("A self-contained HTML report (no network needed to open it): the maps in a table that filters, "
@@ -47,8 +47,5 @@ def run(args, log) -> int:
         return 1
     for line in report.problems:  # a job that failed, a record left out: one line each, as csx extract says them
         log.error(line)
-    try:
-        write_atomically(target, report.html.encode("utf-8"))
-    except OSError as exc:
-        raise SinkError(f"-o {target}: cannot write there ({exc.strerror or exc})") from exc
+    write_output(target, report.html.encode("utf-8"), f"-o {target}")
     return 1 if report.problems else 0

@@ -3,15 +3,15 @@ them, for people (default) or as JSON; --shape FILE writes the redacted
 shape of the documents, to attach to a bug report."""
 
 import json
-import os
 import sys
 import textwrap
 from pathlib import Path
 
 from ..api import survey
-from ..errors import SinkError, UsageError
+from ..errors import UsageError
+from ..run.batch import WORKERS_DEFAULT
 from ..run.extraction import DEFAULT_STATUSES
-from ..sinks.atomic import write_atomically
+from ..sinks.atomic import write_output
 from .options import add_source_options
 from .progress import Progress
 
@@ -42,8 +42,7 @@ def add_arguments(parser):
                              "may read every job of the project")
     parser.add_argument("--failures", type=int, default=10, metavar="N",
                         help="failure lines shown per job type (default 10; all are counted)")
-    parser.add_argument("--workers", type=int, metavar="N",
-                        help="jobs worked on at once (default 8 with --instance, else one per CPU, at most 8)")
+    parser.add_argument("--workers", type=int, metavar="N", help=f"jobs worked on at once (default: {WORKERS_DEFAULT})")
     parser.add_argument("--no-validate", action="store_true", help="do not check records against their schema")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
 
@@ -63,19 +62,15 @@ def run(args, log) -> int:
         raise UsageError(f"--shape {args.shape}: a directory; give a file name")
     if args.shape and not Path(args.shape).absolute().parent.is_dir():
         raise UsageError(f"--shape {args.shape}: no folder {Path(args.shape).absolute().parent}")
-    workers = args.workers or (8 if live else min(os.cpu_count() or 1, 8))
     shown = _Shown()
     found = survey(project_dir, project=args.project, instance=args.instance, specs=args.specs,
                    statuses=tuple(args.status or DEFAULT_STATUSES), shapes=bool(args.shape), samples=args.samples,
                    related=args.related, failures=args.failures, validate=not args.no_validate, timeout=args.timeout,
-                   workers=workers, progress=shown.step if not args.quiet else None)
+                   workers=args.workers, progress=shown.step if not args.quiet else None)
     shown.finish()
     shapes = found.pop("shapes", None)
     if args.shape:
-        try:
-            write_atomically(Path(args.shape), (json.dumps(shapes, indent=1) + "\n").encode())
-        except OSError as exc:
-            raise SinkError(f"--shape {args.shape}: cannot write it: {exc.strerror}") from exc
+        write_output(args.shape, (json.dumps(shapes, indent=1) + "\n").encode(), f"--shape {args.shape}")
     if args.format == "json":
         sys.stdout.write(json.dumps(found) + "\n")
     else:

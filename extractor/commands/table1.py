@@ -8,8 +8,7 @@ import sys
 from ..deposition.table1 import build_table, table1_records
 from ..deposition.table1_formats import FORMATS
 from ..deposition.table1_meta import read_meta
-from ..errors import UsageError
-from .options import add_map_jobs
+from .options import add_map_jobs, job_labels
 
 DESCRIPTION = ("Cryo-EM data collection and processing (Table 1) of refined maps: one row per quantity, one "
                "column per map, from the jobs related to each map (imports, curation, CTF, extraction, 2D and 3D "
@@ -29,18 +28,8 @@ def add_arguments(parser):
                              "checked against schemas/table1.meta.schema.json")
 
 
-def _labels(given) -> dict:
-    labels = {}
-    for item in given:
-        job, sep, text = item.partition("=")
-        if not sep or not job or not text:
-            raise UsageError(f"--label {item}: give JOB=TEXT, e.g. --label J10=EMD-50123")
-        labels[job] = text
-    return labels
-
-
 def run(args, log) -> int:
-    labels, meta = _labels(args.label), read_meta(args.meta)  # bad arguments stop before any job is read
+    labels, meta = job_labels(args.label), read_meta(args.meta)  # bad arguments stop before any job is read
     outcomes = table1_records(args.jobs, project_dir=args.project_dir, instance=args.instance,
                               project=args.project, specs=args.specs, timeout=args.timeout)
     failed = [outcome for outcome in outcomes if outcome.record is None]

@@ -2,19 +2,10 @@
 stdin) against their kind's schema. A file with no record, or a record that
 is not strict JSON (NaN, Infinity, a number past a double), is a failure."""
 
-import json
-import math
-import re
-from pathlib import Path
-
-from ..checks.records import KIND_NAME, check_record
-from ..errors import CsxError, RecordError, UsageError
+from ..checks.recordfiles import records_in_file
+from ..checks.records import UnknownKind, check_record, kind_schema
+from ..errors import CsxError, RecordError
 from ..language.registry import Registry
-from ..textfiles import NotText, read_named_text
-
-MAX_RECORD_FILE_BYTES = 2**30
-# a JSON string (skipped), or a token Python's json reads as a float
-FLOAT_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)')
 
 
 DESCRIPTION = ("Check records (a JSON object per file, or JSON lines; - for stdin) against their record kind's "
@@ -26,90 +17,13 @@ def add_arguments(parser):
     parser.add_argument("--kind", help="record kind, for records without a \"kind\" key")
 
 
-class NotFinite(ValueError):
-    """A number a record must not hold: NaN and Infinity are no JSON, and a number
-    too large for a double would become Infinity."""
-
-
-def _float(token: str) -> float:
-    value = float(token)
-    if math.isinf(value):
-        raise NotFinite(token)
-    return value
-
-
-def _constant(token: str):
-    raise NotFinite(token)
-
-
-def _loads(text: str):
-    return json.loads(text, parse_constant=_constant, parse_float=_float)
-
-
-def _not_finite(token: str) -> bool:
-    if token in ("NaN", "Infinity", "-Infinity"):
-        return True
-    # integers stay exact; only a fraction or an exponent makes a float
-    return any(c in token for c in ".eE") and math.isinf(float(token))
-
-
-def _non_finite_error(where: str, text: str, first_line: int) -> RecordError:
-    """Name the line and column of the first number that is not finite."""
-    for found in FLOAT_TOKEN.finditer(text):
-        token = found.group(1)
-        if token and _not_finite(token):
-            before = text[:found.start(1)]
-            line, col = first_line + before.count("\n"), found.start(1) - before.rfind("\n")
-            shown = token if len(token) <= 20 else token[:17] + "..."
-            return RecordError(f"{where}:{line}:{col}: {shown} is not a finite number "
-                               "(records hold no NaN or Infinity)")
-    return RecordError(f"{where}:{first_line}: a number is not finite (records hold no NaN or Infinity)")
-
-
-def _text(name: str) -> str:
-    try:
-        return read_named_text(name, MAX_RECORD_FILE_BYTES)
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read: {exc.strerror}") from exc
-    except NotText as exc:
-        raise RecordError(f"{name}:{exc.line}:{exc.col}: {exc.message}") from exc
-
-
-def _records(name: str):
-    """(line number, record) of a file holding one JSON object, or JSON lines."""
-    where = "<stdin>" if name == "-" else name
-    text = _text(name)
-    if not text.strip():
-        raise RecordError(f"{where}: no records (the file is empty)")
-    try:
-        yield 1, _loads(text)
-        return
-    except NotFinite:
-        raise _non_finite_error(where, text, 1) from None
-    except RecursionError:
-        raise RecordError(f"{where}:1: nested too deeply to be a record") from None
-    except json.JSONDecodeError:
-        pass
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            yield number, _loads(line)
-        except json.JSONDecodeError as exc:
-            raise RecordError(f"{where}:{number}:{exc.colno}: not JSON ({exc.msg})") from exc
-        except NotFinite:
-            raise _non_finite_error(where, line, number) from None
-        except RecursionError:
-            raise RecordError(f"{where}:{number}: nested too deeply to be a record") from None
-
-
 def run(args, log) -> int:
     registry = Registry(args.specs, load_specs=False)
     checked, problems = 0, 0
     for name in args.records:
         where = "<stdin>" if name == "-" else name
         try:
-            for number, record in _records(name):
+            for number, record in records_in_file(name):
                 checked += 1
                 try:
                     _check(registry, record, f"{where}:{number}", args.kind)
@@ -124,12 +38,8 @@ def run(args, log) -> int:
 
 
 def _check(registry: Registry, record, where: str, kind: str | None):
-    kind = kind or (record.get("kind") if isinstance(record, dict) else None)
-    if not kind:
-        raise RecordError(f"{where}: no \"kind\" in the record; say which with --kind")
-    if not isinstance(kind, str) or not KIND_NAME.fullmatch(kind):
-        raise RecordError(f"{where}: \"kind\" is not a record kind name (letters, digits, - and _)")
-    schema = registry.record_schema(kind)
-    if schema is None:
-        raise RecordError(f"{where}: no schema for record kind {kind!r}")
+    try:
+        _, schema = kind_schema(registry, record, kind)
+    except UnknownKind as exc:
+        raise RecordError(f"{where}: {exc}" + ("; say which with --kind" if exc.missing else "")) from None
     check_record(record, schema, origin=where)

@@ -5,19 +5,18 @@ pixel size and with each other."""
 
 import io
 import os
-import stat
 import warnings
 
 import numpy
 
 from ..errors import printable
+from ..kinds import job_label, map_info, value_at
+from ..kinds.map_info import MAP_FILES, MASK_FILES
 from ..language.registry import Registry
-from ..run.extraction import Extraction, ExtractOptions
-from ..run.jobhandles import named_jobs
+from ..regularfiles import NotRegular, open_regular
+from ..run.batch import map_jobs_batch
+from ..sources.mapfiles import MAP_LIMIT
 
-# what a deposition needs, in the record's paths
-MAPS = ("map", "map_half_A", "map_half_B")
-MASKS = ("mask_refine", "mask_fsc", "mask_fsc_auto")
 PIXEL_TOLERANCE_A = 1e-4  # the record and the header both hold the pixel size as float32
 BYTES_PER_VOXEL = {0: 1, 1: 2, 2: 4, 3: 4, 4: 8, 6: 2, 12: 2}  # MRC modes
 HEADER_BYTES = 1024
@@ -30,11 +29,10 @@ def _header(path: str):
     from mrcfile.mrcinterpreter import MrcInterpreter
 
     try:
-        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as file:
-            status = os.fstat(file.fileno())
-            if not stat.S_ISREG(status.st_mode):
-                return None, None, "not a regular file"
-            raw, size = file.read(HEADER_BYTES), status.st_size
+        with open_regular(path, MAP_LIMIT) as file:  # only the header is read, whatever the map's size
+            raw, size = file.read(HEADER_BYTES), os.fstat(file.fileno()).st_size
+    except NotRegular as exc:
+        return None, None, exc.message
     except OSError as exc:
         return None, None, f"cannot be read ({exc.strerror})"
     if len(raw) < HEADER_BYTES:
@@ -72,17 +70,17 @@ def _box(shape) -> str:
 
 def file_problems(record: dict) -> list:
     """[(file name in the record, its path or None, what is wrong)] of the files of one map-info record."""
-    box, psize = record["box_size_vox"], record["psize_A"]
+    box, psize = value_at(record, map_info.BOX_VOX), value_at(record, map_info.PIXEL_SIZE_A)
     problems, record_box = [], (box, box, box)
     reference = None  # the map's box once read: the half maps and masks must share it
-    for name in MAPS + MASKS:
-        path = record["paths"].get(name)
+    for name in MAP_FILES + MASK_FILES:
+        path = value_at(record, (*map_info.PATHS, name))
         if path is None:
-            if name in MAPS:
+            if name in MAP_FILES:
                 problems.append((name, None, "the job names no such file"))
             continue
-        if not os.path.isfile(path):
-            problems.append((name, path, "not a regular file" if os.path.exists(path) else "missing"))
+        if not os.path.exists(path):
+            problems.append((name, path, "missing"))
             continue
         shape, voxel, problem = _header(path)
         if problem:
@@ -99,9 +97,9 @@ def file_problems(record: dict) -> list:
     return problems
 
 
-def check_record(record: dict) -> list:
+def problem_lines(record: dict) -> list:
     """Problems with the files of one map-info record, one line each."""
-    label = f"{record['job_info']['puid']}/{record['job_info']['juid']}"
+    label = job_label(record)
     # a path is a value of the job's: a newline in it must not start a line
     return [f"{label}: {name}{f' {printable(path)}' if path else ''}: {problem}"
             for name, path, problem in file_problems(record)]
@@ -111,9 +109,9 @@ def map_status(record: dict) -> tuple:
     """(status, problems) of a map-info record for a report: (0, []) when its files agree, (n, ["name:
     problem", ...]) for n problems (the paths are the record's), (-1, []) when the folder of its map is not
     reachable from here (a database filled elsewhere), (None, []) when the record names no map."""
-    path = (record.get("paths") or {}).get("map")
-    if not isinstance(path, str) or not isinstance(record.get("box_size_vox"), int) \
-            or not isinstance(record.get("psize_A"), (int, float)):
+    path = value_at(record, (*map_info.PATHS, "map"))
+    if not isinstance(path, str) or not isinstance(value_at(record, map_info.BOX_VOX), int) \
+            or not isinstance(value_at(record, map_info.PIXEL_SIZE_A), (int, float)):
         return None, []
     if not os.path.isdir(os.path.dirname(path)):
         return -1, []
@@ -124,12 +122,11 @@ def map_status(record: dict) -> tuple:
 def check_maps(jobs=(), project_dir=None, instance=None, project=None, specs=(), timeout=30.0) -> list:
     """[(label, [problem, ...])] for each map job: job directories, uids of project_dir, or
     uids of `project` on `instance`. A job without a map-info record is one problem."""
-    extraction = Extraction(Registry(specs), ExtractOptions(spec="map-info"))
     checked = []
-    for handle in named_jobs(jobs, project_dir, instance, project, timeout):
-        outcome = extraction(handle)
+    for outcome in map_jobs_batch(Registry(specs), "map-info", jobs, project_dir=project_dir, instance=instance,
+                                  project=project, timeout=timeout).run():
         if outcome.record is None:
             checked.append((outcome.label, [str(outcome.error or outcome.skipped)]))
         else:
-            checked.append((outcome.label, check_record(outcome.record)))
+            checked.append((outcome.label, problem_lines(outcome.record)))
     return checked

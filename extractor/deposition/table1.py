@@ -11,9 +11,10 @@ record could not be made."""
 from dataclasses import dataclass, field
 
 from ..errors import UsageError
+from ..kinds import JUID, job_label, value_at
 from ..language.registry import Registry
-from ..run.extraction import Extraction, ExtractOptions
-from ..run.jobhandles import named_jobs
+from ..run.batch import map_jobs_batch
+from ..wording import Either, Words
 from . import table1_formats
 from .table1_meta import facts_of, read_meta
 
@@ -21,11 +22,7 @@ KIND = "table1"
 
 
 def _at(*path):
-    def read(record, meta):
-        for key in path:
-            record = record.get(key) if isinstance(record, dict) else None
-        return record
-    return read
+    return lambda record, meta: value_at(record, path)
 
 
 def _range(low_path, high_path):
@@ -44,7 +41,7 @@ def _sharpening(record, meta):
     if found.get("sharpening_bfactor_A2") is not None:
         return found["sharpening_bfactor_A2"], f"sharpen {_jobs_text(found.get('sharpening_job'))}"
     if found.get("bfactor_A2") is not None:
-        return found["bfactor_A2"], f"refinement {record['job_info']['juid']}"
+        return found["bfactor_A2"], f"refinement {value_at(record, JUID)}"
     return None, None
 
 
@@ -183,30 +180,26 @@ def table1_records(jobs=(), *, project_dir=None, instance=None, project=None, cl
     `project` on a running CryoSPARC (`client`, or `instance`: the CryoSPARC(**info) dict or JSON file). The
     related jobs the maps share are read and extracted once for all of them."""
     registry = Registry([specs] if isinstance(specs, str) else specs)
-    extraction = Extraction(registry, ExtractOptions(spec=KIND))
-    handles = named_jobs([jobs] if isinstance(jobs, str) else jobs, project_dir, instance, project, timeout,
-                         client=client)
-    return [extraction(handle) for handle in handles]
+    return list(map_jobs_batch(registry, KIND, jobs, project_dir=project_dir, instance=instance, project=project,
+                               client=client, timeout=timeout).run())
 
 
-def _job(record: dict) -> str:
-    return f"{record['job_info']['puid']}/{record['job_info']['juid']}"
-
-
-def _resolve(names, records, what: str, absent=()) -> dict:
-    """{name: index of the column it names}: P32/J10, or J10 where it names one column; UsageError else. A name
-    of a map in `absent` (whose record could not be made, as said elsewhere) names no column."""
+def _resolve(names, records, named_as, absent=()) -> dict:
+    """{name: index of the column it names}: P32/J10, or J10 where it names one column; UsageError else, that
+    says the name as `named_as(name)` does. A name of a map in `absent` (whose record could not be made, as
+    said elsewhere) names no column."""
     found = {}
-    jobs = [_job(record) for record in records]
+    jobs = [job_label(record) for record in records]
     for name in names:
         hits = [k for k, job in enumerate(jobs) if name in (job, job.split("/")[1])]
         if not hits and any(name in (job, job.split("/")[-1]) for job in absent):
             continue
         if not hits:
-            raise UsageError(f"{what} {name}: no such map in the table (its maps: {', '.join(jobs) or 'none'})")
+            raise UsageError(Words(named_as(name),
+                                   f": no such map in the table (its maps: {', '.join(jobs) or 'none'})"))
         if len(hits) > 1:
-            raise UsageError(f"{what} {name}: names several maps ({', '.join(jobs[k] for k in hits)}); "
-                             "write the project too, e.g. " + jobs[hits[0]])
+            raise UsageError(Words(named_as(name), f": names several maps ({', '.join(jobs[k] for k in hits)}); "
+                                   "write the project too, e.g. " + jobs[hits[0]]))
         found[name] = hits[0]
     return found
 
@@ -216,9 +209,9 @@ def build_table(records: list, *, labels=None, meta=None, failed=()) -> Table:
     map); meta: the meta file (a path) or its dict, rows CryoSPARC does not know (see table1_meta)."""
     labels, meta = dict(labels or {}), read_meta(meta)
     absent = [outcome.label for outcome in failed]
-    named = _resolve(labels, records, "--label", absent)
-    _resolve(meta.get("jobs", {}), records, "meta jobs:", absent)
-    columns = [Column(_job(record), _job(record), record) for record in records]
+    named = _resolve(labels, records, lambda name: Either(f"--label {name}", f"labels key {name!r}"), absent)
+    _resolve(meta.get("jobs", {}), records, lambda name: f"meta jobs: {name}", absent)
+    columns = [Column(job_label(record), job_label(record), record) for record in records]
     for name, index in named.items():
         columns[index] = Column(columns[index].job, str(labels[name]), records[index])
     facts = [facts_of(meta, [column.job, column.job.split("/")[1]]) for column in columns]

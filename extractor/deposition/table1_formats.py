@@ -12,7 +12,7 @@ import io
 import json
 import unicodedata
 
-from ..sinks.columns import text_cell
+from ..sinks.rows import text_cell
 
 MISSING = "—"
 # characters that move or hide text: line and paragraph separators and bidirectional controls, beside
@@ -123,7 +123,7 @@ def data_rows(table) -> list:
 
 
 def _csv_value(value):
-    """A cell of Table 1's CSV: numbers as numbers; text by csx's CSV policy (sinks/columns.text_cell: no
+    """A cell of Table 1's CSV: numbers as numbers; text by csx's CSV policy (sinks/rows.text_cell: no
     formula a spreadsheet would run), its control characters shown, not kept."""
     return "" if value is None else text_cell(visible(value)) if isinstance(value, str) else repr(value)
 

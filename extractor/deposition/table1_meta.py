@@ -54,8 +54,3 @@ def facts_of(meta: dict, column_keys: list) -> dict:
         found.update({fact: part[fact] for fact in FACTS if fact in part})
         found.update({("row", row["label"], row.get("unit", "")): row["value"] for row in part.get("rows", ())})
     return found
-
-
-def unused_jobs(meta: dict, keys: set) -> list:
-    """The jobs the file names that no column is."""
-    return [job for job in meta.get("jobs", {}) if job not in keys]

@@ -19,7 +19,7 @@ import jmespath
 from jmespath.functions import Functions
 from jmespath.visitor import Options, TreeInterpreter, _Expression
 
-from .columns import MAX_SIZE, Column, TooLarge, value_size
+from .values import MAX_SIZE, Column, TooLarge, value_size
 
 # the interpreter's own comparators: `eq` is not Python's == (0 and 1 never equal false and true)
 _COMPARATORS = TreeInterpreter.COMPARATOR_FUNC

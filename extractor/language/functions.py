@@ -54,7 +54,7 @@ import posixpath
 from jmespath import exceptions, functions
 
 from ..errors import CsxError
-from .columns import Column
+from .values import Column
 from .dates import NotADate, iso_utc, seconds_between
 
 NUMBER_TYPES = ("int", "float")

@@ -10,6 +10,7 @@ from ..checks.records import disallowed_path
 from ..checks.schemacheck import read_schema, validator
 from ..errors import NoSpecError, SpecError, UsageError, named
 from ..resources import retired_spec, schemas_dir, specs_dir
+from ..wording import SPEC, SPECS, Words
 from .layouts import load_layouts
 from .speccache import RegistryCache, folder_inputs
 from .specfile import Spec, is_fragment, load_spec
@@ -49,7 +50,7 @@ class Registry:
         self._chosen = {}  # (JobKey, kind) -> Spec, or the NoSpecError it gives
         for directory in self.user_dirs:
             if not directory.is_dir():
-                raise SpecError(directory, 1, 1, "--specs: not a directory")
+                raise SpecError(directory, 1, 1, Words(SPECS, ": not a directory"))
         if not load_specs:
             self.layouts, self.tiers = load_layouts([specs_dir(), *self.user_dirs]), []
             return
@@ -82,9 +83,10 @@ class Registry:
                 return directory / path.name
         replacement = retired_spec(path.name)
         if replacement:
-            raise UsageError(f"--spec {name}: csx no longer ships this spec; {replacement} reads the documents of "
-                             f"every CryoSPARC 4.x, 4.0 to 4.2 included: use --spec {replacement}")
-        raise UsageError(f"--spec {name}: no such file, nor a spec of that name (csx specs lists them)")
+            raise UsageError(Words(SPEC.given(name), f": csx no longer ships this spec; {replacement} reads the "
+                                   "documents of every CryoSPARC 4.x, 4.0 to 4.2 included: use ",
+                                   SPEC.given(replacement)))
+        raise UsageError(Words(SPEC.given(name), ": no such file, nor a spec of that name (csx specs lists them)"))
 
     def load_checked(self, file: Path) -> Spec:
         """A spec file, checked against this registry's layouts and record schemas."""
@@ -158,7 +160,7 @@ class Registry:
             except NoSpecError as exc:
                 chosen = self._chosen[(key, kind)] = exc
         if isinstance(chosen, NoSpecError):
-            raise NoSpecError(str(chosen))
+            raise NoSpecError(Words(chosen))
         return chosen
 
     def _choose(self, key: JobKey, kind: str | None) -> Spec:
@@ -172,9 +174,10 @@ class Registry:
             if found:
                 names = ", ".join(str(s.file) for s in found)
                 if key.version is None:  # specs of one tier never overlap: only their version ranges tell them apart
-                    raise NoSpecError(f"{key}: the job's version has no release number (such as v4.7.1), and specs "
-                                      f"for different versions fit it ({names}); pick one with --spec FILE")
-                raise NoSpecError(f"{key}: several specs match equally ({names}); pick one with --spec FILE")
+                    raise NoSpecError(Words(f"{key}: the job's version has no release number (such as v4.7.1), and "
+                                            f"specs for different versions fit it ({names}); pick one with ",
+                                            SPEC.usage))
+                raise NoSpecError(Words(f"{key}: several specs match equally ({names}); pick one with ", SPEC.usage))
         wanted = f" of kind {kind}" if kind else ""
         available = ", ".join(s.name for s in self.specs if s.layout == key.layout) or "none"
         raise NoSpecError(f"no spec{wanted} for job {key}; specs for layout {key.layout}: {available} "

@@ -20,6 +20,7 @@ import stat
 from pathlib import Path
 
 from .. import __version__
+from ..regularfiles import file_digest
 from .layouts import Layout
 from .specfile import Spec
 
@@ -46,18 +47,6 @@ def _open_private_dir(path: Path) -> int | None:
     return None
 
 
-def _digest(path: Path) -> str | None:
-    """The content's digest; None for what is no regular file (never waiting on a FIFO)."""
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with os.fdopen(handle, "rb") as file:
-            if not stat.S_ISREG(os.fstat(handle).st_mode):
-                return None
-            return hashlib.file_digest(file, "sha1").hexdigest()
-    except OSError:
-        return None
-
-
 def folder_inputs(spec_dirs, schema_dirs) -> dict:
     """{path: content digest} of every file a registry over these folders reads."""
     files = []
@@ -65,7 +54,7 @@ def folder_inputs(spec_dirs, schema_dirs) -> dict:
         files += sorted(directory.glob("*.yaml")) + sorted((directory / "layouts").glob("*.yaml"))
     for directory in map(Path, schema_dirs):
         files += sorted(directory.glob("*.json"))
-    return {str(path): _digest(path) for path in files}
+    return {str(path): file_digest(path) for path in files}
 
 
 def _code_stamp() -> list:
@@ -101,7 +90,7 @@ class RegistryCache:
                 entry = pickle.load(file)
             if entry["inputs"] != inputs:
                 return None
-            if any(_digest(Path(path)) != digest for path, digest in entry["extra"].items()):
+            if any(file_digest(Path(path)) != digest for path, digest in entry["extra"].items()):
                 return None
             layouts, tiers = entry["value"]
             if not (isinstance(layouts, dict) and all(isinstance(layout, Layout) for layout in layouts.values())
@@ -114,7 +103,7 @@ class RegistryCache:
             os.close(folder)
 
     def store(self, inputs: dict, extra_files, value):
-        extra = {str(path): _digest(Path(path)) for path in extra_files if str(path) not in inputs}
+        extra = {str(path): file_digest(Path(path)) for path in extra_files if str(path) not in inputs}
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError:

@@ -8,12 +8,13 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from ..checks.schemacheck import errors, located_error, shipped_schema
 from ..errors import SpecError
+from ..regularfiles import Unreadable, read_text
 from ..resources import retired_spec, specs_dir
 from .definitions import DefinitionError, expand, references
 from .expressions import (Expression, ExpressionSyntaxError, check_syntax, compile_expression, merge_dataset_fields,
                           names_under)
 from .relations import Relation
-from .yamllines import Located, load_located
+from .yamllines import MAX_SPEC_BYTES, Located, load_located
 
 SPEC_SCHEMA = "spec.schema.json"
 ANY_TYPE = "any"  # match.job_types: any, a spec for jobs of every type
@@ -122,11 +123,43 @@ def _read_layer(file: Path) -> tuple:
         located = load_located(file)
     except SpecError as exc:
         return None, [exc], None
-    schema_errors = errors(shipped_schema(SPEC_SCHEMA), located.data)
-    if schema_errors:
-        return None, [located_error(located, e, "spec schema") for e in schema_errors], None
+    mixups = _exp_mixups(located)  # in the schema's words, they would speak of `required` or of groups
+    schema_errors = [e for e in errors(shipped_schema(SPEC_SCHEMA), located.data)
+                     if not any(tuple(e.absolute_path)[:len(at)] == at for at in mixups)]
+    if mixups or schema_errors:
+        return None, list(mixups.values()) + [located_error(located, e, "spec schema") for e in schema_errors], None
     base = located.data.get("extends")
     return located, [], None if base is None else extended_file(file, base)
+
+
+DEFINITION_OPTIONS = {"expr", "required", "type", "default", "description"}
+
+
+def _exp_mixups(located: Located) -> dict:
+    """{path: SpecError} at each `exp:` written for `expr:` where the schema would refuse it in its own words
+    (that `required` is no field, that exp is unexpected): beside a field definition's options, and in
+    define, whose values are expressions. A lone `{exp: ...}` in fields is, to the schema, a group holding a
+    field named exp; `csx lint --job` says what it likely is (run.joblint)."""
+    data = located.data if isinstance(located.data, dict) else {}
+    problems = {}  # the definition's path -> its SpecError
+
+    def walk(value, path, alone_too: bool):
+        if not isinstance(value, dict):
+            return
+        others = set(value) - {"exp"}
+        if "exp" in value and others <= DEFINITION_OPTIONS and (others or alone_too):
+            problems[path] = located.error(path + ("exp",), "exp is not a field option; did you mean expr?")
+            return
+        for key, item in value.items():
+            walk(item, path + (key,), alone_too)
+
+    for section, value in data.items():  # in the file's order
+        if section == "fields":
+            walk(value, (section,), alone_too=False)
+        elif section == "define" and isinstance(value, dict):
+            for name, item in value.items():
+                walk(item, (section, name), alone_too=True)
+    return problems
 
 
 def _layers(file: Path, problems: list, read: dict | None = None) -> list:
@@ -351,7 +384,7 @@ def _expression_error(located: Located, expr_path, field_path, exc: ExpressionSy
 
 def _source_line(file, line: int) -> str:
     try:
-        lines = Path(file).read_text(encoding="utf-8").splitlines()
-    except OSError:
+        lines = read_text(file, MAX_SPEC_BYTES).splitlines()
+    except (OSError, Unreadable):
         return ""
     return lines[line - 1] if 0 < line <= len(lines) else ""

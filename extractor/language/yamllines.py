@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from ..errors import SpecError
-from ..textfiles import read_source_text
+from ..regularfiles import read_source_text
 
 # Nodes a YAML file may expand to, every alias counted as a copy of what it
 # names: the shipped specs are a few hundred, and an alias bomb ("billion

@@ -13,7 +13,7 @@ shells break the line); with step bits 1, a skip of as many shells as the
 next two characters say (steps past 4 are rare: the smooth stretch of a
 curve before it falls)."""
 
-from .curves import MASKS
+from .curves import FSC_MASKS
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 BASE = len(ALPHABET)
@@ -95,11 +95,6 @@ def encode_curves(curves: list) -> list:
     return [text[bounds[i]:bounds[i + 1]] for i in range(len(curves))]
 
 
-def encoded_curve(values) -> str:
-    """One curve's text (encode_curves)."""
-    return encode_curves([values])[0]
-
-
 def _text(codes) -> str:
     """Twelve-bit codes as two characters each."""
     import numpy
@@ -124,7 +119,7 @@ def _axis(frequencies: list) -> dict:
 
 
 def compact_curves(jobs: list) -> list:
-    """For each job's Curves (curves.record_curves): {axis, "c": [text per mask of MASKS, or None], "r":
+    """For each job's Curves (curves.record_curves): {axis, "c": [text per mask of FSC_MASKS, or None], "r":
     [resolution per mask, or None]}, or None when it has none to draw. Many jobs at once are coded at once."""
     texts = iter(encode_curves([c.fsc if c.values is None else c.values for curves in jobs for c in curves]))
     compacts = []
@@ -134,8 +129,8 @@ def compact_curves(jobs: list) -> list:
             continue
         by_mask = {c.mask: (c, next(texts)) for c in curves}
         compact = _axis(curves[0].frequency_invA)
-        compact["c"] = [by_mask[m][1] if m in by_mask else None for m in MASKS]
+        compact["c"] = [by_mask[m][1] if m in by_mask else None for m in FSC_MASKS]
         compact["r"] = [float(f"{by_mask[m][0].resolution_A:.6g}") if m in by_mask and by_mask[m][0].resolution_A
-                        else None for m in MASKS]
+                        else None for m in FSC_MASKS]
         compacts.append(compact)
     return compacts

@@ -9,9 +9,11 @@ one finite value is left out, as a mask the job does not report."""
 from dataclasses import dataclass, field
 
 from ..errors import JobError, UsageError
+from ..kinds import fsc, job_label, value_at
+from ..kinds.fsc import FSC_MASKS
+from ..wording import MASK, Words
 
-# the fsc kind's mask names, loosest first, as the record schema orders them
-MASKS = ("no_mask", "spherical", "loose", "tight", "corrected")
+MASKS_TEXT = ", ".join(FSC_MASKS[:-1]) + " or " + FSC_MASKS[-1]  # as the options' help names them
 THRESHOLD = 0.143
 
 
@@ -26,17 +28,12 @@ class Curve:
     values: object = field(default=None, repr=False, compare=False)  # fsc as a float array, NaN for None
 
 
-def job_label(record: dict) -> str:
-    info = record["job_info"]
-    return f"{info['puid']}/{info['juid']}"
-
-
 def checked_masks(masks) -> tuple:
     """The masks asked for, in the kind's order; every mask when none is named."""
-    unknown = [m for m in masks or () if m not in MASKS]
+    unknown = [m for m in masks or () if m not in FSC_MASKS]
     if unknown:
-        raise UsageError(f"--mask {unknown[0]}: no such mask (masks: {', '.join(MASKS)})")
-    return tuple(m for m in MASKS if m in masks) if masks else MASKS
+        raise UsageError(Words(MASK.given(unknown[0]), f": no such mask (masks: {', '.join(FSC_MASKS)})"))
+    return tuple(m for m in FSC_MASKS if m in masks) if masks else FSC_MASKS
 
 
 def _numbers(values):
@@ -52,20 +49,20 @@ def _numbers(values):
     return array if array.ndim == 1 else None
 
 
-def record_curves(record: dict, masks=MASKS) -> list:
+def record_curves(record: dict, masks=FSC_MASKS) -> list:
     """The record's curves under the masks asked for, leaving out those the job does not report (or reports
     without a finite value). A JobError naming the job and the curve where a curve and the frequency axis
     differ in length, or where the axis or a curve is not a list of numbers."""
     import numpy
 
     label = job_label(record)
-    axis = _numbers(record.get("frequency_invA"))
+    axis = _numbers(value_at(record, fsc.FREQUENCY_INVA))
     if axis is None or not len(axis) or not numpy.isfinite(axis).all():
         raise JobError(f"{label}: its fsc record has no frequency axis of numbers; extract it again "
                        "(csx extract --spec fsc)")
     curves = []
     for mask in masks:
-        values = (record.get("curves") or {}).get(mask)
+        values = value_at(record, (*fsc.CURVES, mask))
         if values is None or values == []:
             continue
         array = _numbers(values)
@@ -78,8 +75,8 @@ def record_curves(record: dict, masks=MASKS) -> list:
             raise JobError(f"{label}: its {mask} FSC curve has {len(array)} shells and its frequency axis "
                            f"{len(axis)}: the curve cannot be placed on the axis; is the job document whole? "
                            "extract it again (csx extract --spec fsc)")
-        curves.append(Curve(label, record["job_info"].get("title"), mask, record["frequency_invA"], values,
-                            (record.get("resolution_A") or {}).get(mask), array))
+        curves.append(Curve(label, value_at(record, fsc.TITLE), mask, value_at(record, fsc.FREQUENCY_INVA), values,
+                            value_at(record, (*fsc.RESOLUTIONS_A, mask)), array))
     return curves
 
 

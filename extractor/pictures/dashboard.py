@@ -14,9 +14,11 @@ import os
 from dataclasses import dataclass, field
 
 from ..errors import JobError
+from ..kinds import JOB_INFO, fsc, job, map_info, table1, value_at
+from ..kinds.fsc import FSC_MASKS
 from ..uids import is_job_uid, is_project_uid, uid_number
 from .compact import compact_curves
-from .curves import MASKS, record_curves
+from .curves import record_curves
 
 # the fields of a table row, in the order of its list in the page data
 ROW = ("project", "job", "title", "type", "completed", "resolution", "particles", "symmetry", "bfactor",
@@ -139,27 +141,28 @@ class Dashboard:
     def add_map_info(self, source: str, puid: str, juid: str, record: dict, check=None):
         """A map: its row, and what its expanded row shows. `check`: (status, problem lines) or None."""
         self._count("map-info")
-        info = record.get("job_info")
-        if not isinstance(info, dict):
+        if not isinstance(value_at(record, JOB_INFO), dict):
             self.skipped(f"{puid}/{juid} (from {source}): its map-info record has no job_info; left out")
             return
         if (source, puid, juid) in self.maps:  # the same map twice (a job named twice): one row
             return
-        parameters = info.get("parameters") if isinstance(info.get("parameters"), dict) else {}
         status, problems = check if check is not None else (None, [])
         self.maps[(source, puid, juid)] = len(self.rows)
         self.project(source, puid).maps += 1
-        self.rows.append([self.project_index(source, puid), juid, None, _text(info.get("type")), None,
-                          _number(record.get("gsfsc")), _number(info.get("particle_count")),
-                          _text(parameters.get("refine_symmetry")), _number(record.get("guinier_bfactor")),
-                          None, status])
-        resolutions = record.get("fsc_resolution_A") if isinstance(record.get("fsc_resolution_A"), dict) else {}
-        detail = {"paths": self._paths(record.get("paths")), "cfar": _shown(record.get("cfar")),
-                  "psize": _shown(record.get("psize_A")), "box": _number(record.get("box_size_vox")),
-                  "masks": [_shown(resolutions.get(mask)) for mask in MASKS]}
+        self.rows.append([self.project_index(source, puid), juid, None, _text(value_at(record, map_info.TYPE)),
+                          None, _number(value_at(record, map_info.RESOLUTION_A)),
+                          _number(value_at(record, map_info.PARTICLES)), _text(value_at(record, map_info.SYMMETRY)),
+                          _number(value_at(record, map_info.BFACTOR_A2)), None, status])
+        resolutions = value_at(record, map_info.MASK_RESOLUTIONS_A)
+        resolutions = resolutions if isinstance(resolutions, dict) else {}
+        detail = {"paths": self._paths(value_at(record, map_info.PATHS)),
+                  "cfar": _shown(value_at(record, map_info.CFAR)),
+                  "psize": _shown(value_at(record, map_info.PIXEL_SIZE_A)),
+                  "box": _number(value_at(record, map_info.BOX_VOX)),
+                  "masks": [_shown(resolutions.get(mask)) for mask in FSC_MASKS]}
         if problems:
             detail["problems"] = self._intern("checks", problems)
-        self.details.append({k: v for k, v in detail.items() if v is not None and v != [None] * len(MASKS)})
+        self.details.append({k: v for k, v in detail.items() if v is not None and v != [None] * len(FSC_MASKS)})
         self.curves.append(None)
 
     def _paths(self, paths) -> list | None:
@@ -185,7 +188,7 @@ class Dashboard:
             return
         self._count("fsc")
         try:
-            curves = record_curves(record, MASKS)
+            curves = record_curves(record, FSC_MASKS)
         except (JobError, KeyError, TypeError, AttributeError) as exc:
             reason = str(exc) if isinstance(exc, JobError) else "its record lacks job_info or curves"
             self.skipped(f"{puid}/{juid} (from {source}): FSC curves left out: {reason}")
@@ -193,8 +196,7 @@ class Dashboard:
         self._pending.append((index, curves))
         if len(self._pending) >= CURVE_BATCH:
             self._compact()
-        info = record.get("job_info") if isinstance(record.get("job_info"), dict) else {}
-        self._dated(index, _text(info.get("title")), _text(info.get("completed_at")))
+        self._dated(index, _text(value_at(record, fsc.TITLE)), _text(value_at(record, fsc.COMPLETED)))
 
     def _compact(self):
         """The curves waiting, made compact together (a few array operations for a whole batch)."""
@@ -212,13 +214,13 @@ class Dashboard:
         if index is None:
             return
         self._count("table1")
-        lineage = record.get("lineage")
+        lineage = value_at(record, table1.LINEAGE)
         if not isinstance(lineage, list) or not all(isinstance(step, dict) for step in lineage):
             self.skipped(f"{puid}/{juid} (from {source}): its table1 record has no lineage list; Table 1 left out")
             return
         sections = []
         for name, section in record.items():
-            if name in ("kind", "job_info", "lineage"):
+            if name in table1.NOT_SECTIONS:
                 continue
             values = {key: _value(v) for key, v in section.items()} if isinstance(section, dict) else None
             for key in values or ():
@@ -230,17 +232,14 @@ class Dashboard:
         detail["lineage"] = [self._intern("steps", [_text(s.get("juid")), _text(s.get("type")), _text(s.get("input")),
                                                         _number(s.get("num_items")), _text(s.get("note"))])
                              for s in lineage]
-        local = record.get("map") if isinstance(record.get("map"), dict) else {}
-        self.rows[index][9] = _value(local.get("local_resolution_median_A"))
+        self.rows[index][9] = _value(value_at(record, table1.LOCAL_RESOLUTION_MEDIAN_A))
 
     def add_job(self, source: str, puid: str, juid: str, record: dict):
         """A job of any type: its disk use, and the title and completion time of a map that has no fsc record."""
         self._count("job")
-        info = record.get("job_info") if isinstance(record.get("job_info"), dict) else {}
-        times = record.get("times") if isinstance(record.get("times"), dict) else {}
-        size = record.get("disk_bytes")
+        size = value_at(record, job.DISK_BYTES)
         size = size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None
-        job_type = _text(info.get("type")) or "(no type)"
+        job_type = _text(value_at(record, job.TYPE)) or "(no type)"
         for tally in (self.project(source, puid), self.types.setdefault(job_type, Storage())):
             tally.jobs += 1
             if size is not None:
@@ -248,7 +247,7 @@ class Dashboard:
                 tally.sized_jobs += 1
         index = self._map(source, puid, juid)
         if index is not None:
-            self._dated(index, _text(info.get("title")), _text(times.get("completed_at")))
+            self._dated(index, _text(value_at(record, job.TITLE)), _text(value_at(record, job.COMPLETED)))
 
     def finish(self):
         """Projects in uid order (P2 before P10), maps in project and job order, curves all made compact;
@@ -269,5 +268,5 @@ class Dashboard:
         """The report's data as the page's script reads it (plain lists and dicts, JSON-ready)."""
         return {"projects": [{"uid": p.uid, "title": p.title, "source": p.source} for p in self.projects.values()],
                 "columns": ROW, "maps": self.rows, "details": self.details, "curves": self.curves,
-                "sections": self.sections, "steps": self.steps, "labels": self.labels, "masks": MASKS,
+                "sections": self.sections, "steps": self.steps, "labels": self.labels, "masks": FSC_MASKS,
                 "path_names": self.path_names, "checks": self.checks}

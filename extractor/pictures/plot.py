@@ -12,6 +12,7 @@ backend (no display needed)."""
 import io
 
 from ..errors import UsageError
+from ..wording import COLUMNS, WIDTH, Either, Words
 from .curves import THRESHOLD
 
 # the widths journals give one and two columns (Nature 89 and 183 mm, Cell 85 and 174 mm, Science 2.3 and 4.8
@@ -56,13 +57,14 @@ def _resolution_text(resolution) -> str:
 def figure_width(columns=None, width=None) -> float:
     """The figure's width in inches: `width`, else that of one or two journal `columns` (one by default)."""
     if columns is not None and width is not None:
-        raise UsageError("plot: give the width in columns or in inches, not both")
+        raise UsageError(Words("plot: give the width in columns or in inches (", COLUMNS, " or ", WIDTH, "), not both"))
     if width is not None:
         if not WIDTHS_IN[0] <= width <= WIDTHS_IN[1]:
-            raise UsageError(f"plot: --width {width:g}: give a width from {WIDTHS_IN[0]:g} to {WIDTHS_IN[1]:g} inches")
+            raise UsageError(Words("plot: ", WIDTH.given(width),
+                                   f": give a width from {WIDTHS_IN[0]:g} to {WIDTHS_IN[1]:g} inches"))
         return float(width)
     if columns not in (None, 1, 2):
-        raise UsageError(f"plot: --columns {columns}: a figure is one or two journal columns wide")
+        raise UsageError(Words("plot: ", COLUMNS.given(columns), ": a figure is one or two journal columns wide"))
     return COLUMN_WIDTHS_IN[columns or 1]
 
 
@@ -76,7 +78,8 @@ def legend_labels(labels, jobs: list) -> dict:
         matches = [job for job in jobs if job == exact] or [job for job in jobs if job.split("/")[-1] == parts[-1]]
         if len(matches) != 1:
             why = "is more than one of the jobs plotted" if matches else "is none of the jobs plotted"
-            raise UsageError(f"plot: --label {key}={text}: {key} {why} ({', '.join(jobs)})")
+            raise UsageError(Words("plot: ", Either(f"--label {key}={text}", f"labels={{{key!r}: {text!r}}}"),
+                                   f": {key} {why} ({', '.join(jobs)})"))
         found[matches[0]] = text
     return found
 

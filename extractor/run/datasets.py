@@ -6,7 +6,7 @@ JMESPath, a numpy array to csx's aggregate functions)."""
 from collections import defaultdict
 
 from ..errors import DatasetError
-from ..language.columns import Column
+from ..language.values import Column
 from ..language.expressions import ALL_FIELDS
 
 

@@ -6,7 +6,7 @@ import math
 from jmespath.exceptions import JMESPathError
 
 from ..errors import FieldError, json_type, shown
-from ..language.columns import MAX_DEPTH, TooDeep, plain
+from ..language.values import MAX_DEPTH, TooDeep, plain
 from ..language.functions import CsxFunctions, error_text
 from ..language.specfile import FieldSpec, Spec
 from .context import JobContext

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..checks.records import check_record
 from ..errors import CsxError, JobError, NoSpecError, UsageError, named
 from ..language.registry import Registry, mismatch
+from ..wording import KIND, STATUSES, Either, Words
 from .engine import evaluate
 from .jobs import open_job
 from .outcome import Outcome
@@ -15,6 +16,9 @@ from .related import RelatedJobs
 
 DEFAULT_STATUSES = ("completed",)
 ANY_STATUS = "any"  # --status any: jobs of every status
+# every status a CryoSPARC job may have: cryosparc-tools' JobStatus (4.7.1 cryosparc/spec.py, 5.0.3
+# cryosparc/models/job.py, the same nine)
+JOB_STATUSES = ("building", "queued", "launched", "started", "running", "waiting", "completed", "killed", "failed")
 UNCHANGED = "unchanged since it was last extracted"
 
 
@@ -30,10 +34,15 @@ def job_types(registry: Registry, names) -> set:
     return types
 
 
+def is_spec_file(spec_arg) -> bool:
+    """Whether --spec (kind= or spec=) names a spec file rather than a record kind."""
+    return bool(spec_arg) and (spec_arg.endswith((".yaml", ".yml")) or Path(spec_arg).is_file())
+
+
 def made_kinds(registry: Registry, spec_arg) -> set:
     """The record kinds a run makes: the one --spec asks for (a kind, or a spec file's), else every kind
     that is some job's default."""
-    if spec_arg and (spec_arg.endswith((".yaml", ".yml")) or Path(spec_arg).is_file()):
+    if is_spec_file(spec_arg):
         return {registry.load_checked(registry.spec_file(spec_arg)).kind}
     if spec_arg:
         return {spec_arg}
@@ -56,6 +65,7 @@ class ExtractOptions:
     statuses: tuple = DEFAULT_STATUSES
     validate: bool = True
     all_jobs: bool = False  # a whole project: jobs of other statuses, or of no spec, are skipped, not failed
+    status_option: bool = True  # whether the caller can ask for other statuses (a job's error says how)
 
 
 class Extraction:
@@ -63,18 +73,19 @@ class Extraction:
 
     def __init__(self, registry: Registry, options: ExtractOptions = ExtractOptions(), stored=None):
         self.registry, self.options = registry, options
-        self.batch = options.all_jobs
+        self.whole_project = options.all_jobs
         self.types = job_types(registry, options.types)
         self.statuses = set(listed_statuses(options.statuses)) or None  # None: every status
         self.validate = options.validate
         self.stored = stored or {}  # (source, project uid, job uid) -> fingerprint, from --db unless --force
         self.related = RelatedJobs(registry)  # related jobs' records, made once for the whole batch
         self.forced, self.kind = None, options.spec
-        if options.spec and (options.spec.endswith((".yaml", ".yml")) or Path(options.spec).is_file()):
+        if is_spec_file(options.spec):
             self.forced, self.kind = registry.load_checked(registry.spec_file(options.spec)), None
         elif options.spec and not any(s.kind == options.spec for s in registry.specs):
             kinds = ", ".join(sorted({s.kind for s in registry.specs}))
-            raise UsageError(f"--spec {options.spec}: no such record kind or spec file (kinds: {kinds})")
+            raise UsageError(Words(KIND.given(options.spec), Either(": no such record kind or spec file",
+                                                                    ": no such record kind"), f" (kinds: {kinds})"))
 
     def _unchanged(self, source, label, fingerprint) -> bool:
         return fingerprint is not None and self.stored.get((source, *label.split("/")[-2:])) == fingerprint
@@ -96,8 +107,9 @@ class Extraction:
         except CsxError as exc:
             outcome.error = exc
         except Exception as exc:  # a document shaped in a way no check foresaw: still only this job fails
-            outcome.error = JobError(f"{outcome.label}: csx cannot handle this job ({type(exc).__name__}); a bug: "
-                                     "please report it with the traceback --debug shows")
+            outcome.error = JobError(Words(f"{outcome.label}: csx cannot handle this job ({type(exc).__name__}); a "
+                                           "bug: please report it with the traceback ",
+                                           Either("--debug shows", "of the error's __cause__")))
             outcome.error.__cause__ = exc
         if outcome.error is not None:
             outcome.error.job = outcome.label
@@ -110,6 +122,7 @@ class Extraction:
             return
         context = open_job(handle, self.registry.layouts)
         outcome.label = f"{context.project['uid']}/{context.identity['uid']}"
+        outcome.project_title = context.project.get("title")
         if outcome.fingerprint is None and context.identity.get("updated"):
             # a job of an instance: its document says when it last changed
             outcome.fingerprint = f"{context.identity['status']}@{context.identity['updated']}"
@@ -135,10 +148,13 @@ class Extraction:
             return f"type {job_type} not asked for"
         if self.statuses is None or status in self.statuses:
             return None
-        if self.batch:
+        if self.whole_project:
             return f"status {status}"
-        raise JobError(f"{context.origin}: the job is {named(status)}, not {' or '.join(sorted(self.statuses))}; "
-                       f"add --status {named(status)} to extract it anyway")
+        hint = ()
+        if self.options.status_option:  # a status CryoSPARC does not have is asked for as "any"
+            hint = ("; add ", STATUSES.given(status if status in JOB_STATUSES else ANY_STATUS), " to extract it anyway")
+        raise JobError(Words(f"{context.origin}: the job is {named(status)}, not {' or '.join(sorted(self.statuses))}",
+                             *hint))
 
     def _spec(self, context):
         if self.forced is not None:  # the user's choice over its version range, not over layout or job type
@@ -149,8 +165,8 @@ class Extraction:
         try:
             return self.registry.choose(context.key, self.kind)
         except NoSpecError as exc:
-            if self.batch:  # --all meets many job types csx has no spec for: not a failure
+            if self.whole_project:  # --all meets many job types csx has no spec for: not a failure
                 return None
-            raise NoSpecError(f"{context.origin}: {exc}") from exc
+            raise NoSpecError(Words(f"{context.origin}: ", exc)) from exc
 
 

@@ -3,10 +3,11 @@
 from jmespath.exceptions import JMESPathError
 
 from ..errors import FieldError, NoSpecError, UsageError
-from ..language.columns import MAX_DEPTH, TooDeep, plain
+from ..language.values import MAX_DEPTH, TooDeep, plain
 from ..language.expressions import ExpressionSyntaxError, compile_expression
 from ..language.functions import CsxFunctions, error_text
 from ..language.registry import Registry
+from ..wording import KIND, Words
 from .context import JobContext
 from .datasets import load_datasets
 from .jobs import open_job
@@ -19,7 +20,7 @@ def chosen_spec(context: JobContext, registry: Registry, kind=None):
         return registry.choose(context.key, kind)
     except NoSpecError as exc:
         if kind is not None:
-            raise UsageError(f"query --spec {kind}: {exc}") from exc
+            raise UsageError(Words("query ", KIND.given(kind), ": ", exc)) from exc
         return None
 
 

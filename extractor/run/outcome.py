@@ -13,6 +13,7 @@ class Outcome:
     fingerprint: str | None = None  # what says the job changed since it was last extracted
     skipped: str | None = None
     error: Exception | None = None
+    project_title: str | None = None  # as the job's project says it, once its document is read
 
     @property
     def project_uid(self) -> str:

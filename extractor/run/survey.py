@@ -19,6 +19,7 @@ from ..errors import CsxError, NoSpecError, RecordError
 from ..language.layouts import detect_layout
 from ..language.reads import ALL_COLUMNS, ITEM, Reads, ReadTree, layout_reads, spec_reads, step_all
 from ..language.registry import Registry, mismatch
+from ..wording import command_line_is_speaking, speak_as
 from .context import JobContext
 from .datasets import final_metafile
 from .engine import evaluate_every_field
@@ -26,9 +27,6 @@ from .extraction import DEFAULT_STATUSES
 from .related import RelatedJobs
 from .shapes import RULE, Shape, column_key, shape_key, type_key, version_key
 
-# every status a CryoSPARC job may have (cryosparc-tools' JobStatus: 4.7.1 cryosparc/spec.py, 5.0.3
-# cryosparc/models/job.py): an instance lists a project's jobs by status
-ALL_STATUSES = ("building", "queued", "launched", "started", "running", "waiting", "completed", "killed", "failed")
 UNREADABLE = "(unreadable)"  # where jobs whose document cannot be read (or is not theirs) are counted
 OTHER = "(other)"  # where a bounded tally puts what is past its bound
 MAX_DISTINCT = 200  # versions, statuses, layouts of one type; job types of a survey
@@ -480,11 +478,12 @@ BATCH = 64  # jobs tallied apart and merged: a worker's share
 _process_surveyor = None  # each worker process's own Surveyor
 
 
-def _start_process(spec_dirs, options):
+def _start_process(spec_dirs, options, command_line: bool):
     global _process_surveyor
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    speak_as(command_line)  # the failure lines are made here
     _process_surveyor = Surveyor(Registry(spec_dirs), options)
 
 
@@ -521,9 +520,10 @@ def _survey_in_pool(surveyor, registry, options, workers, pool_kind, positioned,
 
     if pool_kind == "processes":
         pool, work = ProcessPoolExecutor(workers, initializer=_start_process, initargs=(
-            tuple(str(folder) for folder in registry.user_dirs), options)), _survey_in_process
+            tuple(str(folder) for folder in registry.user_dirs), options, command_line_is_speaking())
+        ), _survey_in_process
     else:
-        pool, work = ThreadPoolExecutor(workers), surveyor
+        pool, work = ThreadPoolExecutor(workers, initializer=speak_as, initargs=(command_line_is_speaking(),)), surveyor
     batch = max(1, min(BATCH, count // (2 * workers)))
     try:
         for tally in ordered_map(pool, work, positioned, window=2 * workers, batch=batch):

@@ -1,5 +1,8 @@
 """Where records go. Every sink takes Outcomes that carry a record, in the
-order jobs finish, and writes each one whole or not at all."""
+order jobs finish, and writes each one whole or not at all. write(outcome)
+and flush() return the outcomes settled: the one given, or for the database
+those of the batch just written (a record the database refused carries its
+error)."""
 
 from pathlib import Path
 

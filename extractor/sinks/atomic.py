@@ -7,8 +7,9 @@ of writing it. The directory sink syncs once when the run ends."""
 
 import itertools
 import os
-from contextlib import contextmanager
 from pathlib import Path
+
+from ..errors import SinkError
 
 _numbers = itertools.count()
 
@@ -57,18 +58,6 @@ class AtomicFile:
         self.temporary.unlink(missing_ok=True)
 
 
-@contextmanager
-def atomic_file(target: Path, newline=None):
-    """An open text file that becomes `target` when the block ends normally, and vanishes otherwise."""
-    atomic = AtomicFile(target, newline)
-    try:
-        yield atomic.stream
-    except BaseException:
-        atomic.abort()
-        raise
-    atomic.commit()
-
-
 def write_atomically(target: Path, data: bytes):
     """`data` as the whole of `target`, or no file there when writing fails."""
     target = Path(target)
@@ -80,3 +69,13 @@ def write_atomically(target: Path, data: bytes):
         temporary.unlink(missing_ok=True)
         raise
     _commit(temporary, target)
+
+
+def write_output(target, data: bytes, named: str):
+    """write_atomically for a file the user named: where it cannot be written (no such folder, no
+    permission, a full disk), a SinkError beginning with `named`, the target as the caller gave it
+    ("-o report.html", "output='report.html'")."""
+    try:
+        write_atomically(Path(target), data)
+    except OSError as exc:
+        raise SinkError(f"{named}: cannot write there ({exc.strerror or exc})") from exc

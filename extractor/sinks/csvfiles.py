@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 from ..errors import RecordWriteError, SinkError, StdoutClosed
-from ..textfiles import NotText, read_text
+from ..regularfiles import Unreadable, read_text
 from .atomic import AtomicFile
-from .columns import cell, flatten, schema_columns
+from .rows import cell, flatten, schema_columns
 from .locks import folder_lock
 
 KEY_COLUMNS = ["source", "project_uid", "job_uid"]
@@ -53,7 +53,7 @@ def _existing_rows(target: Path, columns: list) -> dict:
     except OSError as exc:
         raise SinkError(f"{target}: cannot read the rows of earlier runs ({exc.strerror}); move it away or "
                         "choose another -o") from exc
-    except (NotText, csv.Error) as exc:
+    except (Unreadable, csv.Error) as exc:
         raise SinkError(f"{target}: cannot read the rows of earlier runs ({exc}); move it away or "
                         "choose another -o") from exc
 
@@ -114,6 +114,10 @@ class CsvSink:
             self._emit(csv.writer(self.stream), row)
         else:
             rows[tuple(row[:3])] = row
+        return [outcome]
+
+    def flush(self) -> list:
+        return []  # the files are written whole at close
 
     def close(self, completed=True):
         """Merge this run's rows into each kind's file (on an interrupted run: none, and the files stay)."""

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SinkError, UsageError
+from ..wording import DB, Words
 from .database import short_error
 from .dbschema import RECORD_COLUMNS, table_name
-from .dburl import is_postgresql_url, register_url_secrets, safe_url
+from .dburl import is_postgresql_url, safe_url, url_secrets
 
 FETCH_ROWS = 500  # rows a PostgreSQL server-side cursor sends at a time
 
@@ -45,7 +46,7 @@ class _SQLiteReading:
         self.errors = (sqlite3.Error,)
         path = Path(target)
         if not path.is_file():
-            raise UsageError(f"--db {target}: no such database file")
+            raise UsageError(Words(DB.given(target), ": no such database file"))
         self.connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
     def tables(self) -> set:
@@ -77,7 +78,8 @@ class _PostgreSQLReading:
         try:
             import psycopg
         except ImportError as exc:
-            raise UsageError(f"--db {safe_url(url)}: psycopg is not installed; pip install 'psycopg[binary]'") from exc
+            raise UsageError(Words(DB.given(safe_url(url)), ": psycopg is not installed; pip install 'psycopg[binary]'")
+                             ) from exc
         from .postgresql import CONNECT_TIMEOUT_S
 
         self.errors = (psycopg.Error,)
@@ -132,9 +134,9 @@ class DatabaseReader:
     def __init__(self, target, unreadable=None):
         target = str(target)
         self.unreadable = unreadable or (lambda line: None)
+        self.secrets = url_secrets(target)
         if is_postgresql_url(target):
             self.label = safe_url(target)
-            register_url_secrets(target)
             reading = _PostgreSQLReading
         else:
             self.label, reading = target, _SQLiteReading
@@ -142,7 +144,8 @@ class DatabaseReader:
             self.db = reading(target)
             self._tables = self._record_tables()
         except (OSError, *_driver_errors(reading)) as exc:
-            raise SinkError(f"--db {self.label}: cannot read it as a csx database ({short_error(exc)})") from exc
+            raise SinkError(Words(DB.given(self.label), ": cannot read it as a csx database "
+                                  f"({short_error(exc, self.secrets)})")) from exc
 
     def _record_tables(self) -> set:
         """The record tables csx made (csx_tables lists them; a database of csx before versions has none,
@@ -177,7 +180,8 @@ class DatabaseReader:
             except StopIteration:
                 return
             except self.db.errors as exc:
-                raise SinkError(f"--db {self.label}: reading table {table}: {short_error(exc)}") from exc
+                raise SinkError(Words(DB.given(self.label), f": reading table {table}: "
+                                      f"{short_error(exc, self.secrets)}")) from exc
             source, puid, juid, text = row
             try:
                 record = orjson.loads(text)
@@ -190,8 +194,8 @@ class DatabaseReader:
             yield StoredRecord(source, puid, juid, record)
 
     def _skip(self, table, source, puid, juid, why):
-        self.unreadable(f"--db {self.label}: table {table}, {puid}/{juid} (from {source}): its record cannot "
-                        f"be read, {why}; skipped")
+        self.unreadable(str(Words(DB.given(self.label), f": table {table}, {puid}/{juid} (from {source}): its record "
+                                  f"cannot be read, {why}; skipped")))
 
     def close(self):
         self.db.close()

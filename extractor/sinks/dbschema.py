@@ -20,6 +20,15 @@ JOB_UPSERT = ("INSERT INTO csx_jobs (source, project_uid, job_uid, kind, fingerp
               "fingerprint = excluded.fingerprint, extracted_at = excluded.extracted_at")
 
 
+def record_upsert(table: str, columns: list, rows: str) -> str:
+    """The upsert of `rows` (VALUES or a SELECT) into a record table: source, project uid, job uid and kind
+    first in `columns`, the rest replacing what a job's row held."""
+    quoted = [f'"{column}"' for column in columns]
+    updates = ", ".join(f"{column} = excluded.{column}" for column in quoted[4:])
+    return (f'INSERT INTO "{table}" ({", ".join(quoted)}) {rows} '
+            f"ON CONFLICT (source, project_uid, job_uid, kind) DO UPDATE SET {updates}")
+
+
 def table_name(kind: str) -> str:
     return kind.replace("-", "_")
 
@@ -36,11 +45,13 @@ def jobs_table(db, name="csx_jobs") -> str:
             f"extracted_at {t['time']} NOT NULL, PRIMARY KEY (source, project_uid, job_uid, kind))")
 
 
-def record_table(db, name: str) -> str:
+def record_table(db, name: str, scalars: dict) -> str:
+    """A record table, with a column of each top-level scalar ({column name: JSON type})."""
     t = db.types
+    columns = "".join(f'"{column}" {t[json_type]}, ' for column, json_type in scalars.items())
     return (f'CREATE TABLE "{name}" (source {t["string"]} NOT NULL, project_uid {t["string"]} NOT NULL, '
             f'job_uid {t["string"]} NOT NULL, kind {t["string"]} NOT NULL, spec {t["string"]}, '
-            f'extracted_at {t["time"]} NOT NULL, record {t["json"]} NOT NULL, '
+            f'extracted_at {t["time"]} NOT NULL, record {t["json"]} NOT NULL, {columns}'
             "PRIMARY KEY (source, project_uid, job_uid, kind))")
 
 
@@ -105,7 +116,9 @@ def add_record_table(db, kind: str, scalars: dict, registered: set) -> tuple:
         if name not in registered:
             if name in db.tables():
                 raise not_ours(db, name)
-            db.execute(record_table(db, name))
+            # made whole at once: each ALTER TABLE costs PostgreSQL a catalog change of its own
+            db.execute(record_table(db, name, {db.identifier(column): json_type
+                                               for column, json_type in scalars.items()}))
             db.execute("INSERT INTO csx_tables VALUES (?)", (name,))
             registered.add(name)
         present = {column.lower(): column for column in db.columns(name)}

@@ -1,10 +1,10 @@
 """--db as a postgresql:// URL: telling it from an SQLite path, and showing it
-without its password (which goes to redaction, so no message or traceback
-shows it)."""
+without its password (which goes to the URL's Secrets, so no message or
+traceback shows it)."""
 
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
-from ..redaction import register_secret
+from ..redaction import Secrets, run_secrets
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -25,12 +25,15 @@ def safe_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
-def register_url_secrets(url: str):
-    parts = urlsplit(url)
-    passwords = [value for key, value in parse_qsl(parts.query) if key == "password"]
-    if parts.password:
+def url_secrets(url: str) -> Secrets:
+    """The Secrets a sink or reader of this database keeps (run_secrets()), with the URL's password in."""
+    secrets = run_secrets()
+    parts = urlsplit(url) if is_postgresql_url(url) else None
+    passwords = [value for key, value in parse_qsl(parts.query) if key == "password"] if parts else []
+    if parts and parts.password:
         passwords += [parts.password, unquote(parts.password)]
     if passwords:
-        register_secret(url)
+        secrets.add(url)
     for password in passwords:
-        register_secret(password)
+        secrets.add(password)
+    return secrets

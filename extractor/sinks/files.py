@@ -32,6 +32,10 @@ class DirectorySink:
                 raise
             raise RecordWriteError(f"{outcome.label}: cannot write its record: the file name {target.name[:40]}... "
                                    f"is too long for {self.directory}") from exc
+        return [outcome]
+
+    def flush(self) -> list:
+        return []
 
     def close(self, completed=True):
         os.sync()  # once for the whole run: the records survive a power cut from here on

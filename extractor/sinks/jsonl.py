@@ -29,6 +29,10 @@ class JsonLinesSink:
             self.stream.flush()
         except BrokenPipeError as exc:
             raise StdoutClosed from exc
+        return [outcome]
+
+    def flush(self) -> list:
+        return []
 
     def close(self, completed=True):
         pass

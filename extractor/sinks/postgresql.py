@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import psycopg
 
-from .dbschema import JOB_UPSERT
+from .dbschema import JOB_UPSERT, record_upsert
 
 # pg_advisory_xact_lock key of csx's table changes ("csx" in ASCII): the same in every csx process
 TABLES_LOCK = 0x637378
@@ -20,7 +20,6 @@ class PostgreSQLDatabase:
     name = "PostgreSQL"
     types = {"integer": "BIGINT", "boolean": "BOOLEAN", "number": "DOUBLE PRECISION", "string": "TEXT",
              "json": "JSONB", "time": "TIMESTAMPTZ"}
-    json_value = "?::jsonb"
     errors = (psycopg.Error,)
     # class 22, "data exception": this value cannot be stored (out of range, a NUL character, ...)
     value_errors = (psycopg.DataError,)
@@ -33,6 +32,7 @@ class PostgreSQLDatabase:
         # server crash may lose the last records written, whole and with their fingerprints, so the next
         # run extracts those jobs again; no row is ever half-written
         self.connection.execute("SET synchronous_commit TO off")
+        self._stages = set()  # the temporary tables batches are copied into, made in this session
 
     @staticmethod
     def identifier(name: str) -> str:
@@ -47,13 +47,35 @@ class PostgreSQLDatabase:
         with self.connection.cursor() as cursor:
             cursor.executemany(sql.replace("?", "%s"), rows)
 
-    def upsert_record(self, upsert: str, row: list, fingerprint):
-        """A record's row and its job's fingerprint in one statement, so one round trip and one transaction.
-        The job's row is taken from the record's, so the record's row is locked first, as --prune locks them."""
-        self.execute(f"WITH written AS ({upsert} RETURNING source, project_uid, job_uid, kind, extracted_at) "
-                     + JOB_UPSERT.format(rows="SELECT source, project_uid, job_uid, kind, ?::text, "
-                                              # a table of csx before versions keeps the time as text
-                                              "extracted_at::timestamptz FROM written"), [*row, fingerprint])
+    def write_batch(self, tables: dict):
+        """Records' rows and their jobs' fingerprints ({table: (columns, rows, fingerprints)}), in one
+        transaction: copied into a temporary table of this session, then upserted from it in the order of
+        their keys, one statement a table."""
+        stages = {name: self._stage(name, columns) for name, (columns, _, _) in tables.items()}
+        in_order = "ORDER BY source, project_uid, job_uid, kind"
+        with self.connection.transaction():
+            for name, (columns, rows, fingerprints) in tables.items():
+                with self.connection.cursor() as cursor, cursor.copy(
+                        f'COPY "{stages[name]}" ({_quoted(columns)}, fingerprint) FROM STDIN') as copy:
+                    for row, fingerprint in zip(rows, fingerprints):
+                        copy.write_row((*row, fingerprint))
+                self.connection.execute(record_upsert(name, columns, f'SELECT {_quoted(columns)} '
+                                                                     f'FROM "{stages[name]}" {in_order}'))
+            # a table of csx before versions keeps the time as text
+            jobs = " UNION ALL ".join(f"SELECT source, project_uid, job_uid, kind, fingerprint, "
+                                      f'extracted_at::timestamptz FROM "{stage}"' for stage in stages.values())
+            self.connection.execute(JOB_UPSERT.format(rows=f"{jobs} {in_order}"))
+
+    def _stage(self, table: str, columns) -> str:
+        """The temporary table, made once per session, that a batch of `table`'s rows is copied into: those
+        columns of the table and the job's fingerprint, emptied at each commit."""
+        stage = f"csx_stage_{table}"
+        if stage not in self._stages:
+            self.connection.execute(f'CREATE TEMPORARY TABLE IF NOT EXISTS "{stage}" ON COMMIT DELETE ROWS AS '
+                                    f'SELECT {_quoted(columns)}, NULL::text AS fingerprint FROM "{table}" '
+                                    "WITH NO DATA")
+            self._stages.add(stage)
+        return stage
 
     @contextmanager
     def locked_transaction(self):
@@ -74,3 +96,7 @@ class PostgreSQLDatabase:
 
     def close(self):
         self.connection.close()
+
+
+def _quoted(columns) -> str:
+    return ", ".join(f'"{column}"' for column in columns)

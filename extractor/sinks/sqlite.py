@@ -6,9 +6,9 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
-from .dbschema import JOB_UPSERT
+from .dbschema import JOB_UPSERT, record_upsert
 
-# a writer waits this long for another process's transaction; each holds the lock for one record
+# a writer waits this long for another process's transaction; each holds the lock for one batch
 BUSY_TIMEOUT_S = 120
 
 
@@ -18,11 +18,12 @@ class SQLiteDatabase:
     value_errors = ()  # SQLite stores any value it is given; the sink checks the columns' types itself
     types = {"integer": "INTEGER", "boolean": "INTEGER", "number": "REAL", "string": "TEXT",
              "json": "TEXT", "time": "TEXT"}
-    json_value = "?"
 
     def __init__(self, path: Path, label: str):
         self.label = label
-        self.connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        # the sink's lock keeps its threads from using the connection at once
+        self.connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                          check_same_thread=False)
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")
 
@@ -51,12 +52,16 @@ class SQLiteDatabase:
     # creating and changing tables takes the same write lock as any write
     locked_transaction = transaction
 
-    def upsert_record(self, upsert: str, row: list, fingerprint):
-        """A record's row (`upsert` of `row`: source, project uid, job uid, kind, spec, extracted_at, ...) and
-        its job's fingerprint, in one transaction."""
+    def write_batch(self, tables: dict):
+        """Records' rows and their jobs' fingerprints ({table: (columns, rows, fingerprints)}), in one
+        transaction."""
         with self.transaction():
-            self.execute(upsert, row)
-            self.execute(JOB_UPSERT.format(rows="VALUES (?, ?, ?, ?, ?, ?)"), [*row[:4], fingerprint, row[5]])
+            jobs = []
+            for name, (columns, rows, fingerprints) in tables.items():
+                self.connection.executemany(record_upsert(name, columns, f"VALUES ({', '.join('?' * len(columns))})"),
+                                            rows)
+                jobs += [(*row[:4], fingerprint, row[5]) for row, fingerprint in zip(rows, fingerprints)]
+            self.connection.executemany(JOB_UPSERT.format(rows="VALUES (?, ?, ?, ?, ?, ?)"), jobs)
 
     def tables(self) -> set:
         return {name for name, in self.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}

@@ -1,15 +1,18 @@
 """Offline sources: CryoSPARC job and project directories on disk."""
 
+import json
 import os
 from functools import partial
 from pathlib import Path
 
 from ..errors import DatasetError, JobError, MissingJobError, UsageError, shown
 from ..uids import is_job_uid, is_project_uid, uid_number
-from . import DocumentError, JobDocument, JobHandle, LazyHandles, parse_job_json, select_uids
+from ..wording import PROJECT_DIR, Words
+from . import JobDocument, JobHandle, LazyHandles, select_uids
 from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, is_inside, lexically_inside, open_regular, opened_path,
                             read_regular, reopenable, unreadable_dataset)
 from .dataset_files import read_dataset, read_header
+from .jobjson import DocumentError, parse_job_json
 
 
 def read_json(path: Path, what: str, inside: str | None = None):
@@ -193,20 +196,20 @@ def job_dir_handles(job_dirs) -> list:
 def project_handles(project_dir: Path, job_uids=(), all_jobs=False, confined=False) -> LazyHandles:
     """Handles of the project's jobs; `confined`: every document read only from a file that really is in
     the project directory (a job folder or job.json that is a symlink out of it is refused)."""
-    project_dir = _absolute(project_dir)
+    given, project_dir = project_dir, _absolute(project_dir)
     if not project_dir.is_dir():
-        raise UsageError(f"--project-dir {project_dir}: not a directory")
+        raise UsageError(Words(PROJECT_DIR.given(given), ": not a directory"))
     inside = os.path.realpath(project_dir) if confined else None
     project = _read_project(project_dir, inside)
     label = project["uid"] or project_dir.name
     if all_jobs:
         uids = project_job_uids(project_dir)
         if not uids:
-            raise UsageError(f"--project-dir {project_dir}: no CryoSPARC jobs (J*/job.json) there; "
-                             "is it a project directory?")
+            raise UsageError(Words(PROJECT_DIR.given(given), ": no CryoSPARC jobs (J*/job.json) there; is it a "
+                                   "project directory?"))
     else:
         if not job_uids:
-            raise UsageError("--project-dir: name the jobs (J180 J181 J190-J199 ...) or give --all")
+            raise UsageError(Words(PROJECT_DIR, ": name the jobs (J180 J181 J190-J199 ...) or give --all"))
         available = sorted((p.name for p in project_dir.glob("J*") if is_job_uid(p.name)), key=uid_number)
         uids = select_uids(job_uids, available)
 
@@ -224,3 +227,21 @@ def _project_job(project_dir: Path, project: dict, label: str, uid: str, inside:
     if not (project_dir / uid).is_dir():
         raise JobError(f"{label}: no job {uid} in {project_dir}")
     return job_dir_document(project_dir / uid, project, inside)
+
+
+def has_job_of_type(job_dirs, job_type: str) -> bool:
+    """Whether the job.json of one of the job directories may be of `job_type`: its bytes hold the type
+    as a JSON string. Nothing is parsed (a project of 10,000 jobs is scanned only for a type no spec
+    reads), so a document that merely quotes the name counts too, and one that cannot be read counts,
+    as its job will say why it fails."""
+    quoted = json.dumps(job_type, ensure_ascii=False).encode()
+    for job_dir in job_dirs:
+        try:
+            data = read_regular(f"{job_dir}/job.json", f"{job_dir}/job.json", DOCUMENT_LIMIT, JobError)
+        except FileNotFoundError:
+            continue
+        except (OSError, JobError):
+            return True
+        if quoted in data:
+            return True
+    return False

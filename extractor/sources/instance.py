@@ -12,9 +12,10 @@ import warnings
 from pathlib import Path
 
 from ..errors import DatasetError, JobError, MissingJobError, UsageError, shown
-from ..redaction import quoted, register_secret
+from ..redaction import Secrets, run_secrets
 from ..uids import is_job_uid, uid_number
-from ..textfiles import STDIN, NotText, read_named_text
+from ..regularfiles import STDIN, Unreadable, read_named_text
+from ..wording import INSTANCE, TIMEOUT, Words
 from . import JobDocument, JobHandle, select_uids
 from .checked_files import unreadable_dataset
 from .dataset_files import dataset_header
@@ -58,30 +59,29 @@ def instance_info(path, generation: str) -> dict:
     if isinstance(path, dict):
         info, where = dict(path), "instance"
     elif path:
+        where = INSTANCE.given(path)
         try:
             info = json.loads(read_named_text(path if path == STDIN else Path(path).expanduser(), MAX_INFO_BYTES))
         except OSError as exc:
-            raise InstanceError(f"--instance {path}: cannot read: {exc.strerror}") from exc
-        except NotText as exc:
-            raise InstanceError(f"--instance {path}:{exc.line}:{exc.col}: {exc.message}") from exc
+            raise InstanceError(Words(where, f": cannot read: {exc.strerror}")) from exc
+        except Unreadable as exc:
+            raise InstanceError(Words(where, f":{exc.line}:{exc.col}: {exc.message}")) from exc
         except json.JSONDecodeError as exc:
-            raise InstanceError(f"--instance {path}:{exc.lineno}:{exc.colno}: not JSON ({exc.msg})") from exc
+            raise InstanceError(Words(where, f":{exc.lineno}:{exc.colno}: not JSON ({exc.msg})")) from exc
         except RecursionError as exc:
-            raise InstanceError(f"--instance {path}: not the JSON of CryoSPARC(**info) arguments") from exc
+            raise InstanceError(Words(where, ": not the JSON of CryoSPARC(**info) arguments")) from exc
         if not isinstance(info, dict):
-            raise InstanceError(f"--instance {path}: a JSON object of CryoSPARC(**info) arguments was expected")
-        where = f"--instance {path}"
+            raise InstanceError(Words(where, ": a JSON object of CryoSPARC(**info) arguments was expected"))
     else:
         names = ENVIRONMENT[generation]
         info = {key: os.environ[var] for key, var in names.items() if os.environ.get(var)}
         where = "the CRYOSPARC_* environment (" + ", ".join(sorted(set(names.values()))) + ")"
-    register_secret(info.get("password"), hashed=True)
     missing = [key for key in REQUIRED[generation] if not info.get(key)]
     if generation == "5" and not (info.get("base_url") or info.get("host")):
         missing.append("base_url")
     if missing:
-        raise InstanceError(f"{where}: missing {', '.join(missing)} for cryosparc-tools {generation}.x"
-                            + _generation_hint(info, generation))
+        raise InstanceError(Words(where, f": missing {', '.join(missing)} for cryosparc-tools {generation}.x"
+                                  + _generation_hint(info, generation)))
     if "base_port" in info:
         info["base_port"] = int(info["base_port"])
     return info
@@ -105,11 +105,11 @@ def _client_address(client) -> str:
     return str(url) if url else "the CryoSPARC client given"
 
 
-def _first_line(exc: BaseException) -> str:
+def _first_line(exc: BaseException, secrets: Secrets) -> str:
     """The gist of a client error: its first line, without the 4.x client's "*** " prefix (withheld when it
     quotes the password, as the 4.x client's does of a login's parameters)."""
     text = str(exc).strip() or type(exc).__name__
-    return quoted(text.splitlines()[0].lstrip("* ").strip())
+    return secrets.quoted(text.splitlines()[0].lstrip("* ").strip())
 
 
 def _root_cause(exc: BaseException) -> BaseException:
@@ -130,6 +130,8 @@ class Instance:
         """`client`: a CryoSPARC client already connected (a notebook's), used as it is; else one is
         made of `info`, the CryoSPARC(**info) arguments."""
         self.generation, self.tools_version = generation, tools_version
+        self.secrets = run_secrets()  # its password and session token: no message of its quotes them
+        self.secrets.add(info.get("password"), hashed=True)
         self.address = _client_address(client) if client is not None else _address(info)
         self.timeout = timeout
         self._stalled = None  # the NoAnswer that gave the instance up
@@ -140,12 +142,7 @@ class Instance:
 
     def _connect(self, info: dict):
         generation, tools_version, timeout = self.generation, self.tools_version, self.timeout
-        if generation == "4":
-            # fail fast: two attempts rather than 3 attempts 30 s apart (the client counts
-            # RETRIES as attempts + 1, and reads both, as whole seconds, when cryosparc.command
-            # is imported); the pause fits twice a short timeout
-            os.environ.setdefault("CRYOSPARC_COMMAND_RETRIES", "3")
-            os.environ.setdefault("CRYOSPARC_COMMAND_RETRY_SECONDS", "2" if timeout >= 4 else "0")
+        # the 4.x client's retries are the process's to set (cli._client_retries), not the library's
         from cryosparc.tools import CryoSPARC
 
         with warnings.catch_warnings(record=True) as caught:
@@ -158,13 +155,13 @@ class Instance:
                 raise InstanceError(f"{self.address}: {exc} for cryosparc-tools {tools_version}"
                                     + _generation_hint(info, generation)) from exc
             except NoAnswer as exc:
-                raise InstanceError(f"cannot connect to CryoSPARC at {self.address}: {exc} "
-                                    f"(twice --timeout {timeout:g})") from exc
+                raise InstanceError(Words(f"cannot connect to CryoSPARC at {self.address}: {exc} (twice ",
+                                          TIMEOUT.given(timeout), ")")) from exc
             except Exception as exc:  # each client generation raises its own error and transport types
                 raise InstanceError(self._connect_error(exc, info)) from exc
         # the 5.x client keeps its session token as a header
         authorization = getattr(getattr(getattr(client, "api", None), "_client", None), "headers", {})
-        register_secret(authorization.get("Authorization", "").partition(" ")[2])
+        self.secrets.add(authorization.get("Authorization", "").partition(" ")[2])
         for warning in caught:
             found = re.search(r"with version (v\S+)", str(warning.message))
             if found and "may not be compatible" in str(warning.message):
@@ -184,21 +181,22 @@ class Instance:
             self._stalled = exc
             raise
 
-    def _failure(self, what: str, exc: BaseException) -> str:
+    def _failure(self, what: str, exc: BaseException) -> Words:
         """Why a call failed: a timeout as itself, anything else as `what` with the client's reason."""
         if isinstance(exc, NoAnswer):
-            return f"CryoSPARC at {self.address} gave {exc} (--timeout)"
+            return Words(f"CryoSPARC at {self.address} gave {exc} (", TIMEOUT, ")")
         if isinstance(exc, GaveUp):
-            return f"not asked: CryoSPARC at {self.address} had stopped answering ({exc.stalled}, --timeout)"
-        return f"{what} ({_first_line(exc)})"
+            return Words(f"not asked: CryoSPARC at {self.address} had stopped answering ({exc.stalled}, ", TIMEOUT, ")")
+        return Words(f"{what} ({_first_line(exc, self.secrets)})")
 
     def _connect_error(self, exc: BaseException, info: dict) -> str:
         cause = _root_cause(exc)
         code = getattr(cause, "code", None) or getattr(getattr(cause, "response", None), "status_code", None)
         # 5.x: HTTP 401; 4.x: a RuntimeError about authentication over a JSON-RPC error (code 400)
         if code == 401 or (code == 400 and "authentication" in str(exc).lower()):
-            return f"{self.address}: CryoSPARC refused the credentials of {info.get('email')} ({_first_line(cause)})"
-        return (f"cannot connect to CryoSPARC at {self.address}: {_first_line(cause)}"
+            return (f"{self.address}: CryoSPARC refused the credentials of {info.get('email')} "
+                    f"({_first_line(cause, self.secrets)})")
+        return (f"cannot connect to CryoSPARC at {self.address}: {_first_line(cause, self.secrets)}"
                 + _generation_hint(info, self.generation))
 
     def project(self, puid: str) -> dict:
@@ -207,7 +205,7 @@ class Instance:
             try:
                 directory, title = self.client.project(puid)
             except Exception as exc:  # the clients raise CommandError / APIError, with the server's reason
-                raise JobError(f"{puid}: " + self._failure(f"no such project on {self.address}", exc)) from exc
+                raise JobError(Words(f"{puid}: ", self._failure(f"no such project on {self.address}", exc))) from exc
             self._projects[puid] = {"uid": puid, "title": title, "dir": directory}
         return self._projects[puid]
 
@@ -216,7 +214,7 @@ class Instance:
         try:
             uids = self.client.job_uids(puid, types, statuses)
         except Exception as exc:  # CommandError / APIError
-            raise JobError(f"{puid}: " + self._failure(f"cannot list the jobs on {self.address}", exc)) from exc
+            raise JobError(Words(f"{puid}: ", self._failure(f"cannot list the jobs on {self.address}", exc))) from exc
         # an answer that is not a job uid is kept, last, for its job to fail by name
         return sorted(set(uids), key=lambda uid: (0, uid_number(uid), "") if is_job_uid(uid) else (1, 0, str(uid)))
 
@@ -229,8 +227,9 @@ class Instance:
             doc = self.client.job_document(puid, juid)
         except Exception as exc:  # CommandError / APIError
             if self.client.says_no_such_job(exc):
-                raise MissingJobError(f"{origin}: " + self._failure(f"no such job on {self.address}", exc)) from exc
-            raise JobError(f"{origin}: " + self._failure("no such job, or it cannot be read", exc)) from exc
+                raise MissingJobError(Words(f"{origin}: ", self._failure(f"no such job on {self.address}", exc))
+                                      ) from exc
+            raise JobError(Words(f"{origin}: ", self._failure("no such job, or it cannot be read", exc))) from exc
         return JobDocument(
             doc=doc,
             project_dir=project["dir"],
@@ -252,7 +251,7 @@ class Instance:
         try:
             data = self.client.download(puid, relative)
         except Exception as exc:  # CommandError / APIError / httpx errors
-            raise DatasetError(f"{origin}: " + self._failure(f"cannot download dataset {relative}", exc)) from exc
+            raise DatasetError(Words(f"{origin}: ", self._failure(f"cannot download dataset {relative}", exc))) from exc
         try:
             return Dataset.load(io.BytesIO(data), fields=fields, prefixes=prefixes)
         except DatasetLoadError as exc:
@@ -279,7 +278,7 @@ def instance_handles(instance: Instance, puid: str, job_uids=(), all_jobs=False,
     if all_jobs:
         job_uids = instance.job_uids(puid, types, statuses)
     elif not job_uids:
-        raise UsageError("--instance: name the jobs (J180 J181 J190-J199 ...) or give --all")
+        raise UsageError(Words(INSTANCE, ": name the jobs (J180 J181 J190-J199 ...) or give --all"))
     elif any("-" in uid for uid in job_uids):
         job_uids = select_uids(job_uids, instance.job_uids(puid, types, statuses))
     return [JobHandle(f"{puid}/{uid}", lambda uid=uid: instance.document(puid, uid), instance.address)

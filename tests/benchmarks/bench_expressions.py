@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jmespath.visitor import Options
 
-from extractor.language.columns import plain
+from extractor.language.values import plain
 from extractor.language.expressions import _walk
 from extractor.language.functions import CsxFunctions
 from extractor.language.registry import Registry

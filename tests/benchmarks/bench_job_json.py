@@ -16,7 +16,7 @@ import time
 import types
 from pathlib import Path
 
-from extractor.sources import parse_exact, parse_job_json
+from extractor.sources.jobjson import parse_exact, parse_job_json
 from tests.fixturegen import JobFixture, Variant, make_project
 
 # main before job.json parsing learned whitespace-free extended JSON, NaN and exact integers
@@ -40,14 +40,16 @@ def documents(root: Path) -> dict:
 def baseline_parser(revision: str):
     """parse_job_json as it was at `revision`, or None where this checkout does not hold it (a shallow clone,
     an unpacked archive)."""
-    shown = subprocess.run(["git", "show", f"{revision}:extractor/sources/__init__.py"], capture_output=True,
-                           text=True, cwd=Path(__file__).parent)
-    if shown.returncode != 0:
+    for path in ("extractor/sources/jobjson.py", "extractor/sources/__init__.py"):  # the parser's home, then its old one
+        shown = subprocess.run(["git", "show", f"{revision}:{path}"], capture_output=True, text=True,
+                               cwd=Path(__file__).parent)
+        if shown.returncode == 0 and "def parse_job_json" in shown.stdout:
+            break
+    else:
         return None
-    source = shown.stdout
     module = types.ModuleType("baseline_sources")
     module.__package__ = "extractor.sources"  # its relative imports (..uids) are of the installed package
-    exec(compile(source, f"{revision}:extractor/sources/__init__.py", "exec"), module.__dict__)
+    exec(compile(shown.stdout, f"{revision}:{path}", "exec"), module.__dict__)
     return module.parse_job_json
 
 

@@ -64,8 +64,9 @@ def tree_pss_mb(root: int) -> float:
     return total_kb / 1024
 
 
-def run_command(argv: list[str], watch_memory: bool = False, env=None) -> tuple[float, float]:
-    """(wall seconds, peak MB of the process tree, sampled every SAMPLE_S s; 0 unless watched)."""
+def run_command(argv: list[str], watch_memory: bool = False, env=None, cpu: list | None = None) -> tuple[float, float]:
+    """(wall seconds, peak MB of the process tree, sampled every SAMPLE_S s; 0 unless watched); its CPU
+    seconds (user and system, its worker processes' included) appended to `cpu`."""
     peak, done = [0.0], threading.Event()
     started = time.perf_counter()
     with tempfile.TemporaryFile() as errors:
@@ -78,8 +79,11 @@ def run_command(argv: list[str], watch_memory: bool = False, env=None) -> tuple[
         sampler = threading.Thread(target=sample, daemon=True)
         if watch_memory:
             sampler.start()
-        code = child.wait()
+        _, status, usage = os.wait4(child.pid, 0)  # the rusage of this child and the processes it waited for
+        code = child.returncode = os.waitstatus_to_exitcode(status)
         elapsed = time.perf_counter() - started
+        if cpu is not None:
+            cpu.append(usage.ru_utime + usage.ru_stime)
         done.set()
         if watch_memory:
             sampler.join()
@@ -96,26 +100,28 @@ def csx_extract(project: Path, out: Path, *options: str) -> list[str]:
 def measure(project: Path, scratch: Path, rounds: int, beside: Path | None = None) -> dict:
     """{run name: [seconds per round]}, and the peak memory of each csx run; the runs alternate."""
     times = {name: [] for name in (W1, DEFAULT, BASELINE, FLOOR, *((BESIDE,) if beside else ()))}
+    cpu = {name: [] for name in times}  # CPU seconds: on a loaded machine, steadier than the wall clock
     memory = {W1: 0.0, DEFAULT: 0.0}
     runs = [(W1, ("--workers", "1"), None), (DEFAULT, (), None)]
     if beside:
         runs.append((BESIDE, ("--workers", "1"), {**os.environ, "PYTHONPATH": str(beside)}))
     for round_ in range(rounds):
         for name, options, env in runs:
-            seconds, peak = run_command(csx_extract(project, scratch / f"{name}-{round_}", *options), True, env)
+            seconds, peak = run_command(csx_extract(project, scratch / f"{name}-{round_}", *options), True, env,
+                                        cpu[name])
             times[name].append(seconds)
             if name in memory:
                 memory[name] = max(memory[name], peak)
-        started = time.perf_counter()
-        run_baseline(project, scratch / f"baseline-{round_}")
-        times[BASELINE].append(time.perf_counter() - started)
-        started = time.perf_counter()
-        run_floor(project)
-        times[FLOOR].append(time.perf_counter() - started)
+        for name, run in ((BASELINE, lambda: run_baseline(project, scratch / f"baseline-{round_}")),
+                          (FLOOR, lambda: run_floor(project))):
+            started, used = time.perf_counter(), time.process_time()
+            run()
+            times[name].append(time.perf_counter() - started)
+            cpu[name].append(time.process_time() - used)
     outputs = [f"{W1}-0", "baseline-0", f"{DEFAULT}-0", *((f"{BESIDE}-0",) if beside else ())]
     first, *others = [read_records(scratch / output) for output in outputs]
     same = all(other == first for other in others)
-    return {"times": times, "memory": memory, "same": same}
+    return {"times": times, "cpu": cpu, "memory": memory, "same": same}
 
 
 def second_db_run(project: Path, scratch: Path, jobs: int, start_up: float) -> float:
@@ -137,30 +143,35 @@ def ms(seconds: float, jobs: int) -> float:
 
 def report_size(jobs: int, results: dict) -> None:
     print(f"\n{jobs} jobs: ms/job best (median); ratios from the best: notebook/csx (aim >= 3 default, >= 2 -w1), "
-          "csx -w1/floor (aim <= 1.5)")
+          "csx -w1/floor (aim <= 1.5); the same two ratios of CPU time (csx's process tree; the notebook and the "
+          "floor in this process), which load on a shared machine moves less")
     print(f"  {'shape':30} {'csx -w1':>13} {'csx':>13} {'notebook':>13} {'floor':>13} {'nb/-w1':>7} {'nb/csx':>7} "
-          f"{'-w1/floor':>9} {'peak MB -w1/default':>20} same")
+          f"{'-w1/floor':>9} {'CPU nb/-w1':>10} {'CPU -w1/floor':>13} {'peak MB -w1/default':>20} same")
     for name, result in results.items():
         t = result["times"]
         cells = " ".join(f"{ms(min(t[k]), jobs):5.2f} ({ms(statistics.median(t[k]), jobs):5.2f})"
                          for k in (W1, DEFAULT, BASELINE, FLOOR))
         best = {k: min(v) for k, v in t.items()}
+        cpu = {k: min(v) for k, v in result["cpu"].items()}
         memory = result["memory"]
         print(f"  {name:30} {cells} {best[BASELINE] / best[W1]:7.2f} {best[BASELINE] / best[DEFAULT]:7.2f} "
-              f"{best[W1] / best[FLOOR]:9.2f} {memory[W1]:9.0f} /{memory[DEFAULT]:8.0f} "
-              f"{'yes' if result['same'] else 'NO'}")
+              f"{best[W1] / best[FLOOR]:9.2f} {cpu[BASELINE] / cpu[W1]:10.2f} {cpu[W1] / cpu[FLOOR]:13.2f} "
+              f"{memory[W1]:9.0f} /{memory[DEFAULT]:8.0f} {'yes' if result['same'] else 'NO'}")
     if any(BESIDE in result["times"] for result in results.values()):
-        print("  beside: the other checkout's csx -w1, ms/job best (median), and its time over this csx -w1's")
+        print("  beside: the other checkout's csx -w1, ms/job best (median), and its time over this csx -w1's "
+              "(wall; CPU)")
         for name, result in results.items():
-            t = result["times"]
+            t, cpu = result["times"], result["cpu"]
             print(f"  {name:30} {ms(min(t[BESIDE]), jobs):5.2f} ({ms(statistics.median(t[BESIDE]), jobs):5.2f}) "
-                  f"{min(t[BESIDE]) / min(t[W1]):5.2f}x (median {statistics.median(t[BESIDE]) / statistics.median(t[W1]):.2f}x)")
+                  f"{min(t[BESIDE]) / min(t[W1]):5.2f}x (median {statistics.median(t[BESIDE]) / statistics.median(t[W1]):.2f}x; "
+                  f"CPU {min(cpu[BESIDE]) / min(cpu[W1]):.2f}x)")
 
 
 def report_stages(jobs: int, stages: dict) -> None:
     """Where csx -w1's time goes, beside the floor's two parts (tests/benchmarks/stages.py)."""
     names = list(stages)
-    print(f"\nwhere csx -w1's time goes, ms/job over {jobs} jobs (one in-process run, a clock around each stage):")
+    print(f"\nwhere csx -w1's time goes, CPU ms/job over {jobs} jobs (one in-process run, a CPU clock around each "
+          "stage):")
     print(f"  {'':26}" + "".join(f" {name.removesuffix(' .cs'):>32}" for name in names))
     for stage in next(iter(stages.values()))[0]:
         print(f"  {stage:26}" + "".join(f" {stages[name][0][stage]:32.3f}" for name in names))

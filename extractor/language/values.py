@@ -1,4 +1,6 @@
-"""Dataset columns that stay numpy arrays until an expression needs Python values.
+"""The values expressions work on and records hold: dataset columns that stay
+numpy arrays until an expression needs Python values, plain() that makes a
+value a record's (and bounds its depth and size), and value_size().
 
 A Column is a list to JMESPath (indexing, slicing, projections work as on
 any list), but it fills its list storage from the array only on first such

@@ -1,18 +1,20 @@
-"""Flat, stable column names for records, taken from the record schema (not
-from the records, whose nulls vary), so a kind's columns are the same run
-after run: job_info.type, paths.map, ..."""
+"""Records as flat rows (CSV files, database columns): stable column names
+taken from the record schema (not from the records, whose nulls vary), so a
+kind's columns are the same run after run (job_info.type, paths.map, ...),
+and each value as a cell."""
 
 import json
 from pathlib import Path
 
 from ..checks.records import subschema
+from ..checks.schemacheck import read_schema
 
 SCALAR_TYPES = ("integer", "number", "string", "boolean")
 
 
 def schema_columns(schema_file: Path) -> list:
     """Dotted paths of the leaves of a record schema, in its order."""
-    schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
+    schema = read_schema(schema_file)
     columns = []
 
     def walk(node, prefix):
@@ -31,7 +33,7 @@ def schema_columns(schema_file: Path) -> list:
 def top_level_scalars(schema_file: Path) -> dict:
     """{key: JSON type} of a record schema's top-level keys of one scalar type (integer, number, string,
     boolean): the columns a database table gives a kind beside the whole record."""
-    schema = json.loads(Path(schema_file).read_text(encoding="utf-8"))
+    schema = read_schema(schema_file)
     scalars = {}
     for key, child in schema.get("properties", {}).items():
         child = subschema(child, schema)
