@@ -117,3 +117,17 @@ def test_the_exposures_benchmark(capsys):
     assert re.fullmatch(rf"csx extract, patch CTF estimation of 10,000 exposures, best of 1: {NUMBER} s wall, "
                         rf"{NUMBER} s CPU \(load average {NUMBER}\), peak memory {NUMBER} MB \(goal for 1,000,000: "
                         rf"under 1 s\)", line), line
+
+
+def test_the_database_benchmark_writes_every_record_through_each_sink(postgres, capsys):
+    from tests.benchmarks.bench_db import SINKS, run
+
+    result = run(jobs=3, records=20, rounds=1, unchanged_jobs=0, writers=0, server=postgres)
+    out = capsys.readouterr().out
+    assert sorted(result["extraction"]) == sorted(("this", sink) for sink in SINKS)
+    assert all(len(times["seconds"]) == 1 for times in result["extraction"].values())
+    # each database holds the 20 jobs written, read back through a sink of its own
+    assert {sink: [each["stored"] for each in runs] for (_, sink), runs in result["writing"].items()} == {
+        "JSON lines": [None], "SQLite": [20], "PostgreSQL": [20]}
+    assert "writing 20 map-info records through each sink" in out
+    assert "the ratios of 1. at 20 records" in out

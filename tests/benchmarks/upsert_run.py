@@ -75,7 +75,19 @@ def upsert(target: str, numbers) -> dict:
         sink.flush()
     server_cpu = cpu_seconds(backend) - server_cpu if backend else 0.0
     sink.close()
-    return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu, "server_cpu": server_cpu}
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu, "server_cpu": server_cpu, "stored": stored_jobs(target)}
+
+
+def stored_jobs(target: str) -> int | None:
+    """The jobs a database holds with a map-info record, read back by a sink of its own (None: JSON lines)."""
+    if target == "jsonl":
+        return None
+    sink = open_sink(target)
+    try:
+        return len(sink.fingerprints(SOURCE, ("map-info",)))
+    finally:
+        sink.close()
 
 
 if __name__ == "__main__":
