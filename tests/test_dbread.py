@@ -3,6 +3,7 @@ way from SQLite and PostgreSQL, a record at a time, per project or all; a record
 and skipped."""
 
 import inspect
+import json
 import re
 
 import pytest
@@ -44,6 +45,25 @@ def test_records_of_a_kind_of_every_project_and_of_one(filled, reference_project
     assert p446 == [("P446/J329", 440847), ("P446/J330", 440847), ("P446/J331", 440847), ("P446/J66", 512003)]
     assert fsc == [("P446/J329", 175), ("P446/J330", 175), ("P446/J331", 175), ("P446/J66", 175)]  # N = 348
     assert skipped == []
+
+
+def test_records_come_back_with_their_keys_in_their_schemas_order(database, reference_projects, capsys):
+    """PostgreSQL's jsonb keeps a record's keys in an order of its own (shortest first), SQLite as written:
+    read back from either, a record's keys are in its schema's order, so that a report lists Table 1's rows
+    the same from both."""
+    project = reference_projects["P446"]
+    code, out, _ = run_csx(capsys, "extract", "--project-dir", project, "J329", "--spec", "table1")
+    assert code == 0
+    assert run_csx(capsys, "extract", "--project-dir", project, "J329", "--spec", "table1", "--db", database.target,
+                   "-q")[0] == 0
+    with reading(database.target) as reader:
+        (stored,) = reader.records("table1")
+    assert stored.record == json.loads(out)
+    # schemas/table1.schema.json's properties, in its order
+    assert list(stored.record) == ["kind", "job_info", "acquisition", "micrographs", "particles", "map", "lineage"]
+    assert list(stored.record["particles"]) == ["initial", "after_2d_selection", "after_3d_classification", "final",
+                                                "extract_jobs", "selection_2d_jobs", "classification_3d_jobs"]
+    assert list(stored.record["lineage"][0]) == ["juid", "type", "input", "num_items", "note"]
 
 
 def test_a_record_that_cannot_be_read_is_named_and_the_rest_are_read(filled):

@@ -2,13 +2,11 @@
 
 import re
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
-from tests.helpers import run_csx
+from tests.helpers import README, readme_nightly, run_csx
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 DIALECTS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
@@ -58,16 +56,10 @@ def test_a_facility_follows_the_readme_on_postgresql(postgres, reference_project
     monkeypatch.delenv("PGPASSWORD", raising=False)
 
     assert "`0 2 * * *\n/opt/csx/nightly 2>> /var/log/csx.log`" in README
-    script = re.search(r"^    #!/bin/sh\n(.*?)\n\n", README, re.M | re.S)[0].replace("\n    ", "\n")[4:]
-    projects_root = reference_projects["P30"].parent
     log, page = tmp_path / "csx.log", tmp_path / "www" / "maps.html"
     page.parent.mkdir()
-    nightly = tmp_path / "nightly"
-    nightly.write_text(script.replace("/data/cryosparc_projects", str(projects_root))
-                       .replace("/opt/csx/.venv/bin/csx", str(Path(sys.executable).parent / "csx"))
-                       .replace("db.example.org:5432", f"127.0.0.1:{postgres.port}")
-                       .replace("/srv/www/cryoem/maps.html", str(page)))
-    nightly.chmod(0o755)
+    nightly = readme_nightly(tmp_path, reference_projects["P30"].parent,
+                             f"postgresql://csx@127.0.0.1:{postgres.port}/cryoem", page)
     subprocess.run(["bash", "-c", f"{nightly} 2>> {log}"], check=True)
     stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ "
     lines = [re.sub(f"^{stamp}", "", line) for line in log.read_text().splitlines()]

@@ -26,7 +26,7 @@ ROW = ("project", "job", "title", "type", "completed", "resolution", "particles"
 CURVE_BATCH = 256  # maps whose curves are made compact together: fast, and memory stays flat
 UNITS = (("_e_per_A2", "e⁻/Å²"), ("_A2", "Å²"), ("_kV", "kV"), ("_mm", "mm"), ("_um", "μm"), ("_eV", "eV"),
          ("_vox", "voxels"), ("_A", "Å"), ("_s", "s"))
-WORDS = {"ctf": "CTF", "fsc": "FSC", "cs": "Cs"}
+WORDS = {"ctf": "CTF", "fsc": "FSC", "cs": "Cs", "2d": "2D", "3d": "3D"}
 
 
 def _text(value) -> str | None:

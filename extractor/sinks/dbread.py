@@ -10,13 +10,18 @@ read (not JSON, not an object, of another kind) is skipped and named through
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+from ..checks.records import KIND_NAME
+from ..checks.schemacheck import read_schema
 from ..errors import SinkError, UsageError
+from ..resources import schemas_dir
 from ..wording import DB, Words
 from .database import short_error
 from .dbschema import RECORD_COLUMNS, table_name
 from .dburl import is_postgresql_url, safe_url, url_secrets
+from .rows import in_schema_order
 
 FETCH_ROWS = 500  # rows a PostgreSQL server-side cursor sends at a time
 
@@ -128,6 +133,14 @@ def _driver_errors(reading) -> tuple:
     return (psycopg.Error,)
 
 
+@lru_cache(maxsize=None)
+def _shipped_schema(kind: str) -> dict | None:
+    """The schema csx ships for a record kind, whose key order records are read back in (None: a kind of
+    the user's own, read as stored)."""
+    path = schemas_dir() / f"{kind}.schema.json"
+    return read_schema(path) if KIND_NAME.fullmatch(kind) and path.is_file() else None
+
+
 class DatabaseReader:
     """The records of a database csx extract --db filled. `unreadable(line)` hears of each record skipped."""
 
@@ -170,6 +183,7 @@ class DatabaseReader:
         import orjson
 
         table = table_name(kind)
+        schema = _shipped_schema(kind)
         where, values = self._where(project_uid)
         sql = (f'SELECT source, project_uid, job_uid, {self.db.record_column} FROM "{table}"{where} '
                "ORDER BY source, project_uid, job_uid")
@@ -191,7 +205,7 @@ class DatabaseReader:
             if not isinstance(record, dict) or record.get("kind") != kind:
                 self._skip(table, source, puid, juid, f"not a {kind} record")
                 continue
-            yield StoredRecord(source, puid, juid, record)
+            yield StoredRecord(source, puid, juid, in_schema_order(record, schema) if schema else record)
 
     def _skip(self, table, source, puid, juid, why):
         self.unreadable(str(Words(DB.given(self.label), f": table {table}, {puid}/{juid} (from {source}): its record "

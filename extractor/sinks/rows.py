@@ -30,6 +30,24 @@ def schema_columns(schema_file: Path) -> list:
     return columns
 
 
+def in_schema_order(record: dict, schema: dict) -> dict:
+    """The record with the keys of each object in the order of the schema's properties, the keys it does not
+    name after them as they came: PostgreSQL's jsonb gives a record back with its keys in an order of its own
+    (shortest first), and a Table 1 read back must list its rows as written."""
+    def ordered(value, node):
+        node = subschema(node, schema)
+        if isinstance(value, dict):
+            properties = node.get("properties") or {}
+            others = node.get("additionalProperties")
+            keys = [key for key in properties if key in value] + [key for key in value if key not in properties]
+            return {key: ordered(value[key], properties.get(key, others)) for key in keys}
+        if isinstance(value, list):
+            return [ordered(item, node.get("items")) for item in value]
+        return value
+
+    return ordered(record, schema)
+
+
 def top_level_scalars(schema_file: Path) -> dict:
     """{key: JSON type} of a record schema's top-level keys of one scalar type (integer, number, string,
     boolean): the columns a database table gives a kind beside the whole record."""
