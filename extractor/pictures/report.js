@@ -199,7 +199,7 @@
         th.colSpan = 2;
         head.appendChild(th);
         tbody.appendChild(head);
-            if (!values1) { var none = el("tr"); none.appendChild(el("td", "", "\u2014")); tbody.appendChild(none); return; }
+        if (!values1) { var none = el("tr"); none.appendChild(el("td", "", "\u2014")); tbody.appendChild(none); return; }
         Object.keys(values1).forEach(function (key) {
           var tr1 = el("tr");
           tr1.appendChild(el("td", "", data.labels[key] || key));
