@@ -60,6 +60,7 @@ class RelatedJobs:
     def __init__(self, registry: Registry):
         self.registry = registry
         self._nodes, self._records = {}, {}
+        self._downstream = {}  # (source, project, job types) -> {job uid: the uids of its children}
         self._contexts = {}  # whole documents, for one job's related jobs only
         self._wanted = _OUTSIDE  # job types whose documents a walk keeps (None: all): those its relations may match
         self._lock = threading.RLock()
@@ -228,22 +229,15 @@ class RelatedJobs:
         # no types to list by: a kind with a spec of any job type is looked for among every job
         types = set(relation.job_types) or (set() if any(s.any_type for s in kind_specs)
                                             else {t for s in kind_specs for t in s.job_types})
-        jobs = near.document.project_jobs
         try:
-            uids = jobs.uids(sorted(types)) if jobs is not None else []
+            children = self._children(near, tuple(sorted(types)), relation)
         except CsxError as exc:
             walk.steps.append({"juid": node.uid, "type": node.type, "input": None, "num_items": None,
                                "note": f"the project's jobs cannot be listed: {exc}"})
             return
-        for uid in uids:
-            key = self._key(near, uid)
-            held = key in self._contexts
-            child = self._node(near, uid)[0] if uid != node.uid else None
-            if child is None or not self._matches(child, relation):
-                # a scan over the whole project keeps no document it does not use (another relation may)
-                if not held and not (child is not None and self._wanted not in (None, _OUTSIDE)
-                                     and child.type in self._wanted):
-                    self._contexts.pop(key, None)
+        for uid in children.get(node.uid, ()):
+            child = self._node(near, uid)[0]
+            if not self._matches(child, relation):
                 continue
             for name, connections in child.inputs.items():
                 used = [c["output"] for c in connections if c["job_uid"] == node.uid and c["output"] in relation.names]
@@ -253,6 +247,30 @@ class RelatedJobs:
                                        "num_items": None if None in items else sum(items)})
                     walk.matches.append(child)
                     break
+
+    def _children(self, near: JobContext, types: tuple, relation: Relation) -> dict:
+        """{job uid: the uids of the jobs (of `types`, in the project's order) with an input connected to it},
+        over `near`'s project, made once per batch: a downstream walk from each of a thousand maps would
+        otherwise list and match every job of the project a thousand times. Raises CsxError."""
+        source, puid, _ = self._key(near, "")
+        key = (source, puid, types)
+        if key not in self._downstream:
+            jobs = near.document.project_jobs
+            children = {}
+            for uid in (jobs.uids(list(types)) if jobs is not None else []):
+                held = self._key(near, uid) in self._contexts
+                child = self._node(near, uid)[0]
+                # a scan over the whole project keeps no document it does not use (another relation may)
+                if not held and (child is None or not self._matches(child, relation)) and not (
+                        child is not None and self._wanted not in (None, _OUTSIDE) and child.type in self._wanted):
+                    self._contexts.pop(self._key(near, uid), None)
+                if child is None:
+                    continue
+                for parent in dict.fromkeys(c["job_uid"] for connections in child.inputs.values()
+                                            for c in connections if c["job_uid"] != uid):
+                    children.setdefault(parent, []).append(uid)
+            self._downstream[key] = children
+        return self._downstream[key]
 
     # -- their records --
 
