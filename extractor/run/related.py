@@ -93,7 +93,9 @@ class RelatedJobs:
             try:
                 key = self._key(context, context.identity["uid"])
                 self._contexts[key] = context
-                start = self._nodes.setdefault(key, _Node.of(context))
+                if key not in self._nodes:  # a map's nine relations walk from it: its inputs are read once
+                    self._nodes[key] = _Node.of(context)
+                start = self._nodes[key]
                 walk = _Walk()
                 if relation.direction == "upstream":
                     self._up(context, start, relation, walk)

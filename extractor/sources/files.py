@@ -151,8 +151,14 @@ class ProjectFolder:
         return job_dir_document(self.project_dir / juid, self.project, self.inside)
 
     def uids(self, types=()) -> list:
-        """Every job of the folder (the caller keeps those of the types it wants)."""
-        return project_job_uids(self.project_dir)
+        """The jobs of the folder that may be of `types` (every job without types): those whose job.json
+        holds one of the types as a JSON string, or cannot be read (may_be_of_types); the caller keeps
+        those really of the types it wants. A job.json's bytes are searched, not parsed: a downstream walk
+        over a project of thousands of maps parses the few jobs it may meet, not every job."""
+        uids = project_job_uids(self.project_dir)
+        if not types:
+            return uids
+        return [uid for uid in uids if may_be_of_types(self.project_dir / uid, types, self.inside)]
 
 
 def project_job_uids(project_dir: Path) -> list:
@@ -230,18 +236,19 @@ def _project_job(project_dir: Path, project: dict, label: str, uid: str, inside:
 
 
 def has_job_of_type(job_dirs, job_type: str) -> bool:
-    """Whether the job.json of one of the job directories may be of `job_type`: its bytes hold the type
-    as a JSON string. Nothing is parsed (a project of 10,000 jobs is scanned only for a type no spec
-    reads), so a document that merely quotes the name counts too, and one that cannot be read counts,
-    as its job will say why it fails."""
-    quoted = json.dumps(job_type, ensure_ascii=False).encode()
-    for job_dir in job_dirs:
-        try:
-            data = read_regular(f"{job_dir}/job.json", f"{job_dir}/job.json", DOCUMENT_LIMIT, JobError)
-        except FileNotFoundError:
-            continue
-        except (OSError, JobError):
-            return True
-        if quoted in data:
-            return True
-    return False
+    """Whether the job.json of one of the job directories may be of `job_type` (may_be_of_types); a
+    project of 10,000 jobs is scanned only for a type no spec reads."""
+    return any(may_be_of_types(job_dir, (job_type,)) for job_dir in job_dirs)
+
+
+def may_be_of_types(job_dir, job_types, inside: str | None = None) -> bool:
+    """Whether a job directory's job.json may be of one of `job_types`: its bytes hold the type as a JSON
+    string. Nothing is parsed, so a document that merely quotes the name counts too, and one that cannot
+    be read counts, as its job will say why it fails; a directory without job.json does not."""
+    try:
+        data = read_regular(f"{job_dir}/job.json", f"{job_dir}/job.json", DOCUMENT_LIMIT, JobError, inside)
+    except FileNotFoundError:
+        return False
+    except (OSError, JobError):
+        return True
+    return any(json.dumps(job_type, ensure_ascii=False).encode() in data for job_type in job_types)
