@@ -54,6 +54,17 @@ class _Walk:
 
     def __init__(self):
         self.steps, self.matches, self.through = [], [], {}
+        self.reached = set()  # every job an input of the walk named, followed or not
+
+
+# upstream walks kept for jobs connected like one walked before (maps of shared ancestry): how many, and
+# of how many steps at most, so that what is kept stays small however long the chains
+WALKS_KEPT, STEPS_KEPT = 64, 500
+
+
+def _connected(connections) -> tuple:
+    """What of an input's connections an upstream walk follows: the jobs, outputs and slots' jobs."""
+    return tuple((c["job_uid"], c["output"], tuple(slot["job_uid"] for slot in c["slots"])) for c in connections)
 
 
 class RelatedJobs:
@@ -61,6 +72,8 @@ class RelatedJobs:
         self.registry = registry
         self._nodes, self._records = {}, {}
         self._downstream = {}  # (source, project, job types) -> {job uid: the uids of its children}
+        self._specs_for = {}  # (kind, job key, job type) -> whether a spec of the kind reads such a job
+        self._walked = {}  # (source, project, relation, input, connections) -> an upstream _Walk, the start's step first
         self._contexts = {}  # whole documents, for one job's related jobs only
         self._wanted = _OUTSIDE  # job types whose documents a walk keeps (None: all): those its relations may match
         self._lock = threading.RLock()
@@ -172,11 +185,42 @@ class RelatedJobs:
     def _matches(self, node: _Node, relation: Relation) -> bool:
         if relation.job_types and node.type not in relation.job_types:
             return False
-        return relation.kind is None or any(
-            s.kind == relation.kind and s.layout == node.key.layout and s.covers(node.type)
-            and s.admits_version(node.key.version) for s in self.registry.specs)
+        return relation.kind is None or self._has_spec(relation.kind, node)
+
+    def _has_spec(self, kind: str, node: _Node) -> bool:
+        """Whether a spec of `kind` reads the node's job: asked at every step of every walk, so answered
+        once per kind and job key for the batch."""
+        key = (kind, node.key, node.type)
+        if key not in self._specs_for:
+            self._specs_for[key] = any(
+                s.kind == kind and s.layout == node.key.layout and s.covers(node.type)
+                and s.admits_version(node.key.version) for s in self.registry.specs)
+        return self._specs_for[key]
 
     def _up(self, near: JobContext, start: _Node, relation: Relation, walk: _Walk):
+        """The walk upstream from `start`; taken from that of a job whose followed input has the same
+        connections, where one was walked (the walk beyond the start is the same, unless it reaches the
+        start itself: a cycle)."""
+        followed = next(((name, start.inputs[name]) for name in relation.names if start.inputs.get(name)), None)
+        if followed is None:
+            return self._walk_up(near, start, relation, walk)
+        source, puid, _ = self._key(near, "")
+        key = (source, puid, start.project_uid, relation, followed[0], _connected(followed[1]))
+        kept = self._walked.get(key)
+        if kept is not None and start.uid not in kept.reached:
+            walk.steps = [{**kept.steps[0], "juid": start.uid, "type": start.type}] + [dict(s) for s in kept.steps[1:]]
+            walk.matches, walk.reached = list(kept.matches), kept.reached
+            walk.through = {uid: dict(outputs) for uid, outputs in kept.through.items()}
+            return
+        self._walk_up(near, start, relation, walk)
+        if start.uid not in walk.reached and len(walk.steps) <= STEPS_KEPT:
+            if len(self._walked) >= WALKS_KEPT:
+                del self._walked[next(iter(self._walked))]
+            kept = self._walked[key] = _Walk()
+            kept.steps, kept.matches, kept.reached = [dict(s) for s in walk.steps], list(walk.matches), walk.reached
+            kept.through = {uid: dict(outputs) for uid, outputs in walk.through.items()}
+
+    def _walk_up(self, near: JobContext, start: _Node, relation: Relation, walk: _Walk):
         """Depth first, parents in the order their connections list them, each job once however many
         branches reach it; a stack, not recursion, so a chain of any length is walked."""
         came_from = {start.uid: None}  # the job each was first reached from: its branch back to the start
@@ -199,6 +243,7 @@ class RelatedJobs:
                 # the connection's job, then any other job one of its slots names: all are parents; the
                 # items that came through are the connection's own output's
                 uids = dict.fromkeys([connection["job_uid"], *(slot["job_uid"] for slot in connection["slots"])])
+                walk.reached.update(uids)
                 for uid in uids:
                     parent, note = self._parent(near, node, uid, step["input"])
                     if uid == connection["job_uid"]:
