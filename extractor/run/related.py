@@ -73,6 +73,7 @@ class RelatedJobs:
         self._nodes, self._records = {}, {}
         self._downstream = {}  # (source, project, job types) -> {job uid: the uids of its children}
         self._specs_for = {}  # (kind, job key, job type) -> whether a spec of the kind reads such a job
+        self._listing = None  # the downstream relations of the spec being worked out: one listing serves them all
         self._walked = {}  # (source, project, relation, input, connections) -> an upstream _Walk, the start's step first
         self._contexts = {}  # whole documents, for one job's related jobs only
         self._wanted = _OUTSIDE  # job types whose documents a walk keeps (None: all): those its relations may match
@@ -87,6 +88,7 @@ class RelatedJobs:
             outer, outer_wanted = self._contexts, self._wanted
             self._contexts = dict(outer)
             self._wanted = self._types_wanted(spec.related.values())
+            self._listing = [r for r in spec.related.values() if r.direction == "downstream"]
             try:
                 related, lineage = {}, {}
                 for alias, relation in spec.related.items():
@@ -96,7 +98,7 @@ class RelatedJobs:
                                                             for node in walk.matches) if record is not None]
                 return {"related": related, "lineage": lineage}
             finally:
-                self._contexts, self._wanted = outer, outer_wanted
+                self._contexts, self._wanted, self._listing = outer, outer_wanted, None
 
     def walk(self, context: JobContext, relation: Relation) -> _Walk:
         with self._lock:
@@ -271,13 +273,19 @@ class RelatedJobs:
             walk.matches = [match for match in walk.matches
                             if not matched.intersection(_upstream_of(upstream, match.uid))]
 
-    def _down(self, near: JobContext, node: _Node, relation: Relation, walk: _Walk):
+    def _listed_types(self, relation: Relation) -> set:
+        """The job types a downstream relation lists the project's jobs by (empty: every job)."""
         kind_specs = [s for s in self.registry.specs if s.kind == relation.kind]
         # no types to list by: a kind with a spec of any job type is looked for among every job
-        types = set(relation.job_types) or (set() if any(s.any_type for s in kind_specs)
-                                            else {t for s in kind_specs for t in s.job_types})
+        return set(relation.job_types) or (set() if any(s.any_type for s in kind_specs)
+                                           else {t for s in kind_specs for t in s.job_types})
+
+    def _down(self, near: JobContext, node: _Node, relation: Relation, walk: _Walk):
+        # the jobs of every downstream relation of the spec, listed at once (a listing may read every job.json)
+        relations = self._listing if relation in (self._listing or ()) else [relation]
+        types = [self._listed_types(r) for r in relations]
         try:
-            children = self._children(near, tuple(sorted(types)), relation)
+            children = self._children(near, () if set() in types else tuple(sorted(set().union(*types))), relations)
         except CsxError as exc:
             walk.steps.append({"juid": node.uid, "type": node.type, "input": None, "num_items": None,
                                "note": f"the project's jobs cannot be listed: {exc}"})
@@ -295,7 +303,7 @@ class RelatedJobs:
                     walk.matches.append(child)
                     break
 
-    def _children(self, near: JobContext, types: tuple, relation: Relation) -> dict:
+    def _children(self, near: JobContext, types: tuple, relations: list) -> dict:
         """{job uid: the uids of the jobs (of `types`, in the project's order) with an input connected to it},
         over `near`'s project, made once per batch: a downstream walk from each of a thousand maps would
         otherwise list and match every job of the project a thousand times. Raises CsxError."""
@@ -308,7 +316,7 @@ class RelatedJobs:
                 held = self._key(near, uid) in self._contexts
                 child = self._node(near, uid)[0]
                 # a scan over the whole project keeps no document it does not use (another relation may)
-                if not held and (child is None or not self._matches(child, relation)) and not (
+                if not held and (child is None or not any(self._matches(child, r) for r in relations)) and not (
                         child is not None and self._wanted not in (None, _OUTSIDE) and child.type in self._wanted):
                     self._contexts.pop(self._key(near, uid), None)
                 if child is None:

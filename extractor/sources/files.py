@@ -158,7 +158,8 @@ class ProjectFolder:
         uids = project_job_uids(self.project_dir)
         if not types:
             return uids
-        return [uid for uid in uids if may_be_of_types(self.project_dir / uid, types, self.inside)]
+        quoted = _quoted(types)
+        return [uid for uid in uids if _holds_any(self.project_dir / uid, quoted, self.inside)]
 
 
 def project_job_uids(project_dir: Path) -> list:
@@ -245,10 +246,18 @@ def may_be_of_types(job_dir, job_types, inside: str | None = None) -> bool:
     """Whether a job directory's job.json may be of one of `job_types`: its bytes hold the type as a JSON
     string. Nothing is parsed, so a document that merely quotes the name counts too, and one that cannot
     be read counts, as its job will say why it fails; a directory without job.json does not."""
+    return _holds_any(job_dir, _quoted(job_types), inside)
+
+
+def _quoted(job_types) -> list:
+    return [json.dumps(job_type, ensure_ascii=False).encode() for job_type in job_types]
+
+
+def _holds_any(job_dir, quoted: list, inside: str | None) -> bool:
     try:
         data = read_regular(f"{job_dir}/job.json", f"{job_dir}/job.json", DOCUMENT_LIMIT, JobError, inside)
     except FileNotFoundError:
         return False
     except (OSError, JobError):
         return True
-    return any(json.dumps(job_type, ensure_ascii=False).encode() in data for job_type in job_types)
+    return any(text in data for text in quoted)
