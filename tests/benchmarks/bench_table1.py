@@ -107,8 +107,9 @@ def make_table1_project(root: Path, maps: int, layout: str) -> tuple[Path, list[
     return project_dir, [job.uid for job in mapped]
 
 
-def extract_args(project: Path, maps: list[str], kind: str, out: Path) -> list[str]:
-    return ["extract", "--project-dir", str(project), f"{maps[0]}-{maps[-1]}", "--spec", kind, "-o", str(out)]
+def extract_args(project: Path, maps: list[str], kind: str, out: Path, options=()) -> list[str]:
+    return ["extract", "--project-dir", str(project), f"{maps[0]}-{maps[-1]}", "--spec", kind, "-o", str(out),
+            *options]
 
 
 def read_records(out: Path) -> dict:
@@ -116,27 +117,30 @@ def read_records(out: Path) -> dict:
 
 
 def run(maps: int = 1000, layouts=("v4", "v5"), rounds: int = 3, beside: Path | None = None,
-        scratch: Path | None = None) -> list:
+        serial: bool = False, scratch: Path | None = None) -> list:
     """One row per layout: the seconds of each way per round (alternating), and whether the ways that make
-    table1 records made the same bytes."""
-    ways = {kind: (csx_command(), kind, None) for kind in KINDS}
+    table1 records made the same bytes; `serial` adds table1 with one worker."""
+    ways = {kind: (kind, (), None) for kind in KINDS}
     if beside is not None:
-        ways["table1 beside"] = (csx_command(), "table1", {"PYTHONPATH": str(Path(beside).resolve())})
+        ways["table1 beside"] = ("table1", (), {"PYTHONPATH": str(Path(beside).resolve())})
+    if serial:
+        ways["table1 -w1"] = ("table1", ("--workers", "1"), None)
     rows = []
     with tempfile.TemporaryDirectory(prefix="csx-bench-table1-", dir=scratch) as folder:
         for layout in layouts:
             project, uids = make_table1_project(Path(folder) / layout, maps, layout)
             times, cpu, outputs = {name: [] for name in ways}, {name: [] for name in ways}, {}
             for round_ in range(rounds):
-                for name, (command, kind, env) in ways.items():
+                for name, (kind, options, env) in ways.items():
                     out = Path(folder) / layout / f"{name}-{round_}".replace(" ", "-")
                     environment = None if env is None else {**os.environ, **env}
-                    times[name].append(run_command(command + extract_args(project, uids, kind, out),
+                    times[name].append(run_command(csx_command() + extract_args(project, uids, kind, out, options),
                                                    env=environment, cpu=cpu[name])[0])
                     outputs.setdefault(name, read_records(out))
-            same = all(outputs[name] == outputs["table1"] for name in ways if ways[name][1] == "table1")
-            rows.append({"layout": layout, "maps": maps, "jobs": len(list(project.glob("J*"))), "times": times, "cpu": cpu,
-                         "records": {name: len(records) for name, records in outputs.items()}, "same": same})
+            same = all(outputs[name] == outputs["table1"] for name in ways if ways[name][0] == "table1")
+            rows.append({"layout": layout, "maps": maps, "jobs": len(list(project.glob("J*"))), "times": times,
+                         "cpu": cpu, "records": {name: len(records) for name, records in outputs.items()},
+                         "same": same, "first": outputs["table1"][f"{PUIDS[layout]}-{uids[0]}.json"]})
     return rows
 
 
