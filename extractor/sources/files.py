@@ -2,13 +2,15 @@
 
 import json
 import os
+from array import array
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
 from ..errors import DatasetError, JobError, MissingJobError, UsageError, shown
 from ..uids import is_job_uid, is_project_uid, uid_number
 from ..wording import PROJECT_DIR, Words
-from . import JobDocument, JobHandle, LazyHandles, select_uids
+from . import JobDocument, JobHandle, JobUids, LazyHandles, select_uids
 from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, is_inside, lexically_inside, open_regular, opened_path,
                             read_regular, reopenable, unreadable_dataset)
 from .dataset_files import read_dataset, read_header
@@ -162,16 +164,27 @@ class ProjectFolder:
         return [uid for uid in uids if _holds_any(self.project_dir / uid, quoted, self.inside)]
 
 
-def project_job_uids(project_dir: Path) -> list:
+def project_job_uids(project_dir: Path) -> Sequence:
     """The uids of a project directory's jobs (J<N> folders that hold a job.json), in order. Plain
-    strings and os calls: a project of 10,000 jobs is listed on every run."""
+    strings and os calls: a project of 10,000 jobs is listed on every run. Held as numbers (JobUids),
+    no list of every uid made on the way, unless one is written otherwise than J<number> (J0180)."""
     directory = str(project_dir)
+    numbers, others = array("q"), []
     try:
         with os.scandir(directory) as entries:
-            names = [entry.name for entry in entries if is_job_uid(entry.name)]
+            for entry in entries:
+                name = entry.name
+                if is_job_uid(name) and os.path.exists(f"{directory}/{name}/job.json"):
+                    number = uid_number(name)
+                    if name == f"J{number}" and number < 2**63:
+                        numbers.append(number)
+                    else:
+                        others.append(name)
     except OSError as exc:
         raise JobError(f"{project_dir}: cannot list its jobs: {exc.strerror}") from exc
-    return sorted((name for name in names if os.path.exists(f"{directory}/{name}/job.json")), key=uid_number)
+    if others:
+        return sorted([f"J{number}" for number in numbers] + others, key=uid_number)
+    return JobUids(array("q", sorted(numbers)))
 
 
 def _fingerprint(job_dir):
