@@ -10,7 +10,6 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain
 
 from ..errors import RecordWriteError, SinkError, UsageError
 from ..language.registry import Registry
@@ -99,20 +98,13 @@ class Batch:
             for source in {handle.source for handle in handles}:
                 stored.update({(source, *key): fp for key, fp in sink.fingerprints(source, kinds).items()})
             self.extraction.stored = stored
-        first, rest = [], handles
-        if self.pool_kind == "processes" and self.workers > 1 and len(handles) > 1:
-            # the first job here, before the workers start: the related jobs it met (a map's ancestry, the
-            # project's listing) are then known to every worker, not found again by each
-            first, rest = [self.extraction.settled(handles[0]) or self.extraction(handles[0])], handles[1:]
-        pool, work = open_pool(self.pool_kind, self.workers, self.extraction, self.registry.user_dirs,
-                               self.extraction.related.known() if first else None)
+        pool, work = open_pool(self.pool_kind, self.workers, self.extraction, self.registry.user_dirs)
         if pool is not None:
             log.info(f"csx: {len(handles):,} jobs, {self.workers} worker {self.pool_kind}")
         written, completed = 0, False
         try:
-            outcomes = chain(first, ordered_map(pool, work, rest, window=4 * self.workers,
-                                                settled=self.extraction.settled,
-                                                batch=batch_size(len(rest), self.workers, self.pool_kind)))
+            outcomes = ordered_map(pool, work, handles, window=4 * self.workers, settled=self.extraction.settled,
+                                   batch=batch_size(len(handles), self.workers, self.pool_kind))
             for outcome in outcomes:
                 settled = [outcome] if outcome.record is None or sink is None else _write(sink, outcome, written)
                 for each in settled:

@@ -9,7 +9,7 @@ from collections import deque
 _process_extraction = None  # each worker process's own Extraction
 
 
-def _start_process(spec_dirs, options, stored, related):
+def _start_process(spec_dirs, options, stored):
     global _process_extraction
     from ..language.registry import Registry
     from .extraction import Extraction
@@ -17,8 +17,6 @@ def _start_process(spec_dirs, options, stored, related):
     # Ctrl-C is the main process's to handle: it stops the pool and keeps what was written
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _process_extraction = Extraction(Registry(spec_dirs), options, stored)
-    if related:
-        _process_extraction.related.learn(related)
 
 
 def _extract_in_process(handles):
@@ -29,17 +27,16 @@ def _extract_in_thread(extraction):
     return lambda handles: [extraction(handle) for handle in handles]
 
 
-def open_pool(kind: str, workers: int, extraction, spec_dirs, related=None):
+def open_pool(kind: str, workers: int, extraction, spec_dirs):
     """(pool or None, the function to map over lists of job handles); worker processes make their own
-    Extraction like `extraction`, with the registry of `spec_dirs`, knowing the `related` jobs
-    (RelatedJobs.known()) where given."""
+    Extraction like `extraction`, with the registry of `spec_dirs`."""
     if workers <= 1:
         return None, _extract_in_thread(extraction)
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
     if kind == "processes":
         return ProcessPoolExecutor(workers, initializer=_start_process,
-                                   initargs=(tuple(spec_dirs), extraction.options, extraction.stored, related)
+                                   initargs=(tuple(spec_dirs), extraction.options, extraction.stored)
                                    ), _extract_in_process
     return ThreadPoolExecutor(workers), _extract_in_thread(extraction)
 

@@ -82,22 +82,6 @@ class RelatedJobs:
         self.documents_read = Counter()  # (source, project, job) -> documents read: each once per batch
         self.records_made = Counter()  # (source, project, job, kind) -> records made
 
-    def known(self) -> dict:
-        """What the batch has learnt of related jobs (their nodes, records, listings and walks), for another
-        RelatedJobs of the batch (a worker process's) to start from rather than find it all again."""
-        with self._lock:
-            return {"nodes": dict(self._nodes), "records": dict(self._records), "downstream": dict(self._downstream),
-                    "specs_for": dict(self._specs_for), "walked": dict(self._walked)}
-
-    def learn(self, known: dict):
-        """Start from what another RelatedJobs of the batch knew (known())."""
-        with self._lock:
-            self._nodes.update(known["nodes"])
-            self._records.update(known["records"])
-            self._downstream.update(known["downstream"])
-            self._specs_for.update(known["specs_for"])
-            self._walked.update(known["walked"])
-
     def __call__(self, context: JobContext, spec) -> dict:
         """{"related": {alias: [record, ...]}, "lineage": {alias: [step, ...]}} for the spec's relations."""
         with self._lock:
