@@ -12,7 +12,7 @@ pytest.importorskip("cryosparc")
 def test_table1_benchmark_runs_table1_and_map_info_over_the_same_maps(tmp_path, capsys):
     from tests.benchmarks import bench_table1
 
-    # 20 maps: worker processes (from 16 jobs on), so the related jobs the first map met are handed to them
+    # 20 maps: worker processes (from 16 jobs on), each with its own related jobs
     rows = bench_table1.run(maps=20, layouts=("v4",), rounds=1, serial=True, scratch=tmp_path)
     bench_table1.print_rows(rows)
     out = capsys.readouterr().out
