@@ -60,6 +60,7 @@ class _Walk:
 # upstream walks kept for jobs connected like one walked before (maps of shared ancestry): how many, and
 # of how many steps at most, so that what is kept stays small however long the chains
 WALKS_KEPT, STEPS_KEPT = 64, 500
+LISTED_KEPT = 64  # documents of the jobs a downstream listing matched, kept for the walk that makes their record
 
 
 def _connected(connections) -> tuple:
@@ -74,6 +75,7 @@ class RelatedJobs:
         self._downstream = {}  # (source, project, job types) -> {job uid: the uids of its children}
         self._specs_for = {}  # (kind, job key, job type) -> whether a spec of the kind reads such a job
         self._listing = None  # the downstream relations of the spec being worked out: one listing serves them all
+        self._listed_documents = {}  # documents of jobs a downstream listing matched, till their record is made
         self._walked = {}  # (source, project, relation, input, connections) -> an upstream _Walk, the start's step first
         self._contexts = {}  # whole documents, for one job's related jobs only
         self._wanted = _OUTSIDE  # job types whose documents a walk keeps (None: all): those its relations may match
@@ -144,6 +146,8 @@ class RelatedJobs:
     def _read(self, near: JobContext, juid: str):
         """The context of a job of `near`'s project; raises CsxError."""
         key = self._key(near, juid)
+        if key not in self._contexts and key in self._listed_documents:
+            self._contexts[key] = self._listed_documents.pop(key)
         if key not in self._contexts:
             jobs = near.document.project_jobs
             if jobs is None:
@@ -316,9 +320,15 @@ class RelatedJobs:
                 held = self._key(near, uid) in self._contexts
                 child = self._node(near, uid)[0]
                 # a scan over the whole project keeps no document it does not use (another relation may)
+                key = self._key(near, uid)
+                if not held and key in self._contexts and any(self._matches(child, r) for r in relations):
+                    # its parent's walk, in this call or a later one, makes its record: kept till then (a few)
+                    if len(self._listed_documents) >= LISTED_KEPT:
+                        del self._listed_documents[next(iter(self._listed_documents))]
+                    self._listed_documents[key] = self._contexts[key]
                 if not held and (child is None or not any(self._matches(child, r) for r in relations)) and not (
                         child is not None and self._wanted not in (None, _OUTSIDE) and child.type in self._wanted):
-                    self._contexts.pop(self._key(near, uid), None)
+                    self._contexts.pop(key, None)
                 if child is None:
                     continue
                 for parent in dict.fromkeys(c["job_uid"] for connections in child.inputs.values()
