@@ -80,3 +80,37 @@ def test_random_graphs(tmp_path, layout, seed):
                                              tmp_path, 1))
     assert {node.uid for node in nearest.matches} == reachable(graph, last, "homo_refine_new")[1]
     assert set(related.documents_read.values()) <= {1}  # each job read once, however many paths reach it
+
+
+def sibling_graph(seed: int):
+    """random_graph, then siblings: jobs fed by the very same parents as an earlier job (maps refined from
+    one particle stack), some of them also a parent of their own sibling's ancestors (a cycle through them)."""
+    rng = random.Random(seed)
+    graph = random_graph(seed, "v4")
+    for n in range(len(graph) + 1, len(graph) + 6):
+        twin = rng.choice([uid for uid, (_, parents) in graph.items() if parents])
+        graph[f"J{n}"] = ("homo_reconstruct", list(graph[twin][1]))
+        if rng.random() < 0.3:  # one of the shared parents is fed by this sibling
+            parent = graph[twin][1][0]
+            if parent in graph:
+                graph[parent] = (graph[parent][0], graph[parent][1] + [f"J{n}"])
+    return graph
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_walks_from_jobs_of_the_same_parents_are_each_their_own(tmp_path, seed):
+    """One RelatedJobs walks from every job, siblings one after another (a walk taken from a sibling's where it
+    can be): each walks what a plain search finds from it, a cycle only where one goes through it, and step
+    for step what a RelatedJobs of its own walks."""
+    graph = sibling_graph(seed)
+    write(graph, "v4", tmp_path)
+    registry = Registry()
+    shared = RelatedJobs(registry)
+    every = Relation("a", "upstream", ("particles",), None, ("none",), True, tmp_path, 1)
+    for uid in graph:
+        walk = shared.walk(context_of(tmp_path, uid, registry), every)
+        seen, _ = reachable(graph, uid)
+        assert sorted(step["juid"] for step in walk.steps) == sorted(seen)
+        alone = RelatedJobs(registry).walk(context_of(tmp_path, uid, registry), every)
+        assert walk.steps == alone.steps and walk.through == alone.through
+        assert [node.uid for node in walk.matches] == [node.uid for node in alone.matches]

@@ -54,12 +54,29 @@ class _Walk:
 
     def __init__(self):
         self.steps, self.matches, self.through = [], [], {}
+        self.reached = set()  # every job an input of the walk named, followed or not
+
+
+# upstream walks kept for jobs connected like one walked before (maps of shared ancestry): how many, and
+# of how many steps at most, so that what is kept stays small however long the chains
+WALKS_KEPT, STEPS_KEPT = 64, 500
+LISTED_KEPT = 64  # documents of the jobs a downstream listing matched, kept for the walk that makes their record
+
+
+def _connected(connections) -> tuple:
+    """What of an input's connections an upstream walk follows: the jobs, outputs and slots' jobs."""
+    return tuple((c["job_uid"], c["output"], tuple(slot["job_uid"] for slot in c["slots"])) for c in connections)
 
 
 class RelatedJobs:
     def __init__(self, registry: Registry):
         self.registry = registry
         self._nodes, self._records = {}, {}
+        self._downstream = {}  # (source, project, job types) -> {job uid: the uids of its children}
+        self._specs_for = {}  # (kind, job key, job type) -> whether a spec of the kind reads such a job
+        self._listing = None  # the downstream relations of the spec being worked out: one listing serves them all
+        self._listed_documents = {}  # documents of jobs a downstream listing matched, till their record is made
+        self._walked = {}  # (source, project, relation, input, connections) -> an upstream _Walk, the start's step first
         self._contexts = {}  # whole documents, for one job's related jobs only
         self._wanted = _OUTSIDE  # job types whose documents a walk keeps (None: all): those its relations may match
         self._lock = threading.RLock()
@@ -73,6 +90,7 @@ class RelatedJobs:
             outer, outer_wanted = self._contexts, self._wanted
             self._contexts = dict(outer)
             self._wanted = self._types_wanted(spec.related.values())
+            self._listing = [r for r in spec.related.values() if r.direction == "downstream"]
             try:
                 related, lineage = {}, {}
                 for alias, relation in spec.related.items():
@@ -82,7 +100,7 @@ class RelatedJobs:
                                                             for node in walk.matches) if record is not None]
                 return {"related": related, "lineage": lineage}
             finally:
-                self._contexts, self._wanted = outer, outer_wanted
+                self._contexts, self._wanted, self._listing = outer, outer_wanted, None
 
     def walk(self, context: JobContext, relation: Relation) -> _Walk:
         with self._lock:
@@ -92,7 +110,9 @@ class RelatedJobs:
             try:
                 key = self._key(context, context.identity["uid"])
                 self._contexts[key] = context
-                start = self._nodes.setdefault(key, _Node.of(context))
+                if key not in self._nodes:  # a map's nine relations walk from it: its inputs are read once
+                    self._nodes[key] = _Node.of(context)
+                start = self._nodes[key]
                 walk = _Walk()
                 if relation.direction == "upstream":
                     self._up(context, start, relation, walk)
@@ -126,6 +146,8 @@ class RelatedJobs:
     def _read(self, near: JobContext, juid: str):
         """The context of a job of `near`'s project; raises CsxError."""
         key = self._key(near, juid)
+        if key not in self._contexts and key in self._listed_documents:
+            self._contexts[key] = self._listed_documents.pop(key)
         if key not in self._contexts:
             jobs = near.document.project_jobs
             if jobs is None:
@@ -169,11 +191,42 @@ class RelatedJobs:
     def _matches(self, node: _Node, relation: Relation) -> bool:
         if relation.job_types and node.type not in relation.job_types:
             return False
-        return relation.kind is None or any(
-            s.kind == relation.kind and s.layout == node.key.layout and s.covers(node.type)
-            and s.admits_version(node.key.version) for s in self.registry.specs)
+        return relation.kind is None or self._has_spec(relation.kind, node)
+
+    def _has_spec(self, kind: str, node: _Node) -> bool:
+        """Whether a spec of `kind` reads the node's job: asked at every step of every walk, so answered
+        once per kind and job key for the batch."""
+        key = (kind, node.key, node.type)
+        if key not in self._specs_for:
+            self._specs_for[key] = any(
+                s.kind == kind and s.layout == node.key.layout and s.covers(node.type)
+                and s.admits_version(node.key.version) for s in self.registry.specs)
+        return self._specs_for[key]
 
     def _up(self, near: JobContext, start: _Node, relation: Relation, walk: _Walk):
+        """The walk upstream from `start`; taken from that of a job whose followed input has the same
+        connections, where one was walked (the walk beyond the start is the same, unless it reaches the
+        start itself: a cycle)."""
+        followed = next(((name, start.inputs[name]) for name in relation.names if start.inputs.get(name)), None)
+        if followed is None:
+            return self._walk_up(near, start, relation, walk)
+        source, puid, _ = self._key(near, "")
+        key = (source, puid, start.project_uid, relation, followed[0], _connected(followed[1]))
+        kept = self._walked.get(key)
+        if kept is not None and start.uid not in kept.reached:
+            walk.steps = [{**kept.steps[0], "juid": start.uid, "type": start.type}] + [dict(s) for s in kept.steps[1:]]
+            walk.matches, walk.reached = list(kept.matches), kept.reached
+            walk.through = {uid: dict(outputs) for uid, outputs in kept.through.items()}
+            return
+        self._walk_up(near, start, relation, walk)
+        if start.uid not in walk.reached and len(walk.steps) <= STEPS_KEPT:
+            if len(self._walked) >= WALKS_KEPT:
+                del self._walked[next(iter(self._walked))]
+            kept = self._walked[key] = _Walk()
+            kept.steps, kept.matches, kept.reached = [dict(s) for s in walk.steps], list(walk.matches), walk.reached
+            kept.through = {uid: dict(outputs) for uid, outputs in walk.through.items()}
+
+    def _walk_up(self, near: JobContext, start: _Node, relation: Relation, walk: _Walk):
         """Depth first, parents in the order their connections list them, each job once however many
         branches reach it; a stack, not recursion, so a chain of any length is walked."""
         came_from = {start.uid: None}  # the job each was first reached from: its branch back to the start
@@ -196,6 +249,7 @@ class RelatedJobs:
                 # the connection's job, then any other job one of its slots names: all are parents; the
                 # items that came through are the connection's own output's
                 uids = dict.fromkeys([connection["job_uid"], *(slot["job_uid"] for slot in connection["slots"])])
+                walk.reached.update(uids)
                 for uid in uids:
                     parent, note = self._parent(near, node, uid, step["input"])
                     if uid == connection["job_uid"]:
@@ -223,27 +277,26 @@ class RelatedJobs:
             walk.matches = [match for match in walk.matches
                             if not matched.intersection(_upstream_of(upstream, match.uid))]
 
-    def _down(self, near: JobContext, node: _Node, relation: Relation, walk: _Walk):
+    def _listed_types(self, relation: Relation) -> set:
+        """The job types a downstream relation lists the project's jobs by (empty: every job)."""
         kind_specs = [s for s in self.registry.specs if s.kind == relation.kind]
         # no types to list by: a kind with a spec of any job type is looked for among every job
-        types = set(relation.job_types) or (set() if any(s.any_type for s in kind_specs)
-                                            else {t for s in kind_specs for t in s.job_types})
-        jobs = near.document.project_jobs
+        return set(relation.job_types) or (set() if any(s.any_type for s in kind_specs)
+                                           else {t for s in kind_specs for t in s.job_types})
+
+    def _down(self, near: JobContext, node: _Node, relation: Relation, walk: _Walk):
+        # the jobs of every downstream relation of the spec, listed at once (a listing may read every job.json)
+        relations = self._listing if relation in (self._listing or ()) else [relation]
+        types = [self._listed_types(r) for r in relations]
         try:
-            uids = jobs.uids(sorted(types)) if jobs is not None else []
+            children = self._children(near, () if set() in types else tuple(sorted(set().union(*types))), relations)
         except CsxError as exc:
             walk.steps.append({"juid": node.uid, "type": node.type, "input": None, "num_items": None,
                                "note": f"the project's jobs cannot be listed: {exc}"})
             return
-        for uid in uids:
-            key = self._key(near, uid)
-            held = key in self._contexts
-            child = self._node(near, uid)[0] if uid != node.uid else None
-            if child is None or not self._matches(child, relation):
-                # a scan over the whole project keeps no document it does not use (another relation may)
-                if not held and not (child is not None and self._wanted not in (None, _OUTSIDE)
-                                     and child.type in self._wanted):
-                    self._contexts.pop(key, None)
+        for uid in children.get(node.uid, ()):
+            child = self._node(near, uid)[0]
+            if not self._matches(child, relation):
                 continue
             for name, connections in child.inputs.items():
                 used = [c["output"] for c in connections if c["job_uid"] == node.uid and c["output"] in relation.names]
@@ -253,6 +306,36 @@ class RelatedJobs:
                                        "num_items": None if None in items else sum(items)})
                     walk.matches.append(child)
                     break
+
+    def _children(self, near: JobContext, types: tuple, relations: list) -> dict:
+        """{job uid: the uids of the jobs (of `types`, in the project's order) with an input connected to it},
+        over `near`'s project, made once per batch: a downstream walk from each of a thousand maps would
+        otherwise list and match every job of the project a thousand times. Raises CsxError."""
+        source, puid, _ = self._key(near, "")
+        key = (source, puid, types)
+        if key not in self._downstream:
+            jobs = near.document.project_jobs
+            children = {}
+            for uid in (jobs.uids(list(types)) if jobs is not None else []):
+                held = self._key(near, uid) in self._contexts
+                child = self._node(near, uid)[0]
+                # a scan over the whole project keeps no document it does not use (another relation may)
+                key = self._key(near, uid)
+                if not held and key in self._contexts and any(self._matches(child, r) for r in relations):
+                    # its parent's walk, in this call or a later one, makes its record: kept till then (a few)
+                    if len(self._listed_documents) >= LISTED_KEPT:
+                        del self._listed_documents[next(iter(self._listed_documents))]
+                    self._listed_documents[key] = self._contexts[key]
+                if not held and (child is None or not any(self._matches(child, r) for r in relations)) and not (
+                        child is not None and self._wanted not in (None, _OUTSIDE) and child.type in self._wanted):
+                    self._contexts.pop(key, None)
+                if child is None:
+                    continue
+                for parent in dict.fromkeys(c["job_uid"] for connections in child.inputs.values()
+                                            for c in connections if c["job_uid"] != uid):
+                    children.setdefault(parent, []).append(uid)
+            self._downstream[key] = children
+        return self._downstream[key]
 
     # -- their records --
 

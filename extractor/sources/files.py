@@ -2,13 +2,15 @@
 
 import json
 import os
+from array import array
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
 from ..errors import DatasetError, JobError, MissingJobError, UsageError, shown
 from ..uids import is_job_uid, is_project_uid, uid_number
 from ..wording import PROJECT_DIR, Words
-from . import JobDocument, JobHandle, LazyHandles, select_uids
+from . import JobDocument, JobHandle, JobUids, LazyHandles, select_uids
 from .checked_files import (DATASET_LIMIT, DOCUMENT_LIMIT, is_inside, lexically_inside, open_regular, opened_path,
                             read_regular, reopenable, unreadable_dataset)
 from .dataset_files import read_dataset, read_header
@@ -151,20 +153,38 @@ class ProjectFolder:
         return job_dir_document(self.project_dir / juid, self.project, self.inside)
 
     def uids(self, types=()) -> list:
-        """Every job of the folder (the caller keeps those of the types it wants)."""
-        return project_job_uids(self.project_dir)
+        """The jobs of the folder that may be of `types` (every job without types): those whose job.json
+        holds one of the types as a JSON string, or cannot be read (may_be_of_types); the caller keeps
+        those really of the types it wants. A job.json's bytes are searched, not parsed: a downstream walk
+        over a project of thousands of maps parses the few jobs it may meet, not every job."""
+        uids = project_job_uids(self.project_dir)
+        if not types:
+            return uids
+        quoted = _quoted(types)
+        return [uid for uid in uids if _holds_any(self.project_dir / uid, quoted, self.inside)]
 
 
-def project_job_uids(project_dir: Path) -> list:
+def project_job_uids(project_dir: Path) -> Sequence:
     """The uids of a project directory's jobs (J<N> folders that hold a job.json), in order. Plain
-    strings and os calls: a project of 10,000 jobs is listed on every run."""
+    strings and os calls: a project of 10,000 jobs is listed on every run. Held as numbers (JobUids),
+    no list of every uid made on the way, unless one is written otherwise than J<number> (J0180)."""
     directory = str(project_dir)
+    numbers, others = array("q"), []
     try:
         with os.scandir(directory) as entries:
-            names = [entry.name for entry in entries if is_job_uid(entry.name)]
+            for entry in entries:
+                name = entry.name
+                if is_job_uid(name) and os.path.exists(f"{directory}/{name}/job.json"):
+                    number = uid_number(name)
+                    if name == f"J{number}" and number < 2**63:
+                        numbers.append(number)
+                    else:
+                        others.append(name)
     except OSError as exc:
         raise JobError(f"{project_dir}: cannot list its jobs: {exc.strerror}") from exc
-    return sorted((name for name in names if os.path.exists(f"{directory}/{name}/job.json")), key=uid_number)
+    if others:
+        return sorted([f"J{number}" for number in numbers] + others, key=uid_number)
+    return JobUids(array("q", sorted(numbers)))
 
 
 def _fingerprint(job_dir):
@@ -230,18 +250,27 @@ def _project_job(project_dir: Path, project: dict, label: str, uid: str, inside:
 
 
 def has_job_of_type(job_dirs, job_type: str) -> bool:
-    """Whether the job.json of one of the job directories may be of `job_type`: its bytes hold the type
-    as a JSON string. Nothing is parsed (a project of 10,000 jobs is scanned only for a type no spec
-    reads), so a document that merely quotes the name counts too, and one that cannot be read counts,
-    as its job will say why it fails."""
-    quoted = json.dumps(job_type, ensure_ascii=False).encode()
-    for job_dir in job_dirs:
-        try:
-            data = read_regular(f"{job_dir}/job.json", f"{job_dir}/job.json", DOCUMENT_LIMIT, JobError)
-        except FileNotFoundError:
-            continue
-        except (OSError, JobError):
-            return True
-        if quoted in data:
-            return True
-    return False
+    """Whether the job.json of one of the job directories may be of `job_type` (may_be_of_types); a
+    project of 10,000 jobs is scanned only for a type no spec reads."""
+    return any(may_be_of_types(job_dir, (job_type,)) for job_dir in job_dirs)
+
+
+def may_be_of_types(job_dir, job_types, inside: str | None = None) -> bool:
+    """Whether a job directory's job.json may be of one of `job_types`: its bytes hold the type as a JSON
+    string. Nothing is parsed, so a document that merely quotes the name counts too, and one that cannot
+    be read counts, as its job will say why it fails; a directory without job.json does not."""
+    return _holds_any(job_dir, _quoted(job_types), inside)
+
+
+def _quoted(job_types) -> list:
+    return [json.dumps(job_type, ensure_ascii=False).encode() for job_type in job_types]
+
+
+def _holds_any(job_dir, quoted: list, inside: str | None) -> bool:
+    try:
+        data = read_regular(f"{job_dir}/job.json", f"{job_dir}/job.json", DOCUMENT_LIMIT, JobError, inside)
+    except FileNotFoundError:
+        return False
+    except (OSError, JobError):
+        return True
+    return any(text in data for text in quoted)
