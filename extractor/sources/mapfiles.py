@@ -10,6 +10,7 @@ Numbers are the map's own float32 values, written as the shortest decimal
 that reads back to them (2.41, not 2.4100000858306885)."""
 
 import os
+from functools import partial
 
 from .checked_files import GIB, is_inside, lexically_inside, open_regular, opened_path, reopenable
 
@@ -112,18 +113,29 @@ def _statistics(data, mask) -> dict:
     import numpy
 
     slabs = _slabs(data, mask)
-    count, low, high = 0, None, None
-    coarse = numpy.zeros(1 << 16, dtype=numpy.int64)
-    for keys in slabs():
-        if len(keys):
-            count += len(keys)
-            low = keys.min() if low is None else min(low, keys.min())
-            high = keys.max() if high is None else max(high, keys.max())
-            coarse += numpy.bincount(keys >> 16, minlength=1 << 16)
+    if _slab_depth(data) >= data.shape[0]:
+        # one slab holds the map: its middle keys are picked from it at once, not by two histogram passes
+        # whose fixed cost (65,536 bins each) is most of the work on a small map
+        keys = next(slabs())
+        count = len(keys)
+        low, high = (keys.min(), keys.max()) if count else (None, None)
+        ranks = sorted({(count - 1) // 2, count // 2})
+        picked = numpy.partition(keys, ranks) if count else keys
+        select = picked.__getitem__
+    else:
+        count, low, high = 0, None, None
+        coarse = numpy.zeros(1 << 16, dtype=numpy.int64)
+        for keys in slabs():
+            if len(keys):
+                count += len(keys)
+                low = keys.min() if low is None else min(low, keys.min())
+                high = keys.max() if high is None else max(high, keys.max())
+                coarse += numpy.bincount(keys >> 16, minlength=1 << 16)
+        ranks = sorted({(count - 1) // 2, count // 2})
+        select = partial(_select, slabs, coarse)
     if count == 0:
         return {"min": None, "median": None, "max": None, "voxels": 0, "masked": mask is not None}
-    ranks = sorted({(count - 1) // 2, count // 2})
-    middle = numpy.array([_float32(_select(slabs, coarse, rank)) for rank in ranks], dtype=numpy.float32)
+    middle = numpy.array([_float32(select(rank)) for rank in ranks], dtype=numpy.float32)
     # an even count: the mean of the two middle values, in float32 as numpy.median takes it
     return {"min": _shortest(_float32(low)), "median": _shortest(middle.mean(dtype=numpy.float32)),
             "max": _shortest(_float32(high)), "voxels": count, "masked": mask is not None}
@@ -133,7 +145,7 @@ def _slabs(data, mask):
     """A function giving, slab by slab, the order-preserving uint32 keys of the finite voxels inside the mask."""
     import numpy
 
-    step = max(1, SLAB_VOXELS // max(1, data.shape[1] * data.shape[2]))
+    step = _slab_depth(data)
 
     def slabs():
         for z in range(0, data.shape[0], step):
@@ -146,6 +158,11 @@ def _slabs(data, mask):
             yield numpy.where(bits & 0x80000000, ~bits, bits | 0x80000000)
 
     return slabs
+
+
+def _slab_depth(data) -> int:
+    """The sections of the map a slab holds."""
+    return max(1, SLAB_VOXELS // max(1, data.shape[1] * data.shape[2]))
 
 
 def _select(slabs, coarse, rank: int) -> int:
