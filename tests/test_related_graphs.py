@@ -114,3 +114,19 @@ def test_walks_from_jobs_of_the_same_parents_are_each_their_own(tmp_path, seed):
         alone = RelatedJobs(registry).walk(context_of(tmp_path, uid, registry), every)
         assert walk.steps == alone.steps and walk.through == alone.through
         assert [node.uid for node in walk.matches] == [node.uid for node in alone.matches]
+
+
+def test_a_batch_lists_the_project_for_its_downstream_walks_once(lineage_projects, monkeypatch):
+    """Table 1 of several maps of one project: the project's jobs are listed (every job.json searched) once
+    for the batch, not once per map, and not once per downstream relation."""
+    from extractor import api
+    from extractor.sources.files import ProjectFolder
+
+    listings = []
+    listed = ProjectFolder.uids
+    monkeypatch.setattr(ProjectFolder, "uids", lambda self, types=(): listings.append(tuple(types))
+                        or listed(self, types))
+    records = api.extract(["J10", "J12", "J13", "J17", "J24"], project_dir=lineage_projects["P32"], kind="table1",
+                          workers=1)
+    assert [record["job_info"]["juid"] for record in records] == ["J10", "J12", "J13", "J17", "J24"]
+    assert len(listings) == 1

@@ -317,18 +317,18 @@ class RelatedJobs:
             jobs = near.document.project_jobs
             children = {}
             for uid in (jobs.uids(list(types)) if jobs is not None else []):
-                held = self._key(near, uid) in self._contexts
+                job_key = self._key(near, uid)
+                held = job_key in self._contexts
                 child = self._node(near, uid)[0]
-                # a scan over the whole project keeps no document it does not use (another relation may)
-                key = self._key(near, uid)
-                if not held and key in self._contexts and any(self._matches(child, r) for r in relations):
+                if not held and job_key in self._contexts and any(self._matches(child, r) for r in relations):
                     # its parent's walk, in this call or a later one, makes its record: kept till then (a few)
                     if len(self._listed_documents) >= LISTED_KEPT:
                         del self._listed_documents[next(iter(self._listed_documents))]
-                    self._listed_documents[key] = self._contexts[key]
+                    self._listed_documents[job_key] = self._contexts[job_key]
+                # a scan over the whole project keeps no document it does not use (another relation may)
                 if not held and (child is None or not any(self._matches(child, r) for r in relations)) and not (
                         child is not None and self._wanted not in (None, _OUTSIDE) and child.type in self._wanted):
-                    self._contexts.pop(key, None)
+                    self._contexts.pop(job_key, None)
                 if child is None:
                     continue
                 for parent in dict.fromkeys(c["job_uid"] for connections in child.inputs.values()
