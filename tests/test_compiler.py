@@ -174,19 +174,19 @@ def assert_compiled_does_what_the_interpreter_does(text, plan):
     assert same(found, expected), (text, plan)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(text=st.recursive(LEAVES, compound, max_leaves=10), plan=ROOTS)
 def test_random_expressions_do_what_the_interpreter_does(text, plan):
     assert_compiled_does_what_the_interpreter_does(text, plan)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(text=PATHS, plan=st.fixed_dictionaries({"a": DATA, "b": DATA, "c": DATA}))
 def test_paths_do_what_the_interpreter_does(text, plan):
     assert_compiled_does_what_the_interpreter_does(text, plan)
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(text=OPERATIONS, plan=st.dictionaries(st.sampled_from(KEYS), SCALARS | COLUMNS, max_size=4))
 def test_operators_do_what_the_interpreter_does(text, plan):
     # where JMESPath's truth, equality and order differ from Python's: 0 and 1 beside false and true, empty values,
