@@ -246,7 +246,8 @@ def validate(record: dict, kind=None, specs=()) -> dict:
 def read_records(db, kind: str, project=None):
     """The records of `kind` (e.g. "map-info") a database csx extract --db filled holds (an SQLite file or a
     postgresql:// URL), of one project or of all: a generator of StoredRecord (.source, .project_uid,
-    .job_uid, .record), one at a time. A record that cannot be read is logged (logger "csx") and skipped."""
+    .job_uid, .record), one at a time, each record's keys in its schema's order whatever the database. A
+    record that cannot be read is logged (logger "csx") and skipped."""
     from .sinks.dbread import reading
 
     with reading(db, unreadable=log.warning) as reader:

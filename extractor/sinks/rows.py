@@ -33,7 +33,8 @@ def schema_columns(schema_file: Path) -> list:
 def in_schema_order(record: dict, schema: dict) -> dict:
     """The record with the keys of each object in the order of the schema's properties, the keys it does not
     name after them as they came: PostgreSQL's jsonb gives a record back with its keys in an order of its own
-    (shortest first), and a Table 1 read back must list its rows as written."""
+    (shortest first), and a record must read back alike from every database (a report lists Table 1's rows
+    in this order)."""
     def ordered(value, node):
         node = subschema(node, schema)
         if isinstance(value, dict):
