@@ -13,11 +13,11 @@ import pytest
 
 cryosparc = pytest.importorskip("cryosparc")
 
-from tests.fixturegen import REFERENCE_PROJECTS, make_project  # noqa: E402
+from tests.fixturegen import REFERENCE_PROJECTS  # noqa: E402
 from tests.helpers import records, run_csx  # noqa: E402
+from tests.live import GENERATION, fail_fast, instance_file, server, write_project  # noqa: E402,F401 (fixtures)
 from tests.lookalike import start_server  # noqa: E402
 
-GENERATION = cryosparc.__version__.split(".")[0]
 PUID = {"4": "P30", "5": "P446"}[GENERATION]
 FIXTURE = REFERENCE_PROJECTS[PUID]
 # the example notebook's job of this generation and what the notebook printed for it: (job, pixel size, box,
@@ -27,35 +27,11 @@ NOTEBOOK = {"4": ("J180", 0.9681428670883179, 350, 656974, 2.281461238861084),
 pytestmark = pytest.mark.live
 
 
-@pytest.fixture(autouse=True)
-def fail_fast(monkeypatch):
-    """One attempt per request, no wait: csx sets these through the environment
-    for a fresh process, but in this process the client may be imported already."""
-    if GENERATION == "4":
-        import cryosparc.command
-
-        monkeypatch.setattr(cryosparc.command, "MAX_ATTEMPTS", 2)
-        monkeypatch.setattr(cryosparc.command, "RETRY_INTERVAL", 0)
-
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     """The reference project of the installed client's generation (an instance serves its own generation)."""
-    return make_project(tmp_path_factory.mktemp("instance"), FIXTURE.puid, FIXTURE.title, FIXTURE.jobs,
-                        FIXTURE.dirname)
-
-
-@pytest.fixture(scope="module")
-def server(project):
-    with start_server(project.parent, generation=GENERATION) as server:
-        yield server
-
-
-@pytest.fixture
-def instance_file(server, tmp_path):
-    path = tmp_path / "instance-info.json"
-    path.write_text(json.dumps(server.instance_info))
-    return path
+    return write_project(tmp_path_factory.mktemp("instance"), FIXTURE)
 
 
 @pytest.mark.parametrize("job", [job.uid for job in FIXTURE.jobs])

@@ -15,21 +15,12 @@ cryosparc = pytest.importorskip("cryosparc")
 
 from tests.fixturegen.lineage import make_lineage_projects  # noqa: E402
 from tests.helpers import records, run_csx  # noqa: E402
-from tests.lookalike import start_server  # noqa: E402
+from tests.live import GENERATION, fail_fast, instance_file, server  # noqa: E402,F401 (fixtures)
 
-GENERATION = cryosparc.__version__.split(".")[0]
 PUID = {"4": "P32", "5": "P449"}[GENERATION]
 GET_JOB = {"4": "get_job", "5": "jobs.find_one"}[GENERATION]
 pytestmark = pytest.mark.live
 
-
-@pytest.fixture(autouse=True)
-def fail_fast(monkeypatch):
-    if GENERATION == "4":
-        import cryosparc.command
-
-        monkeypatch.setattr(cryosparc.command, "MAX_ATTEMPTS", 2)
-        monkeypatch.setattr(cryosparc.command, "RETRY_INTERVAL", 0)
 
 
 @pytest.fixture(scope="module")
@@ -50,19 +41,6 @@ def project(tmp_path_factory):
     damaged = {"job_type": 7} if PUID == "P32" else {"spec": {"type": 7}}
     (project_dir / "J31" / "job.json").write_text(json.dumps({"uid": "J31", "project_uid": PUID, **damaged}))
     return project_dir
-
-
-@pytest.fixture(scope="module")
-def server(project):
-    with start_server(project.parent, generation=GENERATION) as server:
-        yield server
-
-
-@pytest.fixture
-def instance_file(server, tmp_path):
-    path = tmp_path / "instance-info.json"
-    path.write_text(json.dumps(server.instance_info))
-    return path
 
 
 def _job_uid(params) -> str:

@@ -14,9 +14,9 @@ cryosparc = pytest.importorskip("cryosparc")
 
 from tests.fixturegen import REFERENCE_PROJECTS, VARIANTS, make_project  # noqa: E402
 from tests.helpers import records, run_csx  # noqa: E402
+from tests.live import GENERATION, fail_fast  # noqa: E402,F401 (fixtures)
 from tests.lookalike import start_server  # noqa: E402
 
-GENERATION = cryosparc.__version__.split(".")[0]
 PUID = {"4": "P30", "5": "P446"}[GENERATION]
 FIXTURE = REFERENCE_PROJECTS[PUID]
 SHAPES = ("upgraded", "older-autotight", "v4-renamed")
@@ -38,14 +38,6 @@ REFINEMENT = {
 COMPLETED = {"4": ("2025-06-02T17:09:51.733Z", "2025-06-02T17:09:51.000Z"),
              "5": ("2025-10-07T23:28:50.209Z", "2025-10-07T23:28:50.209Z")}[GENERATION]
 
-
-@pytest.fixture(autouse=True)
-def fail_fast(monkeypatch):
-    if GENERATION == "4":
-        import cryosparc.command
-
-        monkeypatch.setattr(cryosparc.command, "MAX_ATTEMPTS", 2)
-        monkeypatch.setattr(cryosparc.command, "RETRY_INTERVAL", 0)
 
 
 @pytest.fixture(scope="module")

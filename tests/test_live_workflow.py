@@ -2,45 +2,25 @@
 talking to the CryoSPARC look-alike: the same records as from the project directory, every status listed by
 the instance with --status any."""
 
-import json
 import re
 
 import pytest
 
 cryosparc = pytest.importorskip("cryosparc")
 
-from tests.fixturegen import make_project  # noqa: E402
 from tests.fixturegen.workflow import WORKFLOW_PROJECTS  # noqa: E402
 from tests.helpers import records, run_csx  # noqa: E402
-from tests.lookalike import start_server  # noqa: E402
+from tests.live import GENERATION, fail_fast, instance_file, server, write_project  # noqa: E402,F401 (fixtures)
 
-GENERATION = cryosparc.__version__.split(".")[0]
 PUID = {"4": "P35", "5": "P455"}[GENERATION]
 FIXTURE = WORKFLOW_PROJECTS[PUID]
 pytestmark = pytest.mark.live
 
 
-@pytest.fixture(autouse=True)
-def fail_fast(monkeypatch):
-    if GENERATION == "4":
-        import cryosparc.command
-
-        monkeypatch.setattr(cryosparc.command, "MAX_ATTEMPTS", 2)
-        monkeypatch.setattr(cryosparc.command, "RETRY_INTERVAL", 0)
-
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    return make_project(tmp_path_factory.mktemp("instance"), FIXTURE.puid, FIXTURE.title, FIXTURE.jobs,
-                        FIXTURE.dirname)
-
-
-@pytest.fixture(scope="module")
-def instance_file(project, tmp_path_factory):
-    with start_server(project.parent, generation=GENERATION) as server:
-        path = tmp_path_factory.mktemp("info") / "instance-info.json"
-        path.write_text(json.dumps(server.instance_info))
-        yield path
+    return write_project(tmp_path_factory.mktemp("instance"), FIXTURE)
 
 
 def _to_the_second(record: dict) -> dict:

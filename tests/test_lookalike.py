@@ -22,10 +22,10 @@ from cryosparc.dataset import Dataset  # noqa: E402
 from cryosparc.tools import CryoSPARC  # noqa: E402
 
 from tests.fixturegen import REFERENCE_PROJECTS, make_project  # noqa: E402
+from tests.live import GENERATION, fail_fast  # noqa: E402,F401 (fixtures)
 from tests.lookalike import start_server  # noqa: E402
 from tests.lookalike.v4 import command_core_json  # noqa: E402
 
-GENERATION = cryosparc.__version__.split(".")[0]
 PUID, JUID = {"4": ("P30", "J180"), "5": ("P446", "J329")}[GENERATION]
 OTHER_VERSION = {"4": "v4.6.2", "5": "v5.1.0"}[GENERATION]
 RFC822_GMT = re.compile(r"^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$")
@@ -39,18 +39,6 @@ if GENERATION == "4":
 else:
     from cryosparc.errors import APIError as ClientError
 
-
-@pytest.fixture(autouse=True)
-def fail_fast(monkeypatch):
-    """4.x retries a failed request after 30 s. CRYOSPARC_COMMAND_RETRIES /
-    _RETRY_SECONDS are read once, when cryosparc.command is imported, and
-    RETRIES counts one more than the attempts made (0 or 1: no request is
-    sent at all), so set what they set: one attempt, no wait."""
-    if GENERATION == "4":
-        import cryosparc.command
-
-        monkeypatch.setattr(cryosparc.command, "MAX_ATTEMPTS", 2)
-        monkeypatch.setattr(cryosparc.command, "RETRY_INTERVAL", 0)
 
 
 @pytest.fixture(scope="module")

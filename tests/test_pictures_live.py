@@ -10,12 +10,11 @@ import pytest
 
 cryosparc = pytest.importorskip("cryosparc")
 
-from tests.fixturegen import REFERENCE_PROJECTS, make_project  # noqa: E402
+from tests.fixturegen import REFERENCE_PROJECTS  # noqa: E402
 from tests.helpers import run_csx  # noqa: E402
-from tests.lookalike import start_server  # noqa: E402
+from tests.live import GENERATION, instance_file, server, write_project  # noqa: E402,F401 (fixtures)
 from tests.test_report import Page, labels  # noqa: E402
 
-GENERATION = cryosparc.__version__.split(".")[0]
 PUID = {"4": "P30", "5": "P446"}[GENERATION]
 FIXTURE = REFERENCE_PROJECTS[PUID]
 REFINEMENTS = {"P30": ["J180", "J181", "J182", "J183"], "P446": ["J66", "J329", "J330", "J331"]}[PUID]
@@ -24,16 +23,7 @@ pytestmark = pytest.mark.live
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    return make_project(tmp_path_factory.mktemp("instance"), FIXTURE.puid, FIXTURE.title, FIXTURE.jobs,
-                        FIXTURE.dirname)
-
-
-@pytest.fixture(scope="module")
-def instance_file(project, tmp_path_factory):
-    with start_server(project.parent, generation=GENERATION) as server:
-        path = tmp_path_factory.mktemp("info") / "instance-info.json"
-        path.write_text(json.dumps(server.instance_info))
-        yield path
+    return write_project(tmp_path_factory.mktemp("instance"), FIXTURE)
 
 
 def test_emdb_xml_from_the_instance_is_the_project_directory_s(project, instance_file, capsys):

@@ -9,43 +9,20 @@ import pytest
 cryosparc = pytest.importorskip("cryosparc")
 
 import extractor  # noqa: E402
-from tests.fixturegen import REFERENCE_PROJECTS, make_project  # noqa: E402
+from tests.fixturegen import REFERENCE_PROJECTS  # noqa: E402
 from tests.helpers import run_csx  # noqa: E402
-from tests.lookalike import start_server  # noqa: E402
+from tests.live import GENERATION, fail_fast, instance_file, server, write_project  # noqa: E402,F401 (fixtures)
 
-GENERATION = cryosparc.__version__.split(".")[0]
 PUID = {"4": "P30", "5": "P446"}[GENERATION]
 LAYOUT = {"4": "v4", "5": "v5"}[GENERATION]
 FIXTURE = REFERENCE_PROJECTS[PUID]
 pytestmark = pytest.mark.live
 
 
-@pytest.fixture(autouse=True)
-def fail_fast(monkeypatch):
-    if GENERATION == "4":
-        import cryosparc.command
-
-        monkeypatch.setattr(cryosparc.command, "MAX_ATTEMPTS", 2)
-        monkeypatch.setattr(cryosparc.command, "RETRY_INTERVAL", 0)
-
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    return make_project(tmp_path_factory.mktemp("instance"), FIXTURE.puid, FIXTURE.title, FIXTURE.jobs,
-                        FIXTURE.dirname)
-
-
-@pytest.fixture(scope="module")
-def server(project):
-    with start_server(project.parent, generation=GENERATION) as server:
-        yield server
-
-
-@pytest.fixture
-def instance_file(server, tmp_path):
-    path = tmp_path / "instance-info.json"
-    path.write_text(json.dumps(server.instance_info))
-    return path
+    return write_project(tmp_path_factory.mktemp("instance"), FIXTURE)
 
 
 def _tallies(found: dict) -> dict:
